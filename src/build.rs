@@ -1,0 +1,79 @@
+//! `showpress build`: config → content → site model → render → output, in that order, with
+//! every diagnostic from config, content and templates gathered before giving up.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::output::Staging;
+use crate::render::{self, Templates};
+use crate::site::Site;
+use crate::urls::Linker;
+
+/// Assets of the built-in theme, written unless the site's `static/` has a file of that name.
+pub const THEME_ASSETS: &[(&str, &str)] = &[("style.css", include_str!("theme/static/style.css"))];
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub output: PathBuf,
+    pub drafts: bool,
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub posts: usize,
+    pub pages: usize,
+    pub static_files: usize,
+    pub bytes: u64,
+    pub elapsed: Duration,
+}
+
+pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    let start = Instant::now();
+    let mut config = Config::load(&opts.root)?;
+    if let Some(url) = &opts.base_url {
+        config.set_base_url(url)?;
+    }
+    let (templates, content) = rayon::join(
+        || Templates::load(&opts.root, &config),
+        || crate::content::load(&opts.root, &config, opts.drafts),
+    );
+    let (templates, content) = match (templates, content) {
+        (Ok(t), Ok(c)) => (t, c),
+        (Err(Error::Diagnostics(mut a)), Err(Error::Diagnostics(b))) => {
+            a.extend(b);
+            return Err(Error::Diagnostics(a));
+        }
+        (Err(e), _) | (_, Err(e)) => return Err(e),
+    };
+    let link = Linker::new(&config.base_url, config.base_path());
+    let site = Site::build(config, content)?;
+    let planned = render::plan(&site);
+    let collisions = render::check_collisions(&planned);
+    if !collisions.is_empty() {
+        return Err(Error::Diagnostics(collisions));
+    }
+
+    let staging = Staging::new(&opts.output, &opts.root)?;
+    let mut static_files = staging.copy_tree(&opts.root.join("static"))?;
+    for (name, body) in THEME_ASSETS {
+        if !staging.contains(name) {
+            staging.write(name, body.as_bytes())?;
+            static_files += 1;
+        }
+    }
+    let rendered = render::render_all(&site, &templates, link, &planned, |file, html| {
+        staging.write(file, html)
+    })?;
+    staging.commit()?;
+    Ok(BuildReport {
+        posts: site.posts.len(),
+        pages: rendered.pages,
+        static_files,
+        bytes: rendered.bytes,
+        elapsed: start.elapsed(),
+    })
+}

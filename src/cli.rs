@@ -1,0 +1,79 @@
+//! Command-line interface: one `Cli` parsed by clap, one `run()` per subcommand.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::build::{BuildOptions, build};
+use crate::error::Result;
+
+#[derive(Debug, Parser)]
+#[command(name = "showpress", version, about = "A static site generator for news-commentary blogs about talk shows")]
+pub struct Cli {
+    /// The site's folder (the one with config.toml).
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder.
+    Build(BuildArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Where to write the site [default: public, inside the site's folder].
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Include posts and pages marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Use this base URL instead of config.toml's `base_url`.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+impl Cli {
+    /// Runs the command; what it prints on success goes to stdout.
+    pub fn run(self) -> Result<()> {
+        match self.command {
+            Command::Build(args) => args.run(self.root),
+        }
+    }
+}
+
+impl BuildArgs {
+    pub fn run(self, root: PathBuf) -> Result<()> {
+        let opts = BuildOptions {
+            output: self.output.unwrap_or_else(|| root.join("public")),
+            root,
+            drafts: self.drafts,
+            base_url: self.base_url,
+        };
+        let r = build(&opts)?;
+        println!(
+            "Built {} pages ({} posts, {} static files, {:.1} MB) into {} in {} ms",
+            r.pages,
+            r.posts,
+            r.static_files,
+            r.bytes as f64 / 1_000_000.0,
+            opts.output.display(),
+            r.elapsed.as_millis()
+        );
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,229 @@
+//! `config.toml`: the raw serde mirror of the file, validated into [`Config`].
+
+use std::path::Path;
+
+use chrono_tz::Tz;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::Diagnostic;
+use crate::error::{Error, Result};
+
+pub const CONFIG_FILE: &str = "config.toml";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    #[serde(default)]
+    description: String,
+    base_url: Spanned<String>,
+    language: Option<Spanned<String>>,
+    timezone: Option<Spanned<String>>,
+    #[serde(default)]
+    author: String,
+    paginate: Option<Spanned<i64>>,
+    #[serde(default)]
+    markdown: MarkdownOptions,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+/// Options for the Markdown renderer (`[markdown]` in config).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownOptions {
+    /// Curly quotes, en/em dashes and ellipses (pulldown-cmark's smart punctuation).
+    pub smart_punctuation: bool,
+    /// Deepest heading level listed in a page's table of contents.
+    pub toc_depth: u8,
+}
+
+impl Default for MarkdownOptions {
+    fn default() -> Self {
+        MarkdownOptions {
+            smart_punctuation: false,
+            toc_depth: 3,
+        }
+    }
+}
+
+/// The validated site configuration the rest of the program sees.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Always ends with `/`.
+    pub base_url: String,
+    pub language: String,
+    pub timezone: Tz,
+    pub author: String,
+    pub paginate: usize,
+    pub markdown: MarkdownOptions,
+    pub extra: serde_json::Value,
+}
+
+impl Config {
+    /// Reads and validates `config.toml` in `root`.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join(CONFIG_FILE);
+        if !path.is_file() {
+            return Err(Error::Message(format!(
+                "no `{CONFIG_FILE}` in `{}`: is this a showpress site? (use --root DIR to point at one)",
+                root.display()
+            )));
+        }
+        let bytes = crate::fs::read(&path)?;
+        let text = crate::content::decode_utf8(CONFIG_FILE, bytes)?;
+        Config::parse(&text).map_err(Error::Diagnostics)
+    }
+
+    /// Parses config text; every problem found is returned, not just the first.
+    pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let raw: RawConfig =
+            toml::from_str(text).map_err(|e| vec![crate::diagnostic::from_toml(CONFIG_FILE, text, 0, &e)])?;
+        let mut errors = Vec::new();
+        let at = |s: &std::ops::Range<usize>, msg: String| {
+            Diagnostic::at(CONFIG_FILE, text, s.clone(), msg)
+        };
+
+        let base_url = match validate_base_url(raw.base_url.get_ref()) {
+            Ok(u) => u,
+            Err(msg) => {
+                errors.push(at(&raw.base_url.span(), msg));
+                String::new()
+            }
+        };
+        let language = match raw.language {
+            None => "ko".to_string(),
+            Some(l) if is_language_tag(l.get_ref()) => l.into_inner(),
+            Some(l) => {
+                errors.push(at(
+                    &l.span(),
+                    format!(
+                        "invalid language `{}`, expected a language tag such as `ko` or `en-US`",
+                        l.get_ref()
+                    ),
+                ));
+                String::new()
+            }
+        };
+        let timezone = match raw.timezone {
+            None => chrono_tz::Asia::Seoul,
+            Some(t) => match t.get_ref().parse::<Tz>() {
+                Ok(tz) => tz,
+                Err(_) => {
+                    errors.push(at(
+                        &t.span(),
+                        format!(
+                            "unknown time zone `{}`, expected an IANA name such as `Asia/Seoul`",
+                            t.get_ref()
+                        ),
+                    ));
+                    chrono_tz::UTC
+                }
+            },
+        };
+        let paginate = match raw.paginate {
+            None => 10,
+            Some(p) if *p.get_ref() >= 1 => *p.get_ref() as usize,
+            Some(p) => {
+                errors.push(at(
+                    &p.span(),
+                    format!(
+                        "invalid paginate {}, expected a positive number of posts per page",
+                        p.get_ref()
+                    ),
+                ));
+                1
+            }
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Config {
+            title: raw.title,
+            description: raw.description,
+            base_url,
+            language,
+            timezone,
+            author: raw.author,
+            paginate,
+            markdown: raw.markdown,
+            extra: crate::content::toml_to_json(toml::Value::Table(raw.extra)),
+        })
+    }
+
+    /// Replaces `base_url` (the `--base-url` option), with the same validation as the file.
+    pub fn set_base_url(&mut self, url: &str) -> Result<()> {
+        self.base_url =
+            validate_base_url(url).map_err(|m| Error::Message(format!("--base-url: {m}")))?;
+        Ok(())
+    }
+
+    /// The path part of `base_url`, so links work when a site lives under a sub-path.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.find("://").map_or(0, |i| i + 3);
+        self.base_url[after_scheme..]
+            .find('/')
+            .map_or("/", |i| &self.base_url[after_scheme + i..])
+    }
+}
+
+fn validate_base_url(raw: &str) -> Result<String, String> {
+    let parsed = url::Url::parse(raw).map_err(|e| {
+        format!("invalid base_url `{raw}` ({e}), expected an absolute URL such as `https://example.com/`")
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!(
+            "invalid base_url `{raw}`, expected an http or https URL"
+        ));
+    }
+    let mut s = parsed.to_string();
+    if !s.ends_with('/') {
+        s.push('/');
+    }
+    Ok(s)
+}
+
+fn is_language_tag(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_korean_and_seoul() {
+        let c = Config::parse("title = \"t\"\nbase_url = \"https://ex.com\"").unwrap();
+        assert_eq!(c.language, "ko");
+        assert_eq!(c.timezone, chrono_tz::Asia::Seoul);
+        assert_eq!(c.paginate, 10);
+        assert_eq!(c.base_url, "https://ex.com/");
+        assert_eq!(c.base_path(), "/");
+    }
+
+    #[test]
+    fn base_path_of_a_sub_path_site() {
+        let c = Config::parse("title = \"t\"\nbase_url = \"https://ex.com/blog\"").unwrap();
+        assert_eq!(c.base_path(), "/blog/");
+    }
+
+    #[test]
+    fn reports_every_bad_value() {
+        let errs = Config::parse(
+            "title = \"t\"\nbase_url = \"ftp://x\"\ntimezone = \"Asia/Seol\"\npaginate = 0\n",
+        )
+        .unwrap_err();
+        assert_eq!(errs.len(), 3);
+        assert_eq!(
+            errs[1].message,
+            "unknown time zone `Asia/Seol`, expected an IANA name such as `Asia/Seoul`"
+        );
+    }
+}

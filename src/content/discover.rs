@@ -1,0 +1,149 @@
+//! Finds the Markdown files under `content/` and decides what each one is from where it sits.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostic::Diagnostic;
+use crate::error::{Error, Result};
+
+pub const CONTENT_DIR: &str = "content";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Any `.md` under `content/posts/`, at any depth.
+    Post,
+    /// `content/shows/*.md`.
+    Show,
+    /// `content/guests/*.md`.
+    Guest,
+    /// Any other `.md`: a standalone page.
+    Page,
+}
+
+#[derive(Debug, Clone)]
+pub struct ContentFile {
+    pub abs: PathBuf,
+    /// Relative to the site root, `/`-separated: what diagnostics print.
+    pub rel: String,
+    /// Relative to the folder that gives the kind (`2025/deepseek.md` for a post).
+    pub rel_in_kind: String,
+    pub kind: Kind,
+}
+
+/// Classifies a path relative to `content/` (with `/` separators).
+pub fn classify(rel: &str) -> Kind {
+    let parts: Vec<&str> = rel.split('/').collect();
+    match parts.as_slice() {
+        ["posts", _, ..] => Kind::Post,
+        ["shows", _] => Kind::Show,
+        ["guests", _] => Kind::Guest,
+        _ => Kind::Page,
+    }
+}
+
+/// Lists content files in a stable order. Problems with single entries (a name that is not
+/// UTF-8, a symlink loop, an unreadable folder) are diagnostics; the walk goes on.
+pub fn discover(root: &Path) -> Result<(Vec<ContentFile>, Vec<Diagnostic>)> {
+    let dir = root.join(CONTENT_DIR);
+    if !dir.exists() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    if !dir.is_dir() {
+        return Err(Diagnostic::file(
+            CONTENT_DIR,
+            "`content` is not a directory, expected a folder of Markdown files",
+        )
+        .into());
+    }
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    let walker = WalkDir::new(&dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| rel_lossy(root, p)).unwrap_or_default();
+                if e.loop_ancestor().is_some() {
+                    errors.push(Diagnostic::file(
+                        path,
+                        "symlink loop: this folder links back to one of its parents",
+                    ));
+                } else if e.path().is_some_and(|p| p.symlink_metadata().is_ok() && !p.exists()) {
+                    // A dangling symlink is usually an editor's lock file; nothing to read.
+                } else {
+                    let msg = e
+                        .io_error()
+                        .map_or_else(|| e.to_string(), |io| io.to_string());
+                    errors.push(Diagnostic::file(path, format!("failed to read: {msg}")));
+                }
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let Ok(rel_content) = path.strip_prefix(&dir) else {
+            continue;
+        };
+        let Some(rel_content) = to_slash(rel_content) else {
+            errors.push(Diagnostic::file(
+                rel_lossy(root, path),
+                "file name is not valid UTF-8, expected a UTF-8 name (it becomes part of a URL)",
+            ));
+            continue;
+        };
+        let kind = classify(&rel_content);
+        let rel_in_kind = match kind {
+            Kind::Page => rel_content.clone(),
+            _ => rel_content.split_once('/').map_or("", |x| x.1).to_string(),
+        };
+        files.push(ContentFile {
+            abs: path.to_path_buf(),
+            rel: format!("{CONTENT_DIR}/{rel_content}"),
+            rel_in_kind,
+            kind,
+        });
+    }
+    Ok((files, errors))
+}
+
+fn to_slash(p: &Path) -> Option<String> {
+    let parts: Option<Vec<&str>> = p.components().map(|c| c.as_os_str().to_str()).collect();
+    parts.map(|p| p.join("/"))
+}
+
+fn rel_lossy(root: &Path, p: &Path) -> String {
+    let rel = p.strip_prefix(root).unwrap_or(p);
+    rel.to_string_lossy().replace('\\', "/")
+}
+
+impl From<walkdir::Error> for Error {
+    fn from(e: walkdir::Error) -> Self {
+        Error::Message(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_follow_folders() {
+        assert_eq!(classify("posts/2025/a.md"), Kind::Post);
+        assert_eq!(classify("posts/a.md"), Kind::Post);
+        assert_eq!(classify("shows/a.md"), Kind::Show);
+        assert_eq!(classify("shows/x/a.md"), Kind::Page);
+        assert_eq!(classify("guests/a.md"), Kind::Guest);
+        assert_eq!(classify("about.md"), Kind::Page);
+        assert_eq!(classify("posts.md"), Kind::Page);
+    }
+}

@@ -1,0 +1,235 @@
+//! Cargo-style diagnostics: a message, `--> path:line:col`, the source line and a caret.
+//!
+//! Every mistake in a user's file becomes a [`Diagnostic`]; they are collected rather than
+//! returned one at a time so a single run reports every broken file.
+
+use std::fmt;
+use std::ops::Range;
+
+use unicode_width::UnicodeWidthStr;
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A position in a file, already resolved to what a person reads in an editor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, counted in characters (so Hangul counts one per syllable).
+    pub col: usize,
+    /// The whole source line, without its line ending.
+    pub source_line: String,
+    /// Display width before the caret and of the caret, so wide (Hangul) characters line up.
+    caret_offset: usize,
+    caret_width: usize,
+}
+
+/// One problem found in a site's files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    /// Path relative to the site root, with `/` separators.
+    pub path: String,
+    pub location: Option<Location>,
+    /// Extra lines printed after the snippet (`= note: ...`).
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    /// An error about a whole file, with no position in it.
+    pub fn file(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            path: path.into(),
+            location: None,
+            notes: Vec::new(),
+        }
+    }
+
+    /// An error at a byte range of `source`, the full text of the file at `path`.
+    pub fn at(
+        path: impl Into<String>,
+        source: &str,
+        range: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        let mut d = Diagnostic::file(path, message);
+        d.location = Some(locate(source, range));
+        d
+    }
+
+    /// An error at a 1-based line and 0-based character column of `source`.
+    pub fn at_line_col(
+        path: impl Into<String>,
+        source: &str,
+        line: usize,
+        col0: usize,
+        width_chars: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        let start_of_line: usize = source
+            .split_inclusive('\n')
+            .take(line.saturating_sub(1))
+            .map(str::len)
+            .sum();
+        let rest = &source[start_of_line.min(source.len())..];
+        let start = rest
+            .char_indices()
+            .nth(col0)
+            .map_or(rest.len(), |(i, _)| i);
+        let end = rest[start..]
+            .char_indices()
+            .take_while(|(_, c)| *c != '\n')
+            .nth(width_chars.max(1))
+            .map_or_else(
+                || start + rest[start..].find('\n').unwrap_or(rest.len() - start),
+                |(i, _)| start + i,
+            );
+        Diagnostic::at(
+            path,
+            source,
+            start_of_line + start..start_of_line + end,
+            message,
+        )
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Converts a TOML error in text that starts at byte `offset` of the file `source`.
+pub fn from_toml(path: &str, source: &str, offset: usize, err: &toml::de::Error) -> Diagnostic {
+    let message = err.message().trim_end().to_string();
+    match err.span() {
+        Some(span) => Diagnostic::at(path, source, span.start + offset..span.end + offset, message),
+        None => Diagnostic::file(path, message),
+    }
+}
+
+/// Resolves a byte range to line, column and caret. Out-of-range or mid-character offsets are
+/// clamped rather than trusted, since spans come from several parsers.
+pub fn locate(source: &str, range: Range<usize>) -> Location {
+    let mut start = range.start.min(source.len());
+    while !source.is_char_boundary(start) {
+        start -= 1;
+    }
+    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[start..]
+        .find('\n')
+        .map_or(source.len(), |i| start + i);
+    let line_text = source[line_start..line_end].trim_end_matches('\r');
+    let line = source[..line_start].matches('\n').count() + 1;
+    let before = &source[line_start..start.min(line_start + line_text.len())];
+    let col = before.chars().count() + 1;
+    let mut end = range.end.clamp(start, line_start + line_text.len());
+    while !source.is_char_boundary(end) {
+        end -= 1;
+    }
+    let caret_width = source[start.min(end)..end].width().max(1);
+    Location {
+        line,
+        col,
+        source_line: line_text.to_string(),
+        caret_offset: before.width(),
+        caret_width,
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{label}: {}", self.message)?;
+        match &self.location {
+            Some(loc) => {
+                let gutter = " ".repeat(loc.line.to_string().len());
+                writeln!(f, "{gutter}--> {}:{}:{}", self.path, loc.line, loc.col)?;
+                writeln!(f, "{gutter} |")?;
+                writeln!(f, "{} | {}", loc.line, loc.source_line)?;
+                write!(
+                    f,
+                    "{gutter} | {}{}",
+                    " ".repeat(loc.caret_offset),
+                    "^".repeat(loc.caret_width)
+                )?;
+                for note in &self.notes {
+                    write!(f, "\n{gutter} = note: {note}")?;
+                }
+            }
+            None => {
+                write!(f, " --> {}", self.path)?;
+                for note in &self.notes {
+                    write!(f, "\n  = note: {note}")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_at_the_value_with_a_caret() {
+        let src = "+++\ntitle = \"x\"\ndraft = \"yes\"\n+++\n";
+        let start = src.find("\"yes\"").unwrap();
+        let d = Diagnostic::at(
+            "content/posts/a.md",
+            src,
+            start..start + 5,
+            "invalid type: string \"yes\", expected a boolean",
+        );
+        assert_eq!(
+            d.to_string(),
+            "error: invalid type: string \"yes\", expected a boolean\n \
+             --> content/posts/a.md:3:9\n  |\n3 | draft = \"yes\"\n  |         ^^^^^"
+        );
+    }
+
+    #[test]
+    fn hangul_columns_count_characters_and_carets_use_display_width() {
+        let src = "show = \"경제\" x";
+        let start = src.find('x').unwrap();
+        let loc = locate(src, start..start + 1);
+        assert_eq!(loc.col, 13);
+        // "show = \"" is 8 columns, each Hangul syllable 2, the quote and space 2 more.
+        assert_eq!(loc.caret_offset, 14);
+    }
+
+    #[test]
+    fn crlf_is_not_part_of_the_source_line() {
+        let loc = locate("a = 1\r\nb = ?\r\n", 11..12);
+        assert_eq!((loc.line, loc.col), (2, 5));
+        assert_eq!(loc.source_line, "b = ?");
+    }
+
+    #[test]
+    fn line_col_positions_map_to_the_same_location() {
+        let src = "one\ntwo {{ x }}\n";
+        let d = Diagnostic::at_line_col("t.html", src, 2, 4, 2, "m");
+        let loc = d.location.unwrap();
+        assert_eq!((loc.line, loc.col, loc.caret_width), (2, 5, 2));
+    }
+}

@@ -1,0 +1,296 @@
+//! Markdown to HTML with pulldown-cmark: unique Hangul-safe heading ids, a table of contents,
+//! the summary, and the reading time.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use serde::Serialize;
+
+use crate::config::MarkdownOptions;
+use crate::slug::slugify;
+
+/// Reading rates behind `reading_time`. Korean is counted in words (어절, the space-separated
+/// units), Chinese characters and Japanese kana one by one, everything else in words.
+pub const HANGUL_WORDS_PER_MINUTE: f64 = 200.0;
+pub const LATIN_WORDS_PER_MINUTE: f64 = 230.0;
+pub const CJK_CHARS_PER_MINUTE: f64 = 300.0;
+
+/// What the Markdown of one file renders to.
+#[derive(Debug, Default, Clone)]
+pub struct Rendered {
+    pub html: String,
+    /// HTML of the text before `<!-- more -->`, else of the first paragraph.
+    pub summary: Option<String>,
+    pub toc: Vec<TocEntry>,
+    pub reading: Reading,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// Word counts by script and the reading time they add up to.
+#[derive(Debug, Default, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct Reading {
+    pub hangul_words: usize,
+    pub latin_words: usize,
+    pub cjk_chars: usize,
+    /// Whole minutes, rounded up; at least 1 for any text.
+    pub minutes: u32,
+}
+
+pub fn render(text: &str, opts: &MarkdownOptions) -> Rendered {
+    let mut options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    if opts.smart_punctuation {
+        options |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    let mut events: Vec<Event> = Parser::new_ext(text, options).collect();
+    let headings = assign_heading_ids(&mut events);
+    let toc = build_toc(&headings, opts.toc_depth);
+    let reading = count_reading(&events);
+    let summary = summary_range(&events).map(|r| {
+        let mut s = String::new();
+        html::push_html(&mut s, events[r].iter().cloned());
+        s
+    });
+    let mut out = String::with_capacity(text.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    Rendered {
+        html: out,
+        summary,
+        toc,
+        reading,
+    }
+}
+
+struct Heading {
+    level: u8,
+    id: String,
+    title: String,
+}
+
+/// Gives every heading an id: its explicit `{#id}` or the slug of its text, made unique in the
+/// document with `-1`, `-2`… so links to the second "시청자 질문" go to the second one.
+fn assign_heading_ids(events: &mut [Event]) -> Vec<Heading> {
+    let mut used = std::collections::HashSet::new();
+    let mut headings = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
+            let level = heading_level(*level);
+            let explicit = id.as_ref().map(|s| s.to_string());
+            let mut title = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    title.push_str(t);
+                }
+                j += 1;
+            }
+            let base = explicit.unwrap_or_else(|| slugify(title.trim()));
+            let mut unique = base.clone();
+            let mut n = 1;
+            while !used.insert(unique.clone()) {
+                unique = format!("{base}-{n}");
+                n += 1;
+            }
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                *id = Some(CowStr::from(unique.clone()));
+            }
+            headings.push(Heading {
+                level,
+                id: unique,
+                title: title.trim().to_string(),
+            });
+            i = j;
+        }
+        i += 1;
+    }
+    headings
+}
+
+fn heading_level(l: HeadingLevel) -> u8 {
+    l as u8
+}
+
+/// Nests headings under the nearest shallower one; skipped levels (h2 then h4) still nest.
+fn build_toc(headings: &[Heading], max_level: u8) -> Vec<TocEntry> {
+    fn insert(list: &mut Vec<TocEntry>, entry: TocEntry) {
+        match list.last_mut() {
+            Some(last) if last.level < entry.level => insert(&mut last.children, entry),
+            _ => list.push(entry),
+        }
+    }
+    let mut toc = Vec::new();
+    for h in headings.iter().filter(|h| h.level <= max_level) {
+        insert(
+            &mut toc,
+            TocEntry {
+                level: h.level,
+                id: h.id.clone(),
+                title: h.title.clone(),
+                children: Vec::new(),
+            },
+        );
+    }
+    toc
+}
+
+/// The events that make the summary: up to a `<!-- more -->` block, else the first paragraph.
+fn summary_range(events: &[Event]) -> Option<std::ops::Range<usize>> {
+    let marker = events.iter().position(|e| {
+        matches!(e, Event::Html(t) if t.trim() == "<!-- more -->")
+    });
+    if let Some(mut m) = marker {
+        while m > 0 && matches!(events[m - 1], Event::Start(Tag::HtmlBlock)) {
+            m -= 1;
+        }
+        return (m > 0).then_some(0..m);
+    }
+    let mut depth = 0usize;
+    let mut start = None;
+    for (i, e) in events.iter().enumerate() {
+        match e {
+            Event::Start(Tag::Paragraph) if depth == 0 => start = Some(i),
+            Event::End(TagEnd::Paragraph) if depth == 1 && start.is_some() => {
+                return start.map(|s| s..i + 1);
+            }
+            _ => {}
+        }
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+fn count_reading(events: &[Event]) -> Reading {
+    let mut text = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::End(_) | Event::SoftBreak | Event::HardBreak => text.push('\n'),
+            _ => {}
+        }
+    }
+    reading_of(&text)
+}
+
+/// Counts words by script and turns them into minutes at the rates above.
+pub fn reading_of(text: &str) -> Reading {
+    let mut r = Reading::default();
+    for token in text.split_whitespace() {
+        let mut hangul = false;
+        let mut other = false;
+        for c in token.chars() {
+            if is_cjk(c) {
+                r.cjk_chars += 1;
+            } else if is_hangul(c) {
+                hangul = true;
+            } else if c.is_alphanumeric() {
+                other = true;
+            }
+        }
+        if hangul {
+            r.hangul_words += 1;
+        } else if other {
+            r.latin_words += 1;
+        }
+    }
+    let minutes = r.hangul_words as f64 / HANGUL_WORDS_PER_MINUTE
+        + r.latin_words as f64 / LATIN_WORDS_PER_MINUTE
+        + r.cjk_chars as f64 / CJK_CHARS_PER_MINUTE;
+    r.minutes = minutes.ceil() as u32;
+    if r.minutes == 0 && (r.hangul_words + r.latin_words + r.cjk_chars) > 0 {
+        r.minutes = 1;
+    }
+    r
+}
+
+fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{2FFFF}' | '\u{3040}'..='\u{30FF}')
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(s: &str) -> Rendered {
+        render(s, &MarkdownOptions::default())
+    }
+
+    #[test]
+    fn heading_ids_are_hangul_and_unique() {
+        let r = md("## 시청자 질문\n\n## 시청자 질문\n\n## Custom {#mine}\n");
+        assert!(r.html.contains("<h2 id=\"시청자-질문\">시청자 질문</h2>"));
+        assert!(r.html.contains("<h2 id=\"시청자-질문-1\">시청자 질문</h2>"));
+        assert!(r.html.contains("<h2 id=\"mine\">Custom</h2>"));
+    }
+
+    #[test]
+    fn toc_nests_by_level() {
+        let r = md("## A\n### B\n#### too deep\n## C\n");
+        assert_eq!(r.toc.len(), 2);
+        assert_eq!(r.toc[0].children[0].title, "B");
+        assert!(r.toc[0].children[0].children.is_empty());
+    }
+
+    #[test]
+    fn summary_is_text_before_more_else_first_paragraph() {
+        let r = md("First.\n\nSecond.\n\n<!-- more -->\n\nThird.\n");
+        assert_eq!(r.summary.unwrap(), "<p>First.</p>\n<p>Second.</p>\n");
+        let r = md("# Title\n\nFirst *para*.\n\nSecond.\n");
+        assert_eq!(r.summary.unwrap(), "<p>First <em>para</em>.</p>\n");
+        assert_eq!(md("").summary, None);
+    }
+
+    #[test]
+    fn extensions_and_raw_html() {
+        let r = md("| a |\n|---|\n| 1 |\n\n~~x~~ - [x] done\n\nnote[^1]\n\n[^1]: foot\n\n<div class=\"raw\">ok</div>\n");
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>x</del>"));
+        assert!(r.html.contains("footnote-definition"));
+        assert!(r.html.contains("<div class=\"raw\">ok</div>"));
+    }
+
+    #[test]
+    fn reading_time_counts_korean_words_english_words_and_hanzi() {
+        let r = reading_of("딥시크의 성공은 uncommon but real 漢字");
+        assert_eq!((r.hangul_words, r.latin_words, r.cjk_chars), (2, 3, 2));
+        assert_eq!(r.minutes, 1);
+        // 400 Korean words at 200/min and 230 English words at 230/min: 3 minutes.
+        let text = "가나 ".repeat(400) + &"word ".repeat(230);
+        assert_eq!(reading_of(&text).minutes, 3);
+        assert_eq!(reading_of("").minutes, 0);
+    }
+}

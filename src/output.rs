@@ -1,0 +1,167 @@
+//! The only module that writes the site. A build goes into a staging folder next to the
+//! output; only when every page rendered is it swapped in, so a failed build leaves the previous
+//! output exactly as it was, and a good one leaves no stale file from a deleted post.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::error::{Error, Result};
+
+/// A build in progress. Dropping it without [`Staging::commit`] removes what it wrote.
+pub struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Prepares a staging folder beside `target` (same file system, so the swap is a rename).
+    pub fn new(target: &Path, root: &Path) -> Result<Staging> {
+        refuse_dangerous_target(target, root)?;
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        crate::fs::create_dir_all(parent)?;
+        let name = target
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let dir = parent.join(format!(".{name}.showpress-{}", std::process::id()));
+        if dir.exists() {
+            crate::fs::remove_dir_all(&dir)?;
+        }
+        crate::fs::create_dir_all(&dir)?;
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+            committed: false,
+        })
+    }
+
+    /// Writes one file, `rel` being `/`-separated and relative to the output root.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            crate::fs::create_dir_all(parent)?;
+        }
+        crate::fs::write(&path, bytes)
+    }
+
+    /// Copies every file of `src` (the site's `static/`) to the output root, keeping paths.
+    /// Returns how many files were copied.
+    pub fn copy_tree(&self, src: &Path) -> Result<usize> {
+        let mut n = 0;
+        if !src.is_dir() {
+            return Ok(0);
+        }
+        for entry in WalkDir::new(src).follow_links(true) {
+            let entry = entry.map_err(|e| Error::Message(format!("failed to read `{}`: {e}", src.display())))?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(src).unwrap_or(entry.path());
+            let to = self.dir.join(rel);
+            if let Some(parent) = to.parent() {
+                crate::fs::create_dir_all(parent)?;
+            }
+            crate::fs::copy(entry.path(), &to)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Whether a file already exists in the staged output (static files win over theme assets).
+    pub fn contains(&self, rel: &str) -> bool {
+        self.dir.join(rel).exists()
+    }
+
+    /// Swaps the staged output in place of the target.
+    pub fn commit(mut self) -> Result<()> {
+        let old = self.dir.with_extension("old");
+        let had_old = self.target.exists();
+        if had_old {
+            crate::fs::rename(&self.target, &old)?;
+        }
+        if let Err(e) = crate::fs::rename(&self.dir, &self.target) {
+            if had_old {
+                // Put the previous output back rather than leave nothing.
+                let _ = std::fs::rename(&old, &self.target);
+            }
+            return Err(e);
+        }
+        self.committed = true;
+        if had_old {
+            crate::fs::remove_dir_all(&old)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// The output folder is replaced wholesale, so it must never be the site itself or hold it.
+fn refuse_dangerous_target(target: &Path, root: &Path) -> Result<()> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        // Canonicalize what exists so `..` and symlinks cannot hide an overlap.
+        let mut existing = p.as_path();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (existing.parent(), existing.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name.to_os_string());
+                    existing = parent;
+                }
+                _ => break,
+            }
+        }
+        let mut base = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
+        for r in rest.into_iter().rev() {
+            base.push(r);
+        }
+        base
+    };
+    let target_abs = abs(target);
+    let root_abs = abs(root);
+    if root_abs.starts_with(&target_abs) {
+        return Err(Error::Message(format!(
+            "refusing to use `{}` as the output folder: it holds the site itself, and the output folder is replaced on every build",
+            target.display()
+        )));
+    }
+    for protected in ["content", "templates", "static"] {
+        if target_abs.starts_with(root_abs.join(protected)) {
+            return Err(Error::Message(format!(
+                "refusing to use `{}` as the output folder: it is inside the site's `{protected}/`",
+                target.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_to_replace_the_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        assert!(refuse_dangerous_target(root, root).is_err());
+        assert!(refuse_dangerous_target(&root.join("content/x"), root).is_err());
+        assert!(refuse_dangerous_target(&root.join(".."), root).is_err());
+        assert!(refuse_dangerous_target(&root.join("public"), root).is_ok());
+    }
+}

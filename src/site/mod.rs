@@ -1,0 +1,435 @@
+//! The site model: which posts belong to which show, episode, guest and tag, in what order.
+//! Pure: no I/O, so `serve` can rebuild it cheaply and tests can build it from values.
+
+mod paginate;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, FixedOffset};
+
+use crate::config::Config;
+use crate::content::{Content, GuestProfile, Page, Post, ShowProfile, Source};
+use crate::diagnostic::Diagnostic;
+use crate::slug::slugify;
+
+pub use paginate::{Pager, paginate, pager};
+
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    /// Newest first (ties broken by file path, so the order is stable).
+    pub posts: Vec<Post>,
+    /// Parallel to `posts`: what each post links to.
+    pub links: Vec<PostLinks>,
+    /// By name.
+    pub shows: Vec<Show>,
+    /// By name.
+    pub guests: Vec<Guest>,
+    /// By name.
+    pub tags: Vec<Tag>,
+    pub pages: Vec<Page>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct PostLinks {
+    pub show: Option<usize>,
+    /// Parallel to the post's `guests`.
+    pub guests: Vec<usize>,
+    /// Parallel to the post's `tags`.
+    pub tags: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct Show {
+    pub name: String,
+    pub slug: String,
+    pub profile: Option<ShowProfile>,
+    /// Highest number first.
+    pub episodes: Vec<Episode>,
+    /// Posts about the show that name no episode, newest first.
+    pub other_posts: Vec<usize>,
+    pub post_count: usize,
+    /// The file that first named this show, for errors.
+    pub origin: String,
+}
+
+#[derive(Debug)]
+pub struct Episode {
+    pub number: u32,
+    /// Newest first.
+    pub posts: Vec<usize>,
+    /// Everyone named by any post about the episode, with the first role given.
+    pub guests: Vec<(usize, Option<String>)>,
+    pub sources: Vec<Source>,
+    /// The date of the earliest post about it.
+    pub date: DateTime<FixedOffset>,
+}
+
+#[derive(Debug)]
+pub struct Guest {
+    pub name: String,
+    pub slug: String,
+    pub profile: Option<GuestProfile>,
+    /// Newest first.
+    pub appearances: Vec<Appearance>,
+    pub origin: String,
+}
+
+impl Guest {
+    /// The profile's role, else the role of the latest appearance that gives one.
+    pub fn role(&self) -> Option<&str> {
+        self.profile
+            .as_ref()
+            .and_then(|p| p.role.as_deref())
+            .or_else(|| self.appearances.iter().find_map(|a| a.role.as_deref()))
+    }
+}
+
+/// One episode a guest was on, or one post naming them outside any episode.
+#[derive(Debug)]
+pub struct Appearance {
+    pub show: Option<usize>,
+    pub episode: Option<u32>,
+    pub role: Option<String>,
+    /// Newest first.
+    pub posts: Vec<usize>,
+    pub date: DateTime<FixedOffset>,
+}
+
+#[derive(Debug)]
+pub struct Tag {
+    pub name: String,
+    pub slug: String,
+    /// Newest first.
+    pub posts: Vec<usize>,
+}
+
+/// A group of the archive page.
+#[derive(Debug)]
+pub struct ArchiveYear {
+    pub year: i32,
+    /// Newest month first: (month number, posts newest first).
+    pub months: Vec<(u32, Vec<usize>)>,
+}
+
+impl Site {
+    /// Works out every relation. Fails only when two different names would share one URL.
+    pub fn build(config: Config, content: Content) -> Result<Site, Vec<Diagnostic>> {
+        let Content {
+            mut posts,
+            shows: show_profiles,
+            guests: guest_profiles,
+            mut pages,
+        } = content;
+        posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.file.cmp(&b.file)));
+        pages.sort_by(|a, b| a.file.cmp(&b.file));
+
+        let mut shows = Registry::default();
+        for p in show_profiles {
+            let name = p.name.clone();
+            let origin = p.file.clone();
+            let i = shows.get_or_insert(&name, &origin, |name, origin| Show {
+                name,
+                slug: String::new(),
+                profile: None,
+                episodes: Vec::new(),
+                other_posts: Vec::new(),
+                post_count: 0,
+                origin,
+            });
+            shows.items[i].profile.get_or_insert(p);
+        }
+        let mut guests = Registry::default();
+        for p in guest_profiles {
+            let name = p.name.clone();
+            let origin = p.file.clone();
+            let i = guests.get_or_insert(&name, &origin, new_guest);
+            guests.items[i].profile.get_or_insert(p);
+        }
+
+        let mut tags: Vec<Tag> = Vec::new();
+        let mut tag_by_slug: HashMap<String, usize> = HashMap::new();
+        let mut links = vec![PostLinks::default(); posts.len()];
+        // Appearances are keyed by (guest, show, episode), or by post when outside an episode.
+        let mut appearance_index: HashMap<(usize, Option<usize>, Option<u32>, Option<usize>), usize> =
+            HashMap::new();
+
+        for (pi, post) in posts.iter().enumerate() {
+            let show = post.show.as_ref().map(|name| {
+                shows.get_or_insert(name, &post.file, |name, origin| Show {
+                    name,
+                    slug: String::new(),
+                    profile: None,
+                    episodes: Vec::new(),
+                    other_posts: Vec::new(),
+                    post_count: 0,
+                    origin,
+                })
+            });
+            links[pi].show = show;
+            if let Some(si) = show {
+                let s = &mut shows.items[si];
+                s.post_count += 1;
+                match post.episode {
+                    None => s.other_posts.push(pi),
+                    Some(n) => {
+                        let ei = match s.episodes.iter().position(|e| e.number == n) {
+                            Some(ei) => ei,
+                            None => {
+                                s.episodes.push(Episode {
+                                    number: n,
+                                    posts: Vec::new(),
+                                    guests: Vec::new(),
+                                    sources: Vec::new(),
+                                    date: post.date,
+                                });
+                                s.episodes.len() - 1
+                            }
+                        };
+                        let e = &mut s.episodes[ei];
+                        e.posts.push(pi);
+                        // Posts come newest first, so the last one seen is the earliest.
+                        e.date = post.date;
+                        if let Some(src) = &post.source {
+                            if !e.sources.iter().any(|x| x.url == src.url) {
+                                e.sources.push(src.clone());
+                            }
+                        }
+                    }
+                }
+            }
+            for mention in &post.guests {
+                let gi = guests.get_or_insert(&mention.name, &post.file, new_guest);
+                links[pi].guests.push(gi);
+                if let (Some(si), Some(n)) = (show, post.episode) {
+                    let e = shows.items[si]
+                        .episodes
+                        .iter_mut()
+                        .find(|e| e.number == n)
+                        .expect("episode was added above");
+                    match e.guests.iter_mut().find(|(g, _)| *g == gi) {
+                        Some((_, role)) => {
+                            if role.is_none() {
+                                role.clone_from(&mention.role);
+                            }
+                        }
+                        None => e.guests.push((gi, mention.role.clone())),
+                    }
+                }
+                let key = match post.episode {
+                    Some(n) => (gi, show, Some(n), None),
+                    None => (gi, show, None, Some(pi)),
+                };
+                let g = &mut guests.items[gi];
+                match appearance_index.get(&key) {
+                    Some(&ai) => {
+                        let a = &mut g.appearances[ai];
+                        a.posts.push(pi);
+                        a.date = post.date;
+                        if a.role.is_none() {
+                            a.role.clone_from(&mention.role);
+                        }
+                    }
+                    None => {
+                        appearance_index.insert(key, g.appearances.len());
+                        g.appearances.push(Appearance {
+                            show,
+                            episode: post.episode,
+                            role: mention.role.clone(),
+                            posts: vec![pi],
+                            date: post.date,
+                        });
+                    }
+                }
+            }
+            for name in &post.tags {
+                let slug = slugify(name);
+                let ti = *tag_by_slug.entry(slug.clone()).or_insert_with(|| {
+                    tags.push(Tag {
+                        name: name.clone(),
+                        slug,
+                        posts: Vec::new(),
+                    });
+                    tags.len() - 1
+                });
+                if !links[pi].tags.contains(&ti) {
+                    links[pi].tags.push(ti);
+                    tags[ti].posts.push(pi);
+                }
+            }
+        }
+
+        let mut shows = shows.items;
+        let mut guests = guests.items;
+        for s in &mut shows {
+            s.slug = s
+                .profile
+                .as_ref()
+                .and_then(|p| p.slug.clone())
+                .unwrap_or_else(|| slugify(&s.name));
+            s.episodes.sort_by(|a, b| b.number.cmp(&a.number));
+        }
+        for g in &mut guests {
+            g.slug = g
+                .profile
+                .as_ref()
+                .and_then(|p| p.slug.clone())
+                .unwrap_or_else(|| slugify(&g.name));
+            g.appearances
+                .sort_by(|a, b| b.date.cmp(&a.date).then(a.posts[0].cmp(&b.posts[0])));
+        }
+
+        let mut errors = Vec::new();
+        check_slugs(&shows, |s| (&s.slug, &s.name, &s.origin), "shows", &mut errors);
+        check_slugs(&guests, |g| (&g.slug, &g.name, &g.origin), "guests", &mut errors);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+
+        // Sort by name for the index pages, then remap the indices held by posts.
+        let show_order = sorted_order(&shows, |s| &s.name);
+        let guest_order = sorted_order(&guests, |g| &g.name);
+        let tag_order = sorted_order(&tags, |t| &t.name);
+        for l in &mut links {
+            l.show = l.show.map(|i| show_order[i]);
+            l.guests.iter_mut().for_each(|i| *i = guest_order[*i]);
+            l.tags.iter_mut().for_each(|i| *i = tag_order[*i]);
+        }
+        for s in &mut shows {
+            for e in &mut s.episodes {
+                e.guests.iter_mut().for_each(|(g, _)| *g = guest_order[*g]);
+            }
+        }
+        for g in &mut guests {
+            for a in &mut g.appearances {
+                a.show = a.show.map(|i| show_order[i]);
+            }
+        }
+        let shows = reorder(shows, &show_order);
+        let guests = reorder(guests, &guest_order);
+        let tags = reorder(tags, &tag_order);
+
+        Ok(Site {
+            config,
+            posts,
+            links,
+            shows,
+            guests,
+            tags,
+            pages,
+        })
+    }
+
+    /// Posts grouped by year and month in the site timezone, newest first.
+    pub fn archive(&self) -> Vec<ArchiveYear> {
+        let tz = self.config.timezone;
+        let mut years: Vec<ArchiveYear> = Vec::new();
+        for (i, p) in self.posts.iter().enumerate() {
+            let d = p.date.with_timezone(&tz);
+            if years.last().is_none_or(|y| y.year != d.year()) {
+                years.push(ArchiveYear {
+                    year: d.year(),
+                    months: Vec::new(),
+                });
+            }
+            let y = years.last_mut().expect("pushed above");
+            if y.months.last().is_none_or(|(m, _)| *m != d.month()) {
+                y.months.push((d.month(), Vec::new()));
+            }
+            y.months.last_mut().expect("pushed above").1.push(i);
+        }
+        years
+    }
+
+    /// The episodes before and after `number` in `show`, by number.
+    pub fn neighbour_episodes(&self, show: usize, number: u32) -> (Option<&Episode>, Option<&Episode>) {
+        let eps = &self.shows[show].episodes;
+        let prev = eps.iter().find(|e| e.number < number);
+        let next = eps.iter().rev().find(|e| e.number > number);
+        (prev, next)
+    }
+}
+
+fn new_guest(name: String, origin: String) -> Guest {
+    Guest {
+        name,
+        slug: String::new(),
+        profile: None,
+        appearances: Vec::new(),
+        origin,
+    }
+}
+
+/// Items keyed by exact (NFC) name, in the order first seen.
+struct Registry<T> {
+    items: Vec<T>,
+    by_name: HashMap<String, usize>,
+}
+
+impl<T> Default for Registry<T> {
+    fn default() -> Self {
+        Registry {
+            items: Vec::new(),
+            by_name: HashMap::new(),
+        }
+    }
+}
+
+impl<T> Registry<T> {
+    fn get_or_insert(&mut self, name: &str, origin: &str, make: impl FnOnce(String, String) -> T) -> usize {
+        use unicode_normalization::UnicodeNormalization;
+        let key: String = name.nfc().collect();
+        if let Some(&i) = self.by_name.get(&key) {
+            return i;
+        }
+        self.items.push(make(name.to_string(), origin.to_string()));
+        self.by_name.insert(key, self.items.len() - 1);
+        self.items.len() - 1
+    }
+}
+
+/// Two different names that slugify alike would write the same page: say which files.
+fn check_slugs<T>(
+    items: &[T],
+    key: impl Fn(&T) -> (&String, &String, &String),
+    section: &str,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        let (slug, name, origin) = key(item);
+        if let Some(&j) = seen.get(slug.as_str()) {
+            let (_, other_name, other_origin) = key(&items[j]);
+            errors.push(
+                Diagnostic::file(
+                    origin.clone(),
+                    format!(
+                        "`{name}` and `{other_name}` would both be written to /{section}/{slug}/, expected different names or a `slug` in a profile"
+                    ),
+                )
+                .with_note(format!("`{other_name}` is named in {other_origin}")),
+            );
+        } else {
+            seen.insert(slug, i);
+        }
+    }
+}
+
+/// `order[old_index] = new_index` for sorting by `key`.
+fn sorted_order<T>(items: &[T], key: impl Fn(&T) -> &String) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..items.len()).collect();
+    idx.sort_by(|&a, &b| key(&items[a]).cmp(key(&items[b])));
+    let mut order = vec![0; items.len()];
+    for (new, old) in idx.into_iter().enumerate() {
+        order[old] = new;
+    }
+    order
+}
+
+fn reorder<T>(items: Vec<T>, order: &[usize]) -> Vec<T> {
+    let mut slots: Vec<Option<T>> = (0..items.len()).map(|_| None).collect();
+    for (old, item) in items.into_iter().enumerate() {
+        slots[order[old]] = Some(item);
+    }
+    slots.into_iter().map(|s| s.expect("order is a permutation")).collect()
+}

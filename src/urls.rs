@@ -1,0 +1,88 @@
+//! Where each kind of page lives. Paths here are site-relative and not percent-encoded
+//! (`tags/딥시크/`); [`Linker`] turns them into the encoded links that go into HTML.
+
+use crate::slug::encode_path;
+
+pub fn post(slug: &str) -> String {
+    format!("posts/{slug}/")
+}
+pub fn shows() -> String {
+    "shows/".to_string()
+}
+pub fn show(slug: &str) -> String {
+    format!("shows/{slug}/")
+}
+pub fn episode(show_slug: &str, number: u32) -> String {
+    format!("shows/{show_slug}/{number}/")
+}
+pub fn guests() -> String {
+    "guests/".to_string()
+}
+pub fn guest(slug: &str) -> String {
+    format!("guests/{slug}/")
+}
+pub fn tags() -> String {
+    "tags/".to_string()
+}
+pub fn tag(slug: &str) -> String {
+    format!("tags/{slug}/")
+}
+pub fn archive() -> String {
+    "archive/".to_string()
+}
+pub fn page(segments: &[String]) -> String {
+    segments.iter().map(|s| format!("{s}/")).collect()
+}
+/// Page `n` of a paginated list at `base`: the list itself for page 1, else `base/page/n/`.
+pub fn paged(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+/// The file a page path is written to, relative to the output folder.
+pub fn file_for(path: &str) -> String {
+    format!("{path}index.html")
+}
+
+/// Makes links from site-relative paths, honouring a `base_url` with a sub-path.
+#[derive(Debug, Clone)]
+pub struct Linker {
+    base_path: String,
+    base_url: String,
+}
+
+impl Linker {
+    pub fn new(base_url: &str, base_path: &str) -> Self {
+        Linker {
+            base_path: base_path.to_string(),
+            base_url: base_url.to_string(),
+        }
+    }
+
+    /// Root-relative, percent-encoded: `/blog/tags/%EB%94%A5.../`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, encode_path(path))
+    }
+
+    /// Absolute, percent-encoded.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, encode_path(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_encoded_and_under_the_base_path() {
+        let l = Linker::new("https://ex.com/blog/", "/blog/");
+        assert_eq!(l.url(&tag("딥시크")), "/blog/tags/%EB%94%A5%EC%8B%9C%ED%81%AC/");
+        assert_eq!(l.permalink(&post("a")), "https://ex.com/blog/posts/a/");
+        assert_eq!(l.url(""), "/blog/");
+        assert_eq!(paged("tags/ai/", 1), "tags/ai/");
+        assert_eq!(paged("", 3), "page/3/");
+    }
+}
