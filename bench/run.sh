@@ -62,6 +62,11 @@ RESULTS=$OUT_BASE/results.tsv
 
 echo "== output location (disk vs tmpfs matters for absolute times)"
 df -T "$OUT_BASE"
+FSTYPE=$(df -T "$OUT_BASE" | awk 'NR == 2 {print $2}')
+if [[ $FSTYPE != tmpfs ]]; then
+    echo "note: output on $FSTYPE, not tmpfs: absolute times include disk writes and can drift" \
+         "from run to run; OUT_BASE=/dev/shm/showpress-bench gives steadier figures"
+fi
 echo "cpus: $(nproc)   host: $(uname -srm)"
 (( RUN_HUGO )) && echo "hugo: $(hugo version)"
 
@@ -200,6 +205,6 @@ if any(("showpress", n) in med and ("hugo", n) in med for n in ns):
 EOF
 
 echo
-echo "== output went to (absolute times depend on this: disk vs tmpfs)"
+echo "== output went to (absolute times depend on this: disk vs tmpfs): $FSTYPE"
 df -T "$OUT_BASE"
 echo "raw results: $RESULTS"

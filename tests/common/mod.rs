@@ -1,0 +1,159 @@
+//! Test harness: copies a fixture site to a temp folder, runs the real `showpress` binary on
+//! it, and gives access to what it printed and wrote.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct TestSite {
+    pub dir: tempfile::TempDir,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        let ty = entry.file_type().unwrap();
+        if ty.is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else if ty.is_symlink() {
+            let link = fs::read_link(entry.path()).unwrap();
+            std::os::unix::fs::symlink(link, &target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+impl TestSite {
+    /// A temp copy of `tests/fixtures/<name>`.
+    pub fn fixture(name: &str) -> TestSite {
+        let site = TestSite::empty();
+        copy_dir(&fixtures().join(name), site.root());
+        site
+    }
+
+    /// An empty temp folder.
+    pub fn empty() -> TestSite {
+        TestSite {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    /// Writes a file into the site, creating folders.
+    pub fn write(&self, rel: &str, text: &str) -> &Self {
+        let p = self.path(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+        self
+    }
+
+    pub fn remove(&self, rel: &str) -> &Self {
+        fs::remove_file(self.path(rel)).unwrap();
+        self
+    }
+
+    /// Runs `showpress --root <site> <args...>` in the site folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out: Output = Command::new(env!("CARGO_BIN_EXE_showpress"))
+            .arg("--root")
+            .arg(self.root())
+            .args(args)
+            .current_dir(self.root())
+            .output()
+            .unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// `showpress build`, asserting it succeeded.
+    pub fn build(&self) -> Run {
+        self.build_with(&[])
+    }
+
+    pub fn build_with(&self, extra: &[&str]) -> Run {
+        let mut args = vec!["build"];
+        args.extend_from_slice(extra);
+        let r = self.run(&args);
+        assert_eq!(r.code, 0, "build failed:\n{}", r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+        r
+    }
+
+    /// A file of the output, `public/` implied: `read("posts/x/index.html")`.
+    pub fn read(&self, rel: &str) -> String {
+        let p = self.path("public").join(rel);
+        fs::read_to_string(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.path("public").join(rel).exists()
+    }
+
+    /// Every file under `public/`, sorted, `/`-separated.
+    pub fn output_files(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) {
+            let Ok(rd) = fs::read_dir(dir) else { return };
+            for e in rd {
+                let e = e.unwrap();
+                if e.file_type().unwrap().is_dir() {
+                    walk(&e.path(), base, out);
+                } else {
+                    out.push(e.path().strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
+        walk(&self.path("public"), &self.path("public"), &mut out);
+        out.sort();
+        out
+    }
+}
+
+/// Asserts `haystack` contains `needle`, showing the page on failure.
+#[track_caller]
+pub fn assert_contains(haystack: &str, needle: &str) {
+    assert!(
+        haystack.contains(needle),
+        "expected to find:\n{needle}\n--- in ---\n{haystack}"
+    );
+}
+
+#[track_caller]
+pub fn assert_not_contains(haystack: &str, needle: &str) {
+    assert!(
+        !haystack.contains(needle),
+        "expected NOT to find:\n{needle}\n--- in ---\n{haystack}"
+    );
+}
+
+/// Minimal config for sites written inline by tests.
+pub const CONFIG: &str = "title = \"테스트 블로그\"\nbase_url = \"https://example.com/\"\npaginate = 2\n";
+
+/// A post with the given front-matter lines and body.
+pub fn post(front_matter: &str, body: &str) -> String {
+    format!("+++\n{front_matter}\n+++\n{body}")
+}
