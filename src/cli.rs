@@ -8,7 +8,11 @@ use crate::build::{BuildOptions, build};
 use crate::error::Result;
 
 #[derive(Debug, Parser)]
-#[command(name = "showpress", version, about = "A static site generator for news-commentary blogs about talk shows")]
+#[command(
+    name = "showpress",
+    version,
+    about = "A static site generator for news-commentary blogs about talk shows"
+)]
 pub struct Cli {
     /// The site's folder (the one with config.toml).
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]

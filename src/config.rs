@@ -80,8 +80,8 @@ impl Config {
 
     /// Parses config text; every problem found is returned, not just the first.
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let raw: RawConfig =
-            toml::from_str(text).map_err(|e| vec![crate::diagnostic::from_toml(CONFIG_FILE, text, 0, &e)])?;
+        let raw: RawConfig = toml::from_str(text)
+            .map_err(|e| vec![crate::diagnostic::from_toml(CONFIG_FILE, text, 0, &e)])?;
         let mut errors = Vec::new();
         let at = |s: &std::ops::Range<usize>, msg: String| {
             Diagnostic::at(CONFIG_FILE, text, s.clone(), msg)

@@ -21,7 +21,9 @@ pub fn parse(value: &toml::Value, tz: Tz) -> Result<DateTime<FixedOffset>, Strin
         other => return Err(format!("invalid type: {}, {EXPECTED}", other.type_str())),
     };
     let Some(d) = dt.date else {
-        return Err(format!("invalid date `{dt}`: a time without a day, {EXPECTED}"));
+        return Err(format!(
+            "invalid date `{dt}`: a time without a day, {EXPECTED}"
+        ));
     };
     let date = NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into())
         .ok_or_else(|| format!("invalid date `{dt}`: no such day, {EXPECTED}"))?;
@@ -46,14 +48,22 @@ pub fn parse(value: &toml::Value, tz: Tz) -> Result<DateTime<FixedOffset>, Strin
         None => tz
             .from_local_datetime(&naive)
             .earliest()
-            .or_else(|| tz.from_local_datetime(&(naive + chrono::Duration::hours(1))).earliest())
+            .or_else(|| {
+                tz.from_local_datetime(&(naive + chrono::Duration::hours(1)))
+                    .earliest()
+            })
             .map(|d| d.fixed_offset())
             .ok_or_else(|| format!("`{dt}` does not exist in time zone {tz}")),
     }
 }
 
 /// Formats `instant` in the site timezone; `format` is strftime, or the language default.
-pub fn format(instant: &DateTime<FixedOffset>, tz: Tz, language: &str, format: Option<&str>) -> String {
+pub fn format(
+    instant: &DateTime<FixedOffset>,
+    tz: Tz,
+    language: &str,
+    format: Option<&str>,
+) -> String {
     let local = instant.with_timezone(&tz);
     let fmt = format.unwrap_or_else(|| default_format(language));
     let mut out = String::new();
@@ -89,26 +99,54 @@ mod tests {
 
     #[test]
     fn three_forms_read_in_the_site_timezone() {
-        assert_eq!(p("2025-03-25T11:46:00+09:00").unwrap(), "2025-03-25T11:46:00+09:00");
-        assert_eq!(p("2025-03-25T11:46:00").unwrap(), "2025-03-25T11:46:00+09:00");
+        assert_eq!(
+            p("2025-03-25T11:46:00+09:00").unwrap(),
+            "2025-03-25T11:46:00+09:00"
+        );
+        assert_eq!(
+            p("2025-03-25T11:46:00").unwrap(),
+            "2025-03-25T11:46:00+09:00"
+        );
         assert_eq!(p("2025-03-25").unwrap(), "2025-03-25T00:00:00+09:00");
         assert_eq!(p("\"2025-03-25\"").unwrap(), "2025-03-25T00:00:00+09:00");
-        assert_eq!(p("2025-03-25T02:46:00Z").unwrap(), "2025-03-25T02:46:00+00:00");
+        assert_eq!(
+            p("2025-03-25T02:46:00Z").unwrap(),
+            "2025-03-25T02:46:00+00:00"
+        );
     }
 
     #[test]
     fn rejects_times_without_days_and_other_types() {
-        assert!(p("11:46:00").unwrap_err().starts_with("invalid date `11:46:00`"));
-        assert_eq!(p("\"yesterday\"").unwrap_err(), format!("invalid date \"yesterday\", {EXPECTED}"));
-        assert_eq!(p("5").unwrap_err(), format!("invalid type: integer, {EXPECTED}"));
+        assert!(
+            p("11:46:00")
+                .unwrap_err()
+                .starts_with("invalid date `11:46:00`")
+        );
+        assert_eq!(
+            p("\"yesterday\"").unwrap_err(),
+            format!("invalid date \"yesterday\", {EXPECTED}")
+        );
+        assert_eq!(
+            p("5").unwrap_err(),
+            format!("invalid type: integer, {EXPECTED}")
+        );
     }
 
     #[test]
     fn korean_dates_read_naturally() {
         let d = DateTime::parse_from_rfc3339("2025-03-24T20:00:00-04:00").unwrap();
         // 20:00 in New York is the next morning in Seoul.
-        assert_eq!(format(&d, chrono_tz::Asia::Seoul, "ko", None), "2025년 3월 25일");
-        assert_eq!(format(&d, chrono_tz::Asia::Seoul, "en", None), "March 25, 2025");
-        assert_eq!(format(&d, chrono_tz::Asia::Seoul, "ko", Some("%Y.%m.%d")), "2025.03.25");
+        assert_eq!(
+            format(&d, chrono_tz::Asia::Seoul, "ko", None),
+            "2025년 3월 25일"
+        );
+        assert_eq!(
+            format(&d, chrono_tz::Asia::Seoul, "en", None),
+            "March 25, 2025"
+        );
+        assert_eq!(
+            format(&d, chrono_tz::Asia::Seoul, "ko", Some("%Y.%m.%d")),
+            "2025.03.25"
+        );
     }
 }

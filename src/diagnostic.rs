@@ -80,10 +80,7 @@ impl Diagnostic {
             .map(str::len)
             .sum();
         let rest = &source[start_of_line.min(source.len())..];
-        let start = rest
-            .char_indices()
-            .nth(col0)
-            .map_or(rest.len(), |(i, _)| i);
+        let start = rest.char_indices().nth(col0).map_or(rest.len(), |(i, _)| i);
         let end = rest[start..]
             .char_indices()
             .take_while(|(_, c)| *c != '\n')
@@ -119,7 +116,12 @@ impl Diagnostic {
 pub fn from_toml(path: &str, source: &str, offset: usize, err: &toml::de::Error) -> Diagnostic {
     let message = err.message().trim_end().to_string();
     match err.span() {
-        Some(span) => Diagnostic::at(path, source, span.start + offset..span.end + offset, message),
+        Some(span) => Diagnostic::at(
+            path,
+            source,
+            span.start + offset..span.end + offset,
+            message,
+        ),
         None => Diagnostic::file(path, message),
     }
 }

@@ -144,9 +144,9 @@ fn build_toc(headings: &[Heading], max_level: u8) -> Vec<TocEntry> {
 
 /// The events that make the summary: up to a `<!-- more -->` block, else the first paragraph.
 fn summary_range(events: &[Event]) -> Option<std::ops::Range<usize>> {
-    let marker = events.iter().position(|e| {
-        matches!(e, Event::Html(t) if t.trim() == "<!-- more -->")
-    });
+    let marker = events
+        .iter()
+        .position(|e| matches!(e, Event::Html(t) if t.trim() == "<!-- more -->"));
     if let Some(mut m) = marker {
         while m > 0 && matches!(events[m - 1], Event::Start(Tag::HtmlBlock)) {
             m -= 1;
@@ -276,7 +276,9 @@ mod tests {
 
     #[test]
     fn extensions_and_raw_html() {
-        let r = md("| a |\n|---|\n| 1 |\n\n~~x~~ - [x] done\n\nnote[^1]\n\n[^1]: foot\n\n<div class=\"raw\">ok</div>\n");
+        let r = md(
+            "| a |\n|---|\n| 1 |\n\n~~x~~ - [x] done\n\nnote[^1]\n\n[^1]: foot\n\n<div class=\"raw\">ok</div>\n",
+        );
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>x</del>"));
         assert!(r.html.contains("footnote-definition"));

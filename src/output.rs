@@ -56,7 +56,8 @@ impl Staging {
             return Ok(0);
         }
         for entry in WalkDir::new(src).follow_links(true) {
-            let entry = entry.map_err(|e| Error::Message(format!("failed to read `{}`: {e}", src.display())))?;
+            let entry = entry
+                .map_err(|e| Error::Message(format!("failed to read `{}`: {e}", src.display())))?;
             if !entry.file_type().is_file() {
                 continue;
             }
@@ -126,7 +127,9 @@ fn refuse_dangerous_target(target: &Path, root: &Path) -> Result<()> {
                 _ => break,
             }
         }
-        let mut base = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
+        let mut base = existing
+            .canonicalize()
+            .unwrap_or_else(|_| existing.to_path_buf());
         for r in rest.into_iter().rev() {
             base.push(r);
         }

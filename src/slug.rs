@@ -92,7 +92,10 @@ mod tests {
 
     #[test]
     fn encodes_non_ascii_but_not_slashes() {
-        assert_eq!(encode_path("/tags/딥시크/"), "/tags/%EB%94%A5%EC%8B%9C%ED%81%AC/");
+        assert_eq!(
+            encode_path("/tags/딥시크/"),
+            "/tags/%EB%94%A5%EC%8B%9C%ED%81%AC/"
+        );
         assert_eq!(encode_path("/posts/a-b_c.d~/"), "/posts/a-b_c.d~/");
     }
 }

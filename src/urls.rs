@@ -79,7 +79,10 @@ mod tests {
     #[test]
     fn links_are_encoded_and_under_the_base_path() {
         let l = Linker::new("https://ex.com/blog/", "/blog/");
-        assert_eq!(l.url(&tag("딥시크")), "/blog/tags/%EB%94%A5%EC%8B%9C%ED%81%AC/");
+        assert_eq!(
+            l.url(&tag("딥시크")),
+            "/blog/tags/%EB%94%A5%EC%8B%9C%ED%81%AC/"
+        );
         assert_eq!(l.permalink(&post("a")), "https://ex.com/blog/posts/a/");
         assert_eq!(l.url(""), "/blog/");
         assert_eq!(paged("tags/ai/", 1), "tags/ai/");

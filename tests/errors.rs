@@ -21,7 +21,9 @@ fn check_case(name: &str) -> Result<(), String> {
     site.write("public/posts/old/index.html", "old post\n");
     let mut r = site.run(&["build"]);
     // Temp folders differ per run; the message shows whatever --root was given.
-    r.stderr = r.stderr.replace(&site.root().display().to_string(), "<site>");
+    r.stderr = r
+        .stderr
+        .replace(&site.root().display().to_string(), "<site>");
     let expected_path = fixtures().join("errors").join(name).join(EXPECTED);
     if std::env::var_os("UPDATE_EXPECT").is_some() {
         fs::write(&expected_path, &r.stderr).unwrap();
@@ -30,7 +32,10 @@ fn check_case(name: &str) -> Result<(), String> {
         .map_err(|e| format!("{name}: no {EXPECTED} ({e}); run with UPDATE_EXPECT=1"))?;
     let mut problems = Vec::new();
     if r.stderr != expected {
-        problems.push(format!("stderr differs.\n--- expected ---\n{expected}\n--- actual ---\n{}", r.stderr));
+        problems.push(format!(
+            "stderr differs.\n--- expected ---\n{expected}\n--- actual ---\n{}",
+            r.stderr
+        ));
     }
     if r.code != 1 {
         problems.push(format!("exit code {} instead of 1", r.code));
@@ -67,7 +72,13 @@ fn every_error_fixture_fails_with_its_exact_message() {
     names.sort();
     assert!(names.len() >= 20, "only {} error cases", names.len());
     let failures: Vec<String> = names.iter().filter_map(|n| check_case(n).err()).collect();
-    assert!(failures.is_empty(), "{} of {} cases failed:\n\n{}", failures.len(), names.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n\n{}",
+        failures.len(),
+        names.len(),
+        failures.join("\n\n")
+    );
 }
 
 /// Bytes that are not UTF-8 cannot sit in a committed fixture comfortably, so this one is made

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::diagnostic::Diagnostic;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 pub const CONTENT_DIR: &str = "content";
 
@@ -73,7 +73,10 @@ pub fn discover(root: &Path) -> Result<(Vec<ContentFile>, Vec<Diagnostic>)> {
                         path,
                         "symlink loop: this folder links back to one of its parents",
                     ));
-                } else if e.path().is_some_and(|p| p.symlink_metadata().is_ok() && !p.exists()) {
+                } else if e
+                    .path()
+                    .is_some_and(|p| p.symlink_metadata().is_ok() && !p.exists())
+                {
                     // A dangling symlink is usually an editor's lock file; nothing to read.
                 } else {
                     let msg = e
@@ -124,12 +127,6 @@ fn to_slash(p: &Path) -> Option<String> {
 fn rel_lossy(root: &Path, p: &Path) -> String {
     let rel = p.strip_prefix(root).unwrap_or(p);
     rel.to_string_lossy().replace('\\', "/")
-}
-
-impl From<walkdir::Error> for Error {
-    fn from(e: walkdir::Error) -> Self {
-        Error::Message(e.to_string())
-    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,9 @@ use toml::Spanned;
 
 use super::frontmatter::{self, Split};
 use super::raw::{RawGuestProfile, RawPage, RawPost, RawShowProfile, StrOr};
-use super::{GuestMention, GuestProfile, Page, Post, ShowProfile, Source as PostSource, toml_to_json};
+use super::{
+    GuestMention, GuestProfile, Page, Post, ShowProfile, Source as PostSource, toml_to_json,
+};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, from_toml};
 use crate::markdown::{self, escape_html};
@@ -39,8 +41,14 @@ impl<'a> Source<'a> {
     }
 
     fn deserialize<T: DeserializeOwned>(&self) -> Parsed<T> {
-        toml::from_str(self.split.front_matter)
-            .map_err(|e| vec![from_toml(self.rel, self.text, self.split.front_matter_offset, &e)])
+        toml::from_str(self.split.front_matter).map_err(|e| {
+            vec![from_toml(
+                self.rel,
+                self.text,
+                self.split.front_matter_offset,
+                &e,
+            )]
+        })
     }
 
     /// Records an error at a span of the front matter.
@@ -63,7 +71,12 @@ impl<'a> Source<'a> {
         ));
     }
 
-    fn required_text(&mut self, value: Option<Spanned<String>>, key: &str, example: &str) -> String {
+    fn required_text(
+        &mut self,
+        value: Option<Spanned<String>>,
+        key: &str,
+        example: &str,
+    ) -> String {
         match value {
             None => {
                 self.missing(key, example);
@@ -82,7 +95,10 @@ impl<'a> Source<'a> {
         }
     }
 
-    fn date(&mut self, v: Option<Spanned<toml::Value>>) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    fn date(
+        &mut self,
+        v: Option<Spanned<toml::Value>>,
+    ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
         let v = v?;
         match crate::dates::parse(v.get_ref(), self.config.timezone) {
             Ok(d) => Some(d),
@@ -153,10 +169,10 @@ impl<'a> Source<'a> {
         });
         let mut tags: Vec<String> = Vec::new();
         for t in raw.tags {
-            if let Some(t) = self.non_empty(t, "tag") {
-                if !tags.contains(&t) {
-                    tags.push(t);
-                }
+            if let Some(t) = self.non_empty(t, "tag")
+                && !tags.contains(&t)
+            {
+                tags.push(t);
             }
         }
         let mut guests: Vec<GuestMention> = Vec::new();
@@ -166,7 +182,10 @@ impl<'a> Source<'a> {
                 StrOr::Str(name) => Some(GuestMention { name, role: None }),
                 StrOr::Table(t) => t.name.map(|name| GuestMention {
                     name: name.into_inner(),
-                    role: t.role.map(|r| r.trim().to_string()).filter(|r| !r.is_empty()),
+                    role: t
+                        .role
+                        .map(|r| r.trim().to_string())
+                        .filter(|r| !r.is_empty()),
                 }),
             };
             match mention {
@@ -176,7 +195,10 @@ impl<'a> Source<'a> {
                         guests.push(GuestMention { name, role: m.role });
                     }
                 }
-                _ => self.error(span, "guest without a name, expected `name = \"...\"`".into()),
+                _ => self.error(
+                    span,
+                    "guest without a name, expected `name = \"...\"`".into(),
+                ),
             }
         }
         let source = raw.source.and_then(|s| {
@@ -189,18 +211,26 @@ impl<'a> Source<'a> {
                 }),
                 StrOr::Table(t) => match t.url {
                     None => {
-                        self.error(span, "source without a `url`, expected `url = \"https://...\"`".into());
+                        self.error(
+                            span,
+                            "source without a `url`, expected `url = \"https://...\"`".into(),
+                        );
                         None
                     }
-                    Some(u) => self.url(u.get_ref(), u.span(), "source URL").map(|url| PostSource {
-                        url,
-                        outlet: t.outlet.filter(|s| !s.trim().is_empty()),
-                        title: t.title.filter(|s| !s.trim().is_empty()),
-                    }),
+                    Some(u) => {
+                        self.url(u.get_ref(), u.span(), "source URL")
+                            .map(|url| PostSource {
+                                url,
+                                outlet: t.outlet.filter(|s| !s.trim().is_empty()),
+                                title: t.title.filter(|s| !s.trim().is_empty()),
+                            })
+                    }
                 },
             }
         });
-        let slug = self.slug(raw.slug).unwrap_or_else(|| slug_from_file(rel_in_kind));
+        let slug = self
+            .slug(raw.slug)
+            .unwrap_or_else(|| slug_from_file(rel_in_kind));
         let body = self.body();
         let post = Post {
             file: self.rel.to_string(),
@@ -312,7 +342,10 @@ pub fn slug_from_file(rel_in_kind: &str) -> String {
 fn page_segments(rel: &str) -> Vec<String> {
     let path = rel.strip_suffix(".md").unwrap_or(rel);
     let mut parts: Vec<&str> = path.split('/').collect();
-    if parts.last().is_some_and(|p| *p == "index" || *p == "_index") {
+    if parts
+        .last()
+        .is_some_and(|p| *p == "index" || *p == "_index")
+    {
         parts.pop();
     }
     parts.into_iter().map(slugify).collect()
@@ -324,7 +357,10 @@ mod tests {
 
     #[test]
     fn slugs_from_file_names() {
-        assert_eq!(slug_from_file("2025/2025-03-25-deepseek-pangyo.md"), "deepseek-pangyo");
+        assert_eq!(
+            slug_from_file("2025/2025-03-25-deepseek-pangyo.md"),
+            "deepseek-pangyo"
+        );
         assert_eq!(slug_from_file("2025-03-25-딥시크.md"), "딥시크");
         assert_eq!(slug_from_file("deepseek/index.md"), "deepseek");
         assert_eq!(slug_from_file("2025-03-25.md"), "2025-03-25");
@@ -335,6 +371,9 @@ mod tests {
     fn page_urls_from_paths() {
         assert_eq!(page_segments("about.md"), vec!["about"]);
         assert_eq!(page_segments("guide/index.md"), vec!["guide"]);
-        assert_eq!(page_segments("소개 글/연락처.md"), vec!["소개-글", "연락처"]);
+        assert_eq!(
+            page_segments("소개 글/연락처.md"),
+            vec!["소개-글", "연락처"]
+        );
     }
 }

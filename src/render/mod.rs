@@ -16,7 +16,7 @@ use values::Values;
 
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
-use crate::site::{Site, paginate, pager};
+use crate::site::{Site, pager, paginate};
 use crate::urls::{self, Linker};
 
 /// What one page shows.
@@ -67,7 +67,11 @@ pub fn plan(site: &Site) -> Vec<Planned> {
         })
     };
     for p in paginate(site.posts.len(), per) {
-        push(Job::Home { page: p.number }, urls::paged("", p.number), None);
+        push(
+            Job::Home { page: p.number },
+            urls::paged("", p.number),
+            None,
+        );
     }
     for (i, p) in site.posts.iter().enumerate() {
         push(Job::Post(i), urls::post(&p.slug), Some(&p.file));
@@ -76,23 +80,51 @@ pub fn plan(site: &Site) -> Vec<Planned> {
     for (si, s) in site.shows.iter().enumerate() {
         let origin = s.profile.as_ref().map(|p| p.file.as_str());
         for p in paginate(s.episodes.len(), per) {
-            push(Job::Show { show: si, page: p.number }, urls::paged(&urls::show(&s.slug), p.number), origin);
+            push(
+                Job::Show {
+                    show: si,
+                    page: p.number,
+                },
+                urls::paged(&urls::show(&s.slug), p.number),
+                origin,
+            );
         }
         for (ei, e) in s.episodes.iter().enumerate() {
-            push(Job::Episode { show: si, episode: ei }, urls::episode(&s.slug, e.number), None);
+            push(
+                Job::Episode {
+                    show: si,
+                    episode: ei,
+                },
+                urls::episode(&s.slug, e.number),
+                None,
+            );
         }
     }
     push(Job::Guests, urls::guests(), None);
     for (gi, g) in site.guests.iter().enumerate() {
         let origin = g.profile.as_ref().map(|p| p.file.as_str());
         for p in paginate(g.appearances.len(), per) {
-            push(Job::Guest { guest: gi, page: p.number }, urls::paged(&urls::guest(&g.slug), p.number), origin);
+            push(
+                Job::Guest {
+                    guest: gi,
+                    page: p.number,
+                },
+                urls::paged(&urls::guest(&g.slug), p.number),
+                origin,
+            );
         }
     }
     push(Job::Tags, urls::tags(), None);
     for (ti, t) in site.tags.iter().enumerate() {
         for p in paginate(t.posts.len(), per) {
-            push(Job::Tag { tag: ti, page: p.number }, urls::paged(&urls::tag(&t.slug), p.number), None);
+            push(
+                Job::Tag {
+                    tag: ti,
+                    page: p.number,
+                },
+                urls::paged(&urls::tag(&t.slug), p.number),
+                None,
+            );
         }
     }
     push(Job::Archive, urls::archive(), None);
@@ -169,16 +201,13 @@ pub fn render_all(
         .par_iter()
         .map(|p| {
             let (template, ctx) = context(&values, p);
-            let html = templates
-                .tera
-                .render(template, &ctx)
-                .map_err(|e| {
-                    let page = match &p.origin {
-                        Some(f) => format!("/{} ({f})", p.path),
-                        None => format!("/{}", p.path),
-                    };
-                    Error::Diagnostics(vec![templates.diagnose(&e, &page)])
-                })?;
+            let html = templates.tera.render(template, &ctx).map_err(|e| {
+                let page = match &p.origin {
+                    Some(f) => format!("/{} ({f})", p.path),
+                    None => format!("/{}", p.path),
+                };
+                Error::Diagnostics(vec![templates.diagnose(&e, &page)])
+            })?;
             bytes.fetch_add(html.len() as u64, Ordering::Relaxed);
             write(&p.file(), html.as_bytes())
         })
@@ -190,7 +219,9 @@ pub fn render_all(
             Err(Error::Diagnostics(d)) => {
                 // A broken template breaks every page that uses it: report it once.
                 for d in d {
-                    let same = |x: &Diagnostic| x.path == d.path && x.location == d.location && x.message == d.message;
+                    let same = |x: &Diagnostic| {
+                        x.path == d.path && x.location == d.location && x.message == d.message
+                    };
                     if !diagnostics.iter().any(same) {
                         diagnostics.push(d);
                     }
@@ -220,14 +251,24 @@ fn context(v: &Values, p: &Planned) -> (&'static str, Context) {
         Job::Home { page } => {
             let pager = pager_of(site.posts.len(), page);
             let all: Vec<usize> = pager.items.clone().collect();
-            ctx.insert_value("paginator", v.paginator(v.cards(&all), &pager, "", site.posts.len()));
+            ctx.insert_value(
+                "paginator",
+                v.paginator(v.cards(&all), &pager, "", site.posts.len()),
+            );
             "index.html"
         }
         Job::Post(i) => {
             let n = site.posts.len();
             ctx.insert_value("post", v.post(i));
             // Posts are newest first: the previous (older) post is the next index.
-            ctx.insert_value("previous", if i + 1 < n { v.card(i + 1) } else { Value::none() });
+            ctx.insert_value(
+                "previous",
+                if i + 1 < n {
+                    v.card(i + 1)
+                } else {
+                    Value::none()
+                },
+            );
             ctx.insert_value("next", if i > 0 { v.card(i - 1) } else { Value::none() });
             let (prev_ep, next_ep) = match (site.links[i].show, site.posts[i].episode) {
                 (Some(si), Some(num)) => {
@@ -264,8 +305,14 @@ fn context(v: &Values, p: &Planned) -> (&'static str, Context) {
             let (a, b) = site.neighbour_episodes(show, num);
             ctx.insert_value("show", v.show(show));
             ctx.insert_value("episode", v.episode(show, episode));
-            ctx.insert_value("previous_episode", a.map_or_else(Value::none, |e| v.episode_link(show, e.number)));
-            ctx.insert_value("next_episode", b.map_or_else(Value::none, |e| v.episode_link(show, e.number)));
+            ctx.insert_value(
+                "previous_episode",
+                a.map_or_else(Value::none, |e| v.episode_link(show, e.number)),
+            );
+            ctx.insert_value(
+                "next_episode",
+                b.map_or_else(Value::none, |e| v.episode_link(show, e.number)),
+            );
             "episode.html"
         }
         Job::Guests => {
@@ -276,11 +323,19 @@ fn context(v: &Values, p: &Planned) -> (&'static str, Context) {
         Job::Guest { guest, page } => {
             let g = &site.guests[guest];
             let pager = pager_of(g.appearances.len(), page);
-            let items: Vec<Value> = g.appearances[pager.items.clone()].iter().map(|a| v.appearance(a)).collect();
+            let items: Vec<Value> = g.appearances[pager.items.clone()]
+                .iter()
+                .map(|a| v.appearance(a))
+                .collect();
             ctx.insert_value("guest", v.guest(guest));
             ctx.insert_value(
                 "paginator",
-                v.paginator(items.into(), &pager, &urls::guest(&g.slug), g.appearances.len()),
+                v.paginator(
+                    items.into(),
+                    &pager,
+                    &urls::guest(&g.slug),
+                    g.appearances.len(),
+                ),
             );
             "guest.html"
         }
@@ -295,7 +350,12 @@ fn context(v: &Values, p: &Planned) -> (&'static str, Context) {
             ctx.insert_value("tag", v.tag_ref(tag));
             ctx.insert_value(
                 "paginator",
-                v.paginator(v.cards(&t.posts[pager.items.clone()]), &pager, &urls::tag(&t.slug), t.posts.len()),
+                v.paginator(
+                    v.cards(&t.posts[pager.items.clone()]),
+                    &pager,
+                    &urls::tag(&t.slug),
+                    t.posts.len(),
+                ),
             );
             "tag.html"
         }
@@ -307,7 +367,9 @@ fn context(v: &Values, p: &Planned) -> (&'static str, Context) {
                     let months: Vec<Value> = y
                         .months
                         .iter()
-                        .map(|(m, posts)| values::obj([("month", (*m).into()), ("posts", v.cards(posts))]))
+                        .map(|(m, posts)| {
+                            values::obj([("month", (*m).into()), ("posts", v.cards(posts))])
+                        })
                         .collect();
                     values::obj([("year", y.year.into()), ("months", months.into())])
                 })

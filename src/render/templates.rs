@@ -53,7 +53,12 @@ impl Templates {
     pub fn load(root: &Path, config: &Config) -> Result<Templates> {
         let mut sources: HashMap<String, (String, String)> = BUILTIN
             .iter()
-            .map(|(name, src)| (name.to_string(), (format!("<built-in>/{name}"), src.to_string())))
+            .map(|(name, src)| {
+                (
+                    name.to_string(),
+                    (format!("<built-in>/{name}"), src.to_string()),
+                )
+            })
             .collect();
         let mut errors = Vec::new();
         let dir = root.join(TEMPLATES_DIR);
@@ -62,7 +67,10 @@ impl Templates {
                 let entry = match entry {
                     Ok(e) => e,
                     Err(e) => {
-                        errors.push(Diagnostic::file(TEMPLATES_DIR, format!("failed to read: {e}")));
+                        errors.push(Diagnostic::file(
+                            TEMPLATES_DIR,
+                            format!("failed to read: {e}"),
+                        ));
                         continue;
                     }
                 };
@@ -91,10 +99,10 @@ impl Templates {
         names.sort();
         for name in &names {
             let mut scratch = Tera::new();
-            if let Err(e) = scratch.add_raw_template(name, &sources[*name].1) {
-                if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
-                    errors.push(diagnose(&e, &sources, None));
-                }
+            if let Err(e) = scratch.add_raw_template(name, &sources[*name].1)
+                && matches!(e.kind(), ErrorKind::SyntaxError(_))
+            {
+                errors.push(diagnose(&e, &sources, None));
             }
         }
         if !errors.is_empty() {
@@ -143,7 +151,9 @@ fn diagnose(
         }
         ErrorKind::MissingParent { current, parent } => Diagnostic::file(
             display_name(sources, current),
-            format!("`{current}` extends `{parent}`, which does not exist, expected a template of that name in `templates/`"),
+            format!(
+                "`{current}` extends `{parent}`, which does not exist, expected a template of that name in `templates/`"
+            ),
         ),
         ErrorKind::TemplateNotFound(name) => Diagnostic::file(
             TEMPLATES_DIR,
@@ -179,8 +189,7 @@ fn register_filters(tera: &mut Tera, config: &Config) {
             Ok(crate::dates::format(&instant, tz, &lang, format))
         },
     );
-    tera.register_filter(
-        "slugify",
-        |value: &str, _: Kwargs, _: &State| -> String { crate::slug::slugify(value) },
-    );
+    tera.register_filter("slugify", |value: &str, _: Kwargs, _: &State| -> String {
+        crate::slug::slugify(value)
+    });
 }

@@ -150,8 +150,16 @@ impl<'a> Values<'a> {
             ("url", self.link.url(&path).into()),
             ("permalink", self.link.permalink(&path).into()),
             ("date", self.date(&p.date)),
-            ("updated", p.updated.as_ref().map_or_else(Value::none, |d| self.date(d))),
-            ("show", l.show.map_or_else(Value::none, |si| self.show_ref(si))),
+            (
+                "updated",
+                p.updated
+                    .as_ref()
+                    .map_or_else(Value::none, |d| self.date(d)),
+            ),
+            (
+                "show",
+                l.show.map_or_else(Value::none, |si| self.show_ref(si)),
+            ),
             ("episode", p.episode.map_or_else(Value::none, Value::from)),
             (
                 "episode_url",
@@ -162,7 +170,12 @@ impl<'a> Values<'a> {
             ),
             (
                 "guests",
-                list(p.guests.iter().zip(&l.guests).map(|(m, &gi)| self.guest_ref(gi, &m.role))),
+                list(
+                    p.guests
+                        .iter()
+                        .zip(&l.guests)
+                        .map(|(m, &gi)| self.guest_ref(gi, &m.role)),
+                ),
             ),
             ("tags", list(l.tags.iter().map(|&ti| self.tag_ref(ti)))),
             ("source", Self::source(&p.source)),
@@ -210,12 +223,24 @@ impl<'a> Values<'a> {
             ("content", p.body.html.as_str().into()),
             (
                 "summary",
-                p.summary.as_deref().or(p.body.summary.as_deref()).unwrap_or("").into(),
+                p.summary
+                    .as_deref()
+                    .or(p.body.summary.as_deref())
+                    .unwrap_or("")
+                    .into(),
             ),
             ("toc", Self::toc(&p.body)),
             ("reading", Self::reading(&p.body.reading)),
-            ("date", p.date.as_ref().map_or_else(Value::none, |d| self.date(d))),
-            ("updated", p.updated.as_ref().map_or_else(Value::none, |d| self.date(d))),
+            (
+                "date",
+                p.date.as_ref().map_or_else(Value::none, |d| self.date(d)),
+            ),
+            (
+                "updated",
+                p.updated
+                    .as_ref()
+                    .map_or_else(Value::none, |d| self.date(d)),
+            ),
             ("extra", json(&p.extra)),
             ("file", p.file.as_str().into()),
         ])
@@ -227,16 +252,33 @@ impl<'a> Values<'a> {
         let prof = s.profile.as_ref();
         let mut m = self.shows[si].clone().into_map().unwrap_or_default();
         let extra = [
-            ("network", prof.map_or_else(Value::none, |p| opt_str(&p.network))),
-            ("homepage", prof.map_or_else(Value::none, |p| opt_str(&p.homepage))),
-            ("schedule", prof.map_or_else(Value::none, |p| opt_str(&p.schedule))),
-            ("description", prof.map_or("", |p| p.body.html.as_str()).into()),
-            ("extra", prof.map_or_else(|| Value::from(Map::new()), |p| json(&p.extra))),
+            (
+                "network",
+                prof.map_or_else(Value::none, |p| opt_str(&p.network)),
+            ),
+            (
+                "homepage",
+                prof.map_or_else(Value::none, |p| opt_str(&p.homepage)),
+            ),
+            (
+                "schedule",
+                prof.map_or_else(Value::none, |p| opt_str(&p.schedule)),
+            ),
+            (
+                "description",
+                prof.map_or("", |p| p.body.html.as_str()).into(),
+            ),
+            (
+                "extra",
+                prof.map_or_else(|| Value::from(Map::new()), |p| json(&p.extra)),
+            ),
             ("episode_count", s.episodes.len().into()),
             ("post_count", s.post_count.into()),
             (
                 "latest_episode",
-                s.episodes.first().map_or_else(Value::none, |e| e.number.into()),
+                s.episodes
+                    .first()
+                    .map_or_else(Value::none, |e| e.number.into()),
             ),
             ("other_posts", self.cards(&s.other_posts)),
         ];
@@ -254,7 +296,10 @@ impl<'a> Values<'a> {
             ("url", self.link.url(&path).into()),
             ("permalink", self.link.permalink(&path).into()),
             ("date", self.date(&e.date)),
-            ("guests", list(e.guests.iter().map(|(gi, role)| self.guest_ref(*gi, role)))),
+            (
+                "guests",
+                list(e.guests.iter().map(|(gi, role)| self.guest_ref(*gi, role))),
+            ),
             (
                 "sources",
                 list(e.sources.iter().map(|s| Self::source(&Some(s.clone())))),
@@ -283,14 +328,20 @@ impl<'a> Values<'a> {
             ("permalink", self.link.permalink(&path).into()),
             ("role", g.role().map_or_else(Value::none, Value::from)),
             ("bio", prof.map_or("", |p| p.body.html.as_str()).into()),
-            ("extra", prof.map_or_else(|| Value::from(Map::new()), |p| json(&p.extra))),
+            (
+                "extra",
+                prof.map_or_else(|| Value::from(Map::new()), |p| json(&p.extra)),
+            ),
             ("appearance_count", g.appearances.len().into()),
         ])
     }
 
     pub fn appearance(&self, a: &Appearance) -> Value {
         obj([
-            ("show", a.show.map_or_else(Value::none, |si| self.show_ref(si))),
+            (
+                "show",
+                a.show.map_or_else(Value::none, |si| self.show_ref(si)),
+            ),
             ("episode", a.episode.map_or_else(Value::none, Value::from)),
             (
                 "episode_url",
@@ -325,11 +376,19 @@ impl<'a> Values<'a> {
             ("last_url", url(pager.total_pages)),
             (
                 "previous_url",
-                if pager.number > 1 { url(pager.number - 1) } else { Value::none() },
+                if pager.number > 1 {
+                    url(pager.number - 1)
+                } else {
+                    Value::none()
+                },
             ),
             (
                 "next_url",
-                if pager.number < pager.total_pages { url(pager.number + 1) } else { Value::none() },
+                if pager.number < pager.total_pages {
+                    url(pager.number + 1)
+                } else {
+                    Value::none()
+                },
             ),
             ("pages", pages),
         ])

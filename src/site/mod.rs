@@ -12,7 +12,7 @@ use crate::content::{Content, GuestProfile, Page, Post, ShowProfile, Source};
 use crate::diagnostic::Diagnostic;
 use crate::slug::slugify;
 
-pub use paginate::{Pager, paginate, pager};
+pub use paginate::{Pager, pager, paginate};
 
 #[derive(Debug)]
 pub struct Site {
@@ -151,8 +151,7 @@ impl Site {
         let mut tag_by_slug: HashMap<String, usize> = HashMap::new();
         let mut links = vec![PostLinks::default(); posts.len()];
         // Appearances are keyed by (guest, show, episode), or by post when outside an episode.
-        let mut appearance_index: HashMap<(usize, Option<usize>, Option<u32>, Option<usize>), usize> =
-            HashMap::new();
+        let mut appearance_index: HashMap<AppearanceKey, usize> = HashMap::new();
 
         for (pi, post) in posts.iter().enumerate() {
             let show = post.show.as_ref().map(|name| {
@@ -190,10 +189,10 @@ impl Site {
                         e.posts.push(pi);
                         // Posts come newest first, so the last one seen is the earliest.
                         e.date = post.date;
-                        if let Some(src) = &post.source {
-                            if !e.sources.iter().any(|x| x.url == src.url) {
-                                e.sources.push(src.clone());
-                            }
+                        if let Some(src) = &post.source
+                            && !e.sources.iter().any(|x| x.url == src.url)
+                        {
+                            e.sources.push(src.clone());
                         }
                     }
                 }
@@ -267,7 +266,7 @@ impl Site {
                 .as_ref()
                 .and_then(|p| p.slug.clone())
                 .unwrap_or_else(|| slugify(&s.name));
-            s.episodes.sort_by(|a, b| b.number.cmp(&a.number));
+            s.episodes.sort_by_key(|e| std::cmp::Reverse(e.number));
         }
         for g in &mut guests {
             g.slug = g
@@ -280,8 +279,18 @@ impl Site {
         }
 
         let mut errors = Vec::new();
-        check_slugs(&shows, |s| (&s.slug, &s.name, &s.origin), "shows", &mut errors);
-        check_slugs(&guests, |g| (&g.slug, &g.name, &g.origin), "guests", &mut errors);
+        check_slugs(
+            &shows,
+            |s| (&s.slug, &s.name, &s.origin),
+            "shows",
+            &mut errors,
+        );
+        check_slugs(
+            &guests,
+            |g| (&g.slug, &g.name, &g.origin),
+            "guests",
+            &mut errors,
+        );
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -342,13 +351,20 @@ impl Site {
     }
 
     /// The episodes before and after `number` in `show`, by number.
-    pub fn neighbour_episodes(&self, show: usize, number: u32) -> (Option<&Episode>, Option<&Episode>) {
+    pub fn neighbour_episodes(
+        &self,
+        show: usize,
+        number: u32,
+    ) -> (Option<&Episode>, Option<&Episode>) {
         let eps = &self.shows[show].episodes;
         let prev = eps.iter().find(|e| e.number < number);
         let next = eps.iter().rev().find(|e| e.number > number);
         (prev, next)
     }
 }
+
+/// (guest, show, episode, post): an appearance is one episode, or one post outside episodes.
+type AppearanceKey = (usize, Option<usize>, Option<u32>, Option<usize>);
 
 fn new_guest(name: String, origin: String) -> Guest {
     Guest {
@@ -376,7 +392,12 @@ impl<T> Default for Registry<T> {
 }
 
 impl<T> Registry<T> {
-    fn get_or_insert(&mut self, name: &str, origin: &str, make: impl FnOnce(String, String) -> T) -> usize {
+    fn get_or_insert(
+        &mut self,
+        name: &str,
+        origin: &str,
+        make: impl FnOnce(String, String) -> T,
+    ) -> usize {
         use unicode_normalization::UnicodeNormalization;
         let key: String = name.nfc().collect();
         if let Some(&i) = self.by_name.get(&key) {
@@ -431,5 +452,8 @@ fn reorder<T>(items: Vec<T>, order: &[usize]) -> Vec<T> {
     for (old, item) in items.into_iter().enumerate() {
         slots[order[old]] = Some(item);
     }
-    slots.into_iter().map(|s| s.expect("order is a permutation")).collect()
+    slots
+        .into_iter()
+        .map(|s| s.expect("order is a permutation"))
+        .collect()
 }

@@ -36,7 +36,14 @@ mod tests {
 
     #[test]
     fn edges() {
-        assert_eq!(paginate(0, 10), vec![Pager { number: 1, total_pages: 1, items: 0..0 }]);
+        assert_eq!(
+            paginate(0, 10),
+            vec![Pager {
+                number: 1,
+                total_pages: 1,
+                items: 0..0
+            }]
+        );
         assert_eq!(paginate(1, 10).len(), 1);
         assert_eq!(paginate(10, 10).len(), 1);
         let p = paginate(11, 10);

@@ -123,7 +123,13 @@ impl TestSite {
                 if e.file_type().unwrap().is_dir() {
                     walk(&e.path(), base, out);
                 } else {
-                    out.push(e.path().strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/"));
+                    out.push(
+                        e.path()
+                            .strip_prefix(base)
+                            .unwrap()
+                            .to_string_lossy()
+                            .replace('\\', "/"),
+                    );
                 }
             }
         }
@@ -151,7 +157,8 @@ pub fn assert_not_contains(haystack: &str, needle: &str) {
 }
 
 /// Minimal config for sites written inline by tests.
-pub const CONFIG: &str = "title = \"테스트 블로그\"\nbase_url = \"https://example.com/\"\npaginate = 2\n";
+pub const CONFIG: &str =
+    "title = \"테스트 블로그\"\nbase_url = \"https://example.com/\"\npaginate = 2\n";
 
 /// A post with the given front-matter lines and body.
 pub fn post(front_matter: &str, body: &str) -> String {
