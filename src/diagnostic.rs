@@ -141,7 +141,10 @@ pub fn locate(source: &str, range: Range<usize>) -> Location {
     let line = source[..line_start].matches('\n').count() + 1;
     let before = &source[line_start..start.min(line_start + line_text.len())];
     let col = before.chars().count() + 1;
-    let mut end = range.end.clamp(start, line_start + line_text.len());
+    // A span may start on the `\r` or `\n` that ends a line: never let the end fall before it.
+    let mut end = range
+        .end
+        .clamp(start, (line_start + line_text.len()).max(start));
     while !source.is_char_boundary(end) {
         end -= 1;
     }
@@ -225,6 +228,15 @@ mod tests {
         let loc = locate("a = 1\r\nb = ?\r\n", 11..12);
         assert_eq!((loc.line, loc.col), (2, 5));
         assert_eq!(loc.source_line, "b = ?");
+    }
+
+    #[test]
+    fn a_span_on_a_crlf_line_ending_does_not_panic() {
+        let src = "a = 1\r\nb = 2\r\n";
+        let loc = locate(src, 6..7);
+        assert_eq!((loc.line, loc.col, loc.caret_width), (1, 6, 1));
+        let loc = locate(src, 5..40);
+        assert_eq!(loc.line, 1);
     }
 
     #[test]

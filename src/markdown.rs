@@ -56,7 +56,12 @@ pub fn render(text: &str, opts: &MarkdownOptions) -> Rendered {
     let reading = count_reading(&events);
     let summary = summary_range(&events).map(|r| {
         let mut s = String::new();
-        html::push_html(&mut s, events[r].iter().cloned());
+        // Footnote references would point at definitions that are not in the summary.
+        let events = events[r]
+            .iter()
+            .filter(|e| !matches!(e, Event::FootnoteReference(_)))
+            .cloned();
+        html::push_html(&mut s, events);
         s
     });
     let mut out = String::with_capacity(text.len() * 3 / 2);
@@ -76,9 +81,18 @@ struct Heading {
 }
 
 /// Gives every heading an id: its explicit `{#id}` or the slug of its text, made unique in the
-/// document with `-1`, `-2`… so links to the second "시청자 질문" go to the second one.
+/// document with `-1`, `-2`… so links to the second "시청자 질문" go to the second one. Explicit
+/// ids and footnote ids (pulldown-cmark uses the footnote's label) are reserved first, so a
+/// generated id never takes an anchor the author wrote.
 fn assign_heading_ids(events: &mut [Event]) -> Vec<Heading> {
-    let mut used = std::collections::HashSet::new();
+    let mut used: std::collections::HashSet<String> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+            Event::Start(Tag::FootnoteDefinition(label)) => Some(label.to_string()),
+            _ => None,
+        })
+        .collect();
     let mut headings = Vec::new();
     let mut i = 0;
     while i < events.len() {
@@ -93,13 +107,19 @@ fn assign_heading_ids(events: &mut [Event]) -> Vec<Heading> {
                 }
                 j += 1;
             }
-            let base = explicit.unwrap_or_else(|| slugify(title.trim()));
-            let mut unique = base.clone();
-            let mut n = 1;
-            while !used.insert(unique.clone()) {
-                unique = format!("{base}-{n}");
-                n += 1;
-            }
+            let unique = match explicit {
+                Some(id) => id,
+                None => {
+                    let base = slugify(title.trim());
+                    let mut unique = base.clone();
+                    let mut n = 1;
+                    while !used.insert(unique.clone()) {
+                        unique = format!("{base}-{n}");
+                        n += 1;
+                    }
+                    unique
+                }
+            };
             if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
                 *id = Some(CowStr::from(unique.clone()));
             }
@@ -151,7 +171,10 @@ fn summary_range(events: &[Event]) -> Option<std::ops::Range<usize>> {
         while m > 0 && matches!(events[m - 1], Event::Start(Tag::HtmlBlock)) {
             m -= 1;
         }
-        return (m > 0).then_some(0..m);
+        // A marker at the very top marks nothing: fall back to the first paragraph.
+        if m > 0 {
+            return Some(0..m);
+        }
     }
     let mut depth = 0usize;
     let mut start = None;
@@ -255,6 +278,22 @@ mod tests {
         assert!(r.html.contains("<h2 id=\"시청자-질문\">시청자 질문</h2>"));
         assert!(r.html.contains("<h2 id=\"시청자-질문-1\">시청자 질문</h2>"));
         assert!(r.html.contains("<h2 id=\"mine\">Custom</h2>"));
+    }
+
+    #[test]
+    fn generated_ids_give_way_to_explicit_and_footnote_ids() {
+        let r = md("## mine\n\n## Custom {#mine}\n\n## 1\n\ntext[^1]\n\n[^1]: note\n");
+        assert!(r.html.contains("<h2 id=\"mine-1\">mine</h2>"));
+        assert!(r.html.contains("<h2 id=\"mine\">Custom</h2>"));
+        assert!(r.html.contains("<h2 id=\"1-1\">1</h2>"));
+    }
+
+    #[test]
+    fn summaries_drop_footnote_references_and_ignore_a_leading_marker() {
+        let r = md("First[^1].\n\nSecond.\n\n[^1]: note\n");
+        assert_eq!(r.summary.unwrap(), "<p>First.</p>\n");
+        let r = md("<!-- more -->\n\nOnly paragraph.\n");
+        assert_eq!(r.summary.unwrap(), "<p>Only paragraph.</p>\n");
     }
 
     #[test]

@@ -27,6 +27,7 @@ impl Staging {
         let name = target
             .file_name()
             .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        remove_abandoned(parent, &name);
         let dir = parent.join(format!(".{name}.showpress-{}", std::process::id()));
         if dir.exists() {
             crate::fs::remove_dir_all(&dir)?;
@@ -79,7 +80,11 @@ impl Staging {
 
     /// Swaps the staged output in place of the target.
     pub fn commit(mut self) -> Result<()> {
-        let old = self.dir.with_extension("old");
+        // Unique per process like the staging folder, so a leftover from a killed build never
+        // blocks the next one.
+        let mut old = self.dir.clone().into_os_string();
+        old.push(".old");
+        let old = PathBuf::from(old);
         let had_old = self.target.exists();
         if had_old {
             crate::fs::rename(&self.target, &old)?;
@@ -103,6 +108,28 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Removes staging folders left by builds that were killed: those whose process is gone.
+/// A build still running (its pid alive) keeps its folder.
+fn remove_abandoned(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.showpress-");
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file_name = e.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let pid = rest.trim_end_matches(".old");
+        let alive = pid
+            .parse::<u32>()
+            .is_ok_and(|p| Path::new(&format!("/proc/{p}")).exists());
+        if !alive && Path::new("/proc/self").exists() {
+            let _ = std::fs::remove_dir_all(e.path());
         }
     }
 }

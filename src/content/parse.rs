@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use serde::de::DeserializeOwned;
 use toml::Spanned;
+use unicode_normalization::UnicodeNormalization;
 
 use super::frontmatter::{self, Split};
 use super::raw::{RawGuestProfile, RawPage, RawPost, RawShowProfile, StrOr};
@@ -91,7 +92,9 @@ impl<'a> Source<'a> {
             self.error(v.span(), format!("empty `{key}`, expected some text"));
             None
         } else {
-            Some(v.into_inner().trim().to_string())
+            // NFC, so a name typed on macOS (decomposed jamo) is the same show, guest or tag,
+            // sorts and prints like the same name typed elsewhere.
+            Some(v.get_ref().trim().nfc().collect())
         }
     }
 
@@ -190,7 +193,7 @@ impl<'a> Source<'a> {
             };
             match mention {
                 Some(m) if !m.name.trim().is_empty() => {
-                    let name = m.name.trim().to_string();
+                    let name: String = m.name.trim().nfc().collect();
                     if !guests.iter().any(|g| g.name == name) {
                         guests.push(GuestMention { name, role: m.role });
                     }

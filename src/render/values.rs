@@ -31,6 +31,9 @@ fn json(v: &serde_json::Value) -> Value {
     Value::from_serializable(v)
 }
 
+/// How many page numbers the paginator lists on each side of the current page.
+pub const PAGER_WINDOW: usize = 3;
+
 pub struct Values<'a> {
     pub site: &'a Site,
     pub link: Linker,
@@ -359,7 +362,11 @@ impl<'a> Values<'a> {
     /// `paginator` for a list page at `base` (site-relative path).
     pub fn paginator(&self, items: Value, pager: &Pager, base: &str, total_items: usize) -> Value {
         let url = |n: usize| -> Value { self.link.url(&urls::paged(base, n)).into() };
-        let pages = list((1..=pager.total_pages).map(|n| {
+        // A window around the current page, not every page: listing all of them would make a
+        // 1,000-page home list cost a million values.
+        let window = pager.number.saturating_sub(PAGER_WINDOW).max(1)
+            ..=(pager.number + PAGER_WINDOW).min(pager.total_pages);
+        let pages = list(window.map(|n| {
             obj([
                 ("number", n.into()),
                 ("url", url(n)),
