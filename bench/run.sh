@@ -165,16 +165,18 @@ for n in $SIZES; do
 done
 
 # Every run writes a new folder and nothing is deleted between runs. On ext4 without a journal
-# (this machine's /tmp), allocating an inode skips inodes freed in the last 60 s (5 min while
-# their table block is dirty), one buffer lookup each, so a build right after `rm -rf` of the
-# previous output pays time quadratic in the number of deleted files. That measures the rm, not
-# the tool. So old outputs are deleted once, synced, and left to settle before any timing.
+# (this machine's /tmp), allocating an inode skips free inodes deleted in the last 60 s, or in
+# the last 6 minutes when their inode-table block is dirty (and a build keeps dirtying them), at
+# one buffer lookup each. A build soon after `rm -rf` of a large output therefore spends most of
+# its time in the kernel walking past the deleted inodes: that measures the rm, not the tool
+# (perf shows recently_deleted / find_get_block_common on top). So old outputs are deleted once,
+# synced, and left to settle (SETTLE seconds, default 370 on disk) before any timing.
 RUNS_DIR=$OUT_BASE/outputs
 if [[ -d $RUNS_DIR ]]; then
     rm -rf "$RUNS_DIR"
     sync
     if [[ $FSTYPE != tmpfs ]]; then
-        SETTLE=${SETTLE:-65}
+        SETTLE=${SETTLE:-370}
         echo "== waiting ${SETTLE}s after deleting old outputs (SETTLE=0 to skip)"
         sleep "$SETTLE"
     fi
