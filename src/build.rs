@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
+use crate::content::Content;
 use crate::error::{Error, Result};
 use crate::output::Staging;
 use crate::render::{self, Templates};
@@ -31,6 +32,21 @@ pub struct BuildReport {
     pub elapsed: Duration,
 }
 
+/// Pairs loaded templates and content, or gathers the diagnostics of both.
+pub fn join_inputs(
+    templates: Result<Templates>,
+    content: Result<Content>,
+) -> Result<(Templates, Content)> {
+    match (templates, content) {
+        (Ok(t), Ok(c)) => Ok((t, c)),
+        (Err(Error::Diagnostics(mut a)), Err(Error::Diagnostics(b))) => {
+            a.extend(b);
+            Err(Error::Diagnostics(a))
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    }
+}
+
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     let mut config = Config::load(&opts.root)?;
@@ -41,14 +57,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         || Templates::load(&opts.root, &config),
         || crate::content::load(&opts.root, &config, opts.drafts),
     );
-    let (templates, content) = match (templates, content) {
-        (Ok(t), Ok(c)) => (t, c),
-        (Err(Error::Diagnostics(mut a)), Err(Error::Diagnostics(b))) => {
-            a.extend(b);
-            return Err(Error::Diagnostics(a));
-        }
-        (Err(e), _) | (_, Err(e)) => return Err(e),
-    };
+    let (templates, content) = join_inputs(templates, content)?;
     let link = Linker::new(&config.base_url, config.base_path());
     let site = Site::build(config, content)?;
     let planned = render::plan(&site);

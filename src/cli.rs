@@ -25,6 +25,40 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output folder.
     Build(BuildArgs),
+    /// Serve the site locally, rebuilding and reloading the browser on every save.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port to listen on (0: any free port).
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to listen on. Anything but 127.0.0.1 exposes the preview to your network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Include posts and pages marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Open the site in a browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Poll the files instead of using OS notifications (network drives, WSL, containers).
+    #[arg(long)]
+    pub poll: bool,
+}
+
+impl ServeArgs {
+    pub fn run(self, root: PathBuf) -> Result<()> {
+        crate::serve::serve(crate::serve::ServeOptions {
+            root,
+            bind: self.bind,
+            port: self.port,
+            drafts: self.drafts,
+            open: self.open,
+            poll: self.poll,
+        })
+    }
 }
 
 #[derive(Debug, Args)]
@@ -45,6 +79,7 @@ impl Cli {
     pub fn run(self) -> Result<()> {
         match self.command {
             Command::Build(args) => args.run(self.root),
+            Command::Serve(args) => args.run(self.root),
         }
     }
 }

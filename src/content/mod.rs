@@ -4,12 +4,14 @@
 //! Files are read and parsed in parallel; every broken file becomes a diagnostic and all of them
 //! are returned together.
 
+mod cache;
 mod discover;
 pub mod frontmatter;
 mod parse;
 mod raw;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
@@ -19,7 +21,8 @@ use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::markdown::Rendered;
 
-pub use discover::{ContentFile, Kind};
+pub use cache::ContentCache;
+pub use discover::{CONTENT_DIR, ContentFile, Kind, classify, discover};
 
 /// A guest as named in one post, with their role at the time of that episode.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,26 +97,38 @@ pub struct Page {
 }
 
 /// Everything loaded from `content/`, before relations are worked out.
-#[derive(Debug, Default)]
+/// Shared (`Arc`) so `serve` can keep parsed files between rebuilds and hand them to a new
+/// site model without copying bodies.
+#[derive(Debug, Default, Clone)]
 pub struct Content {
-    pub posts: Vec<Post>,
-    pub shows: Vec<ShowProfile>,
-    pub guests: Vec<GuestProfile>,
-    pub pages: Vec<Page>,
+    pub posts: Vec<Arc<Post>>,
+    pub shows: Vec<Arc<ShowProfile>>,
+    pub guests: Vec<Arc<GuestProfile>>,
+    pub pages: Vec<Arc<Page>>,
 }
 
-enum Parsed {
-    Post(Post),
-    Show(ShowProfile),
-    Guest(GuestProfile),
-    Page(Page),
+#[derive(Debug, Clone)]
+pub enum Parsed {
+    Post(Arc<Post>),
+    Show(Arc<ShowProfile>),
+    Guest(Arc<GuestProfile>),
+    Page(Arc<Page>),
 }
 
 /// Loads every content file under `root/content`. Drafts are dropped unless `drafts` is set.
 pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Content> {
-    let (files, mut errors) = discover::discover(root)?;
+    let (files, errors) = discover::discover(root)?;
     let results: Vec<Result<Parsed, Vec<Diagnostic>>> =
         files.par_iter().map(|f| load_file(f, config)).collect();
+    assemble(results, errors, drafts)
+}
+
+/// Puts parsed files together, dropping drafts unless `drafts`; fails with every diagnostic.
+pub fn assemble(
+    results: impl IntoIterator<Item = Result<Parsed, Vec<Diagnostic>>>,
+    mut errors: Vec<Diagnostic>,
+    drafts: bool,
+) -> Result<Content> {
     let mut content = Content::default();
     for r in results {
         match r {
@@ -132,7 +147,8 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Content> {
     }
 }
 
-fn load_file(file: &ContentFile, config: &Config) -> Result<Parsed, Vec<Diagnostic>> {
+/// Reads and parses one content file.
+pub fn load_file(file: &ContentFile, config: &Config) -> Result<Parsed, Vec<Diagnostic>> {
     let bytes = std::fs::read(&file.abs).map_err(|e| {
         vec![Diagnostic::file(
             file.rel.clone(),
@@ -145,10 +161,10 @@ fn load_file(file: &ContentFile, config: &Config) -> Result<Parsed, Vec<Diagnost
     })?;
     let source = parse::Source::new(&file.rel, &text, config)?;
     Ok(match file.kind {
-        Kind::Post => Parsed::Post(source.post(&file.rel_in_kind)?),
-        Kind::Show => Parsed::Show(source.show_profile()?),
-        Kind::Guest => Parsed::Guest(source.guest_profile()?),
-        Kind::Page => Parsed::Page(source.page(&file.rel_in_kind)?),
+        Kind::Post => Parsed::Post(Arc::new(source.post(&file.rel_in_kind)?)),
+        Kind::Show => Parsed::Show(Arc::new(source.show_profile()?)),
+        Kind::Guest => Parsed::Guest(Arc::new(source.guest_profile()?)),
+        Kind::Page => Parsed::Page(Arc::new(source.page(&file.rel_in_kind)?)),
     })
 }
 

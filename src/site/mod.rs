@@ -4,6 +4,7 @@
 mod paginate;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, FixedOffset};
 
@@ -18,7 +19,7 @@ pub use paginate::{Pager, pager, paginate};
 pub struct Site {
     pub config: Config,
     /// Newest first (ties broken by file path, so the order is stable).
-    pub posts: Vec<Post>,
+    pub posts: Vec<Arc<Post>>,
     /// Parallel to `posts`: what each post links to.
     pub links: Vec<PostLinks>,
     /// By name.
@@ -27,7 +28,7 @@ pub struct Site {
     pub guests: Vec<Guest>,
     /// By name.
     pub tags: Vec<Tag>,
-    pub pages: Vec<Page>,
+    pub pages: Vec<Arc<Page>>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -43,7 +44,7 @@ pub struct PostLinks {
 pub struct Show {
     pub name: String,
     pub slug: String,
-    pub profile: Option<ShowProfile>,
+    pub profile: Option<Arc<ShowProfile>>,
     /// Highest number first.
     pub episodes: Vec<Episode>,
     /// Posts about the show that name no episode, newest first.
@@ -69,7 +70,7 @@ pub struct Episode {
 pub struct Guest {
     pub name: String,
     pub slug: String,
-    pub profile: Option<GuestProfile>,
+    pub profile: Option<Arc<GuestProfile>>,
     /// Newest first.
     pub appearances: Vec<Appearance>,
     pub origin: String,

@@ -1,0 +1,84 @@
+//! Parsed content files kept between rebuilds (for `serve`): a file is read and parsed again
+//! only when the watcher named it or its size or modification time changed, so one saved post
+//! costs one parse, not ten thousand.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use rayon::prelude::*;
+
+use super::{Content, ContentFile, Parsed, assemble, discover, load_file};
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::error::Result;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let m = std::fs::metadata(path).ok()?;
+    Some(Stamp {
+        len: m.len(),
+        modified: m.modified().ok(),
+    })
+}
+
+/// A file parsed, or the diagnostics it gave (kept too: an unchanged broken file stays broken).
+type Outcome = Result<Parsed, Vec<Diagnostic>>;
+
+#[derive(Default)]
+pub struct ContentCache {
+    entries: HashMap<PathBuf, (Option<Stamp>, Outcome)>,
+}
+
+impl ContentCache {
+    /// Forgets everything (after a config change, which affects how files parse).
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    /// Loads `content/` like [`super::load`], re-reading only files that are new, changed on
+    /// disk, or in `changed`. Returns the content and how many files were parsed.
+    pub fn load(
+        &mut self,
+        root: &Path,
+        config: &Config,
+        drafts: bool,
+        changed: &HashSet<PathBuf>,
+    ) -> Result<(Content, usize)> {
+        let (files, errors) = discover(root)?;
+        let stamps: Vec<Option<Stamp>> = files.par_iter().map(|f| stamp(&f.abs)).collect();
+        let stale: Vec<(usize, &ContentFile)> = files
+            .iter()
+            .enumerate()
+            .filter(|(i, f)| {
+                changed.contains(&f.abs)
+                    || self
+                        .entries
+                        .get(&f.abs)
+                        .is_none_or(|(s, _)| stamps[*i].is_none() || *s != stamps[*i])
+            })
+            .collect();
+        let parsed: Vec<(usize, Outcome)> = stale
+            .par_iter()
+            .map(|(i, f)| (*i, load_file(f, config)))
+            .collect();
+        let reparsed = parsed.len();
+        let mut old = std::mem::take(&mut self.entries);
+        for (i, result) in parsed {
+            old.insert(files[i].abs.clone(), (stamps[i], result));
+        }
+        // Keep only files that still exist; a deleted post simply drops out.
+        for (i, f) in files.iter().enumerate() {
+            if let Some((s, r)) = old.remove(&f.abs) {
+                self.entries.insert(f.abs.clone(), (s.or(stamps[i]), r));
+            }
+        }
+        let results = files.iter().map(|f| self.entries[&f.abs].1.clone());
+        Ok((assemble(results, errors, drafts)?, reparsed))
+    }
+}

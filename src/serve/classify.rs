@@ -1,0 +1,113 @@
+//! What a changed path means for the site: a pure function of the path, so every editor's
+//! habits can be tested without a watcher.
+
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Change {
+    Config,
+    Template,
+    Content,
+    Static,
+    /// Editor temp and lock files, the output, anything outside the watched folders.
+    Ignored,
+}
+
+/// Classifies `path`, relative to the site root.
+pub fn classify(rel: &Path) -> Change {
+    let Some(name) = rel.file_name().and_then(|n| n.to_str()) else {
+        return Change::Ignored;
+    };
+    if is_editor_temp(name)
+        || rel
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+    {
+        return Change::Ignored;
+    }
+    let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
+    let first = parts.next().unwrap_or_default();
+    let nested = parts.next().is_some();
+    // A name without a dot is most likely a folder: moving or deleting a folder of posts
+    // reports only the folder.
+    let folder_like = !name.contains('.');
+    match (first.as_ref(), nested) {
+        ("config.toml", false) => Change::Config,
+        ("templates", _) => Change::Template,
+        ("content", false) => Change::Content,
+        ("content", true) if name.ends_with(".md") || folder_like => Change::Content,
+        ("static", _) => Change::Static,
+        _ => Change::Ignored,
+    }
+}
+
+/// Files editors write next to the real one while saving or as locks. A change to them never
+/// rebuilds; the rename or write of the real file does.
+pub fn is_editor_temp(name: &str) -> bool {
+    name.ends_with('~')                                   // vim, emacs backups
+        || name == "4913"                                 // vim's write-permission probe
+        || name.ends_with(".swp") || name.ends_with(".swx") || name.ends_with(".swo")
+        || name.starts_with(".#")                         // emacs lock links
+        || (name.starts_with('#') && name.ends_with('#')) // emacs auto-save
+        || name.contains("___jb_tmp___") || name.contains("___jb_old___") // JetBrains
+        || name.ends_with(".kate-swp")
+        || name.ends_with(".bak") || name.ends_with(".tmp") || name.ends_with(".bck")
+        || name == ".DS_Store"
+        || name.ends_with(".crswap") // Chrome-based editors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(p: &str) -> Change {
+        classify(Path::new(p))
+    }
+
+    #[test]
+    fn real_files_by_folder() {
+        assert_eq!(c("config.toml"), Change::Config);
+        assert_eq!(c("templates/post.html"), Change::Template);
+        assert_eq!(c("templates/partials/footer.html"), Change::Template);
+        assert_eq!(c("content/posts/2025/a.md"), Change::Content);
+        assert_eq!(c("content/about.md"), Change::Content);
+        assert_eq!(c("static/style.css"), Change::Static);
+        assert_eq!(c("static/images/a.png"), Change::Static);
+        // Folders: a moved or deleted folder of posts reports only itself.
+        assert_eq!(c("content/posts/2025"), Change::Content);
+        assert_eq!(c("content"), Change::Content);
+    }
+
+    #[test]
+    fn editor_files_are_ignored() {
+        for p in [
+            "content/posts/.a.md.swp",
+            "content/posts/.a.md.swx",
+            "content/posts/4913",
+            "content/posts/a.md~",
+            "content/posts/.#a.md",
+            "content/posts/#a.md#",
+            "content/posts/a.md___jb_tmp___",
+            "content/posts/a.md___jb_old___",
+            "content/posts/a.md.kate-swp",
+            "content/posts/a.md.bak",
+            "content/posts/a.md.tmp",
+            "content/posts/a.md.bck",
+            "static/.DS_Store",
+            "templates/.post.html.swp",
+        ] {
+            assert_eq!(c(p), Change::Ignored, "{p}");
+        }
+    }
+
+    #[test]
+    fn everything_else_is_ignored() {
+        assert_eq!(c("public/index.html"), Change::Ignored);
+        assert_eq!(c("content/posts/notes.txt"), Change::Ignored);
+        assert_eq!(c("README.md"), Change::Ignored);
+        assert_eq!(c("config.toml.bak"), Change::Ignored);
+        assert_eq!(c(".git/index"), Change::Ignored);
+        assert_eq!(c("content/.hidden/a.md"), Change::Ignored);
+        assert_eq!(c("templatesx/a.html"), Change::Ignored);
+    }
+}

@@ -1,0 +1,246 @@
+//! `showpress serve`: builds the site in memory, serves it on 127.0.0.1, watches the site's
+//! files and rebuilds on every save, and tells open pages to reload once the new site is
+//! completely in place.
+//!
+//! Three parts: [`classify`] (what a changed path means), [`rebuild`] (the in-memory build) and
+//! [`server`] (HTTP and the live-reload event stream). This module wires them together: the
+//! watcher feeds a debounce loop on its own thread; the server runs on tokio.
+
+pub mod classify;
+pub mod inject;
+pub mod rebuild;
+pub mod server;
+mod watch;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::diagnostic::Diagnostic;
+use crate::error::{Error, Result};
+use classify::Change;
+use rebuild::{Rebuilder, Rebuilt};
+use server::{Notice, Served, Shared};
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub drafts: bool,
+    pub open: bool,
+    pub poll: bool,
+}
+
+pub fn serve(opts: ServeOptions) -> Result<()> {
+    let root = opts.root.canonicalize().map_err(|e| Error::Io {
+        action: "open the site folder",
+        path: opts.root.clone(),
+        source: e,
+    })?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Message(format!("failed to start the server runtime: {e}")))?;
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(SocketAddr::new(
+            opts.bind, opts.port,
+        )))
+        .map_err(|e| bind_error(&opts, e))?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| Error::Message(format!("failed to read the server address: {e}")))?
+        .port();
+    let host = if opts.bind.is_unspecified() {
+        "127.0.0.1".to_string()
+    } else if opts.bind.is_ipv6() {
+        format!("[{}]", opts.bind)
+    } else {
+        opts.bind.to_string()
+    };
+    let url = format!("http://{host}:{port}/");
+
+    let mut rebuilder = Rebuilder::new(&root, opts.drafts, url.clone());
+    let builds = BuildIds::new();
+    let first = rebuilder.rebuild(&[]);
+    let shared = Shared::new(Served::default());
+    publish(&shared, &rebuilder, &builds, first, &[]);
+
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut watcher = watch::start(&root, opts.poll, tx)?;
+    println!("Serving {url} (Ctrl-C to stop)");
+    if opts.open {
+        open_browser(&url);
+    }
+    let loop_shared = shared.clone();
+    let loop_root = root.clone();
+    std::thread::spawn(move || {
+        for batch in watch::batches(&rx) {
+            watcher.ensure();
+            let changes: Vec<(PathBuf, Change)> = batch
+                .into_iter()
+                .filter_map(|p| {
+                    let rel = p.strip_prefix(&loop_root).ok()?.to_path_buf();
+                    match classify::classify(&rel) {
+                        Change::Ignored => None,
+                        c => Some((p, c)),
+                    }
+                })
+                .collect();
+            if changes.is_empty() {
+                continue;
+            }
+            let result = rebuilder.rebuild(&changes);
+            let rel: Vec<String> = changes
+                .iter()
+                .filter_map(|(p, _)| p.strip_prefix(&loop_root).ok())
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            publish(&loop_shared, &rebuilder, &builds, result, &rel);
+        }
+    });
+
+    let app = server::router(shared);
+    runtime
+        .block_on(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await
+        })
+        .map_err(|e| Error::Message(format!("the server stopped: {e}")))
+}
+
+fn bind_error(opts: &ServeOptions, e: std::io::Error) -> Error {
+    match e.kind() {
+        std::io::ErrorKind::AddrInUse => Error::Message(format!(
+            "port {} is already in use on {}: stop the program using it, or choose another port with --port",
+            opts.port, opts.bind
+        )),
+        std::io::ErrorKind::PermissionDenied => Error::Message(format!(
+            "not allowed to listen on port {} of {}: choose a port above 1023 with --port",
+            opts.port, opts.bind
+        )),
+        _ => Error::Message(format!(
+            "cannot listen on {}:{}: {e} (see --bind and --port)",
+            opts.bind, opts.port
+        )),
+    }
+}
+
+/// Build ids: unique per server process (the start time) and per rebuild, so a page from a
+/// previous server reloads too.
+struct BuildIds {
+    start: u128,
+    n: std::sync::atomic::AtomicU64,
+}
+
+impl BuildIds {
+    fn new() -> Self {
+        let start = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis());
+        BuildIds {
+            start,
+            n: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    fn next(&self) -> Arc<str> {
+        let n = self.n.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        Arc::from(format!("{}-{n}", self.start))
+    }
+}
+
+/// Serves the outcome of a rebuild, tells open pages, and reports on the terminal.
+fn publish(
+    shared: &Shared,
+    rebuilder: &Rebuilder,
+    builds: &BuildIds,
+    result: Result<Rebuilt>,
+    paths: &[String],
+) {
+    let build = builds.next();
+    let cause = match paths {
+        [] => String::new(),
+        [one] => format!(" ({one})"),
+        [one, rest @ ..] => format!(" ({one} and {} more)", rest.len()),
+    };
+    match result {
+        Ok(r) => {
+            let notice = if r.css_only {
+                Notice::Css(build.clone())
+            } else {
+                Notice::Reload(build.clone())
+            };
+            shared.publish(
+                Served {
+                    snapshot: rebuilder.snapshot.clone(),
+                    error: None,
+                    build,
+                },
+                notice,
+            );
+            let what = if r.pages == 0 && r.files > 0 {
+                format!("{} file{}", r.files, if r.files == 1 { "" } else { "s" })
+            } else {
+                format!("{} page{}", r.pages, if r.pages == 1 { "" } else { "s" })
+            };
+            let verb = if paths.is_empty() { "Built" } else { "Rebuilt" };
+            println!("{verb} {what} in {} ms{cause}", r.elapsed.as_millis());
+        }
+        Err(e) => {
+            let text = error_text(&e);
+            eprintln!("{text}");
+            shared.publish(
+                Served {
+                    snapshot: rebuilder.snapshot.clone(),
+                    error: Some(Arc::from(text.as_str())),
+                    build: build.clone(),
+                },
+                Notice::Reload(build),
+            );
+        }
+    }
+}
+
+/// The same text `build` prints for an error, for the terminal and the overlay.
+pub fn error_text(e: &Error) -> String {
+    match e {
+        Error::Diagnostics(d) => diagnostics_text(d),
+        other => format!("error: {other}"),
+    }
+}
+
+/// Diagnostics followed by the one-line count, exactly as `build` prints them.
+pub fn diagnostics_text(diags: &[Diagnostic]) -> String {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let mut files: Vec<&str> = diags.iter().map(|d| d.path.as_str()).collect();
+    files.sort_unstable();
+    files.dedup();
+    let mut out = String::new();
+    for d in diags {
+        out.push_str(&format!("{d}\n\n"));
+    }
+    out.push_str(&format!(
+        "error: could not build the site: {errors} error{} in {} file{}",
+        if errors == 1 { "" } else { "s" },
+        files.len(),
+        if files.len() == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+fn open_browser(url: &str) {
+    let cmd = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    if let Err(e) = std::process::Command::new(cmd).arg(url).spawn() {
+        eprintln!("warning: could not open a browser ({cmd}: {e}); open {url} yourself");
+    }
+}

@@ -1,0 +1,118 @@
+//! Watches the site's folders and groups events into batches: one batch per burst of saves
+//! (an editor's atomic save, a `git checkout` of many files), so each burst is one rebuild.
+//! Events that arrive while a rebuild runs wait in the channel and make the next batch, so no
+//! save is ever lost.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
+
+use crate::error::{Error, Result};
+
+/// A burst ends after this long without events.
+const QUIET: Duration = Duration::from_millis(20);
+/// A burst that never goes quiet is cut here, so a busy disk still shows progress.
+const MAX_BURST: Duration = Duration::from_millis(300);
+/// How often `--poll` looks at the files.
+const POLL_INTERVAL: Duration = Duration::from_millis(200);
+
+const WATCHED_DIRS: [&str; 3] = ["content", "templates", "static"];
+
+pub struct Watch {
+    watcher: Box<dyn Watcher + Send>,
+    root: PathBuf,
+    watched: HashSet<PathBuf>,
+}
+
+pub fn start(root: &Path, poll: bool, tx: Sender<PathBuf>) -> Result<Watch> {
+    let handler = move |res: notify::Result<notify::Event>| {
+        let Ok(event) = res else { return };
+        // Reads and opens change nothing.
+        if matches!(event.kind, EventKind::Access(_)) {
+            return;
+        }
+        for p in event.paths {
+            let _ = tx.send(p);
+        }
+    };
+    let err = |e: notify::Error| Error::Message(format!("cannot watch the site's files: {e}"));
+    let watcher: Box<dyn Watcher + Send> = if poll {
+        let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+        Box::new(PollWatcher::new(handler, config).map_err(err)?)
+    } else {
+        Box::new(RecommendedWatcher::new(handler, notify::Config::default()).map_err(err)?)
+    };
+    let mut w = Watch {
+        watcher,
+        root: root.to_path_buf(),
+        watched: HashSet::new(),
+    };
+    // The root itself, not recursively: config.toml, and folders created later.
+    w.watcher
+        .watch(root, RecursiveMode::NonRecursive)
+        .map_err(err)?;
+    w.ensure();
+    Ok(w)
+}
+
+impl Watch {
+    /// Watches `content/`, `templates/` and `static/` if they exist and are not watched yet
+    /// (a site may create `templates/` while being served).
+    pub fn ensure(&mut self) {
+        for d in WATCHED_DIRS {
+            let p = self.root.join(d);
+            if p.is_dir()
+                && !self.watched.contains(&p)
+                && self.watcher.watch(&p, RecursiveMode::Recursive).is_ok()
+            {
+                self.watched.insert(p);
+            } else if !p.is_dir() {
+                self.watched.remove(&p);
+            }
+        }
+    }
+}
+
+/// Yields one de-duplicated list of paths per burst of events.
+pub fn batches(rx: &Receiver<PathBuf>) -> impl Iterator<Item = Vec<PathBuf>> + '_ {
+    std::iter::from_fn(move || {
+        let first = rx.recv().ok()?;
+        let started = Instant::now();
+        let mut batch = vec![first];
+        while started.elapsed() < MAX_BURST {
+            match rx.recv_timeout(QUIET) {
+                Ok(p) => batch.push(p),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        let mut seen = HashSet::new();
+        batch.retain(|p| seen.insert(p.clone()));
+        Some(batch)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_is_one_batch_and_later_events_make_the_next() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        for p in ["a", "b", "a"] {
+            tx.send(PathBuf::from(p)).unwrap();
+        }
+        let mut it = batches(&rx);
+        assert_eq!(
+            it.next().unwrap(),
+            vec![PathBuf::from("a"), PathBuf::from("b")]
+        );
+        tx.send(PathBuf::from("c")).unwrap();
+        assert_eq!(it.next().unwrap(), vec![PathBuf::from("c")]);
+        drop(tx);
+        assert!(it.next().is_none());
+    }
+}
