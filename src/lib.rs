@@ -13,6 +13,7 @@ pub mod content;
 pub mod dates;
 pub mod diagnostic;
 pub mod error;
+pub mod fingerprint;
 pub mod fs;
 pub mod markdown;
 pub mod output;

@@ -33,12 +33,26 @@ type Outcome = Result<Parsed, Vec<Diagnostic>>;
 #[derive(Default)]
 pub struct ContentCache {
     entries: HashMap<PathBuf, (Option<Stamp>, Outcome)>,
+    /// The files found by the last full scan, and the problems that scan met.
+    scanned: Option<(Vec<ContentFile>, Vec<Diagnostic>)>,
 }
 
 impl ContentCache {
     /// Forgets everything (after a config change, which affects how files parse).
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.scanned = None;
+    }
+
+    /// When every changed path is a file we already know and it still exists, the file list
+    /// cannot have changed: parse just those files. Anything else (a new, deleted or renamed
+    /// file, a folder, an empty list) takes the full scan.
+    fn only_known_files_changed(&self, changed: &HashSet<PathBuf>) -> bool {
+        !changed.is_empty()
+            && self.scanned.is_some()
+            && changed
+                .iter()
+                .all(|p| self.entries.contains_key(p) && p.is_file())
     }
 
     /// Loads `content/` like [`super::load`], re-reading only files that are new, changed on
@@ -50,6 +64,21 @@ impl ContentCache {
         drafts: bool,
         changed: &HashSet<PathBuf>,
     ) -> Result<(Content, usize)> {
+        if self.only_known_files_changed(changed) {
+            let (files, errors) = self.scanned.as_ref().expect("checked above");
+            let todo: Vec<&ContentFile> =
+                files.iter().filter(|f| changed.contains(&f.abs)).collect();
+            let parsed: Vec<(PathBuf, Option<Stamp>, Outcome)> = todo
+                .par_iter()
+                .map(|f| (f.abs.clone(), stamp(&f.abs), load_file(f, config)))
+                .collect();
+            let reparsed = parsed.len();
+            for (path, s, outcome) in parsed {
+                self.entries.insert(path, (s, outcome));
+            }
+            let results = files.iter().map(|f| self.entries[&f.abs].1.clone());
+            return Ok((assemble(results, errors.clone(), drafts)?, reparsed));
+        }
         let (files, errors) = discover(root)?;
         let stamps: Vec<Option<Stamp>> = files.par_iter().map(|f| stamp(&f.abs)).collect();
         let stale: Vec<(usize, &ContentFile)> = files
@@ -78,7 +107,11 @@ impl ContentCache {
                 self.entries.insert(f.abs.clone(), (s.or(stamps[i]), r));
             }
         }
-        let results = files.iter().map(|f| self.entries[&f.abs].1.clone());
+        let results: Vec<Outcome> = files
+            .iter()
+            .map(|f| self.entries[&f.abs].1.clone())
+            .collect();
+        self.scanned = Some((files, errors.clone()));
         Ok((assemble(results, errors, drafts)?, reparsed))
     }
 }

@@ -25,14 +25,14 @@ pub use cache::ContentCache;
 pub use discover::{CONTENT_DIR, ContentFile, Kind, classify, discover};
 
 /// A guest as named in one post, with their role at the time of that episode.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct GuestMention {
     pub name: String,
     pub role: Option<String>,
 }
 
 /// The article a post is based on.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Source {
     pub url: String,
     pub outlet: Option<String>,
@@ -43,6 +43,8 @@ pub struct Source {
 pub struct Post {
     /// Path relative to the site root, `/`-separated.
     pub file: String,
+    /// Fingerprint of the file's text: what `serve` compares to know the file changed.
+    pub hash: u64,
     pub title: String,
     pub slug: String,
     pub date: DateTime<FixedOffset>,
@@ -57,11 +59,47 @@ pub struct Post {
     pub draft: bool,
     pub extra: serde_json::Value,
     pub body: Rendered,
+    /// Fingerprint of what the post shows in lists (everything but its body): a body edit
+    /// that leaves the summary alone re-renders only the post's own page in `serve`.
+    pub card_hash: u64,
+}
+
+impl Post {
+    /// The summary lists show: front matter's, else the Markdown's.
+    pub fn summary_html(&self) -> &str {
+        self.summary
+            .as_deref()
+            .or(self.body.summary.as_deref())
+            .unwrap_or("")
+    }
+
+    fn compute_card_hash(&self) -> u64 {
+        crate::fingerprint::of(&(
+            (&self.file, &self.title, &self.slug, self.date, self.updated),
+            (
+                &self.show,
+                self.episode,
+                &self.tags,
+                &self.guests,
+                &self.source,
+            ),
+            (self.summary_html(), self.body.reading.minutes, self.draft),
+            self.extra.to_string(),
+        ))
+    }
+
+    /// Sets `card_hash` from the other fields.
+    pub fn with_card_hash(mut self) -> Self {
+        self.card_hash = self.compute_card_hash();
+        self
+    }
 }
 
 #[derive(Debug)]
 pub struct ShowProfile {
     pub file: String,
+    /// Fingerprint of the file's text: what `serve` compares to know the file changed.
+    pub hash: u64,
     pub name: String,
     pub slug: Option<String>,
     pub network: Option<String>,
@@ -74,6 +112,8 @@ pub struct ShowProfile {
 #[derive(Debug)]
 pub struct GuestProfile {
     pub file: String,
+    /// Fingerprint of the file's text: what `serve` compares to know the file changed.
+    pub hash: u64,
     pub name: String,
     pub role: Option<String>,
     pub slug: Option<String>,
@@ -85,6 +125,8 @@ pub struct GuestProfile {
 #[derive(Debug)]
 pub struct Page {
     pub file: String,
+    /// Fingerprint of the file's text: what `serve` compares to know the file changed.
+    pub hash: u64,
     pub title: String,
     /// URL path segments, already slugs (`["about"]`).
     pub segments: Vec<String>,

@@ -237,6 +237,7 @@ impl<'a> Source<'a> {
         let body = self.body();
         let post = Post {
             file: self.rel.to_string(),
+            hash: crate::fingerprint::of(self.text),
             title,
             slug,
             date: date.unwrap_or_default(),
@@ -250,7 +251,9 @@ impl<'a> Source<'a> {
             draft: raw.draft,
             extra: toml_to_json(toml::Value::Table(raw.extra)),
             body,
-        };
+            card_hash: 0,
+        }
+        .with_card_hash();
         self.finish(post)
     }
 
@@ -264,6 +267,7 @@ impl<'a> Source<'a> {
         let slug = self.slug(raw.slug);
         let profile = ShowProfile {
             file: self.rel.to_string(),
+            hash: crate::fingerprint::of(self.text),
             name,
             slug,
             network: raw.network,
@@ -281,6 +285,7 @@ impl<'a> Source<'a> {
         let slug = self.slug(raw.slug);
         let profile = GuestProfile {
             file: self.rel.to_string(),
+            hash: crate::fingerprint::of(self.text),
             name,
             role: raw.role,
             slug,
@@ -304,6 +309,7 @@ impl<'a> Source<'a> {
         }
         let page = Page {
             file: self.rel.to_string(),
+            hash: crate::fingerprint::of(self.text),
             title,
             segments,
             date,

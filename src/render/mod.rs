@@ -2,6 +2,7 @@
 //! from), refuses two pages on one URL, then renders in parallel and hands each page to the
 //! output writer as soon as it is ready, so the whole site is never held in memory.
 
+pub mod keys;
 mod templates;
 pub mod values;
 
@@ -244,6 +245,24 @@ pub fn render_all(
     })
 }
 
+/// The template that renders a kind of page.
+pub fn template_for(job: Job) -> &'static str {
+    match job {
+        Job::Home { .. } => "index.html",
+        Job::Post(_) => "post.html",
+        Job::Shows => "shows.html",
+        Job::Show { .. } => "show.html",
+        Job::Episode { .. } => "episode.html",
+        Job::Guests => "guests.html",
+        Job::Guest { .. } => "guest.html",
+        Job::Tags => "tags.html",
+        Job::Tag { .. } => "tag.html",
+        Job::Archive => "archive.html",
+        Job::Page(_) => "page.html",
+        Job::NotFound => "404.html",
+    }
+}
+
 fn context(v: &Values, p: &Planned) -> (&'static str, Context) {
     let site = v.site;
     let mut ctx = Context::new();
@@ -252,7 +271,7 @@ fn context(v: &Values, p: &Planned) -> (&'static str, Context) {
     ctx.insert_value("current_permalink", v.link.permalink(&p.path).into());
     let per = site.config.paginate;
     let pager_of = |total: usize, page: usize| pager(total, per, page);
-    let template = match p.job {
+    match p.job {
         Job::Home { page } => {
             let pager = pager_of(site.posts.len(), page);
             let all: Vec<usize> = pager.items.clone().collect();
@@ -260,7 +279,6 @@ fn context(v: &Values, p: &Planned) -> (&'static str, Context) {
                 "paginator",
                 v.paginator(v.cards(&all), &pager, "", site.posts.len()),
             );
-            "index.html"
         }
         Job::Post(i) => {
             let n = site.posts.len();
@@ -287,12 +305,10 @@ fn context(v: &Values, p: &Planned) -> (&'static str, Context) {
             };
             ctx.insert_value("previous_episode", prev_ep);
             ctx.insert_value("next_episode", next_ep);
-            "post.html"
         }
         Job::Shows => {
             let shows: Vec<Value> = (0..site.shows.len()).map(|si| v.show(si)).collect();
             ctx.insert_value("shows", shows.into());
-            "shows.html"
         }
         Job::Show { show, page } => {
             let s = &site.shows[show];
@@ -303,7 +319,6 @@ fn context(v: &Values, p: &Planned) -> (&'static str, Context) {
                 "paginator",
                 v.paginator(items.into(), &pager, &urls::show(&s.slug), s.episodes.len()),
             );
-            "show.html"
         }
         Job::Episode { show, episode } => {
             let num = site.shows[show].episodes[episode].number;
@@ -318,12 +333,10 @@ fn context(v: &Values, p: &Planned) -> (&'static str, Context) {
                 "next_episode",
                 b.map_or_else(Value::none, |e| v.episode_link(show, e.number)),
             );
-            "episode.html"
         }
         Job::Guests => {
             let guests: Vec<Value> = (0..site.guests.len()).map(|gi| v.guest(gi)).collect();
             ctx.insert_value("guests", guests.into());
-            "guests.html"
         }
         Job::Guest { guest, page } => {
             let g = &site.guests[guest];
@@ -342,12 +355,10 @@ fn context(v: &Values, p: &Planned) -> (&'static str, Context) {
                     g.appearances.len(),
                 ),
             );
-            "guest.html"
         }
         Job::Tags => {
             let tags: Vec<Value> = (0..site.tags.len()).map(|ti| v.tag_ref(ti)).collect();
             ctx.insert_value("tags", tags.into());
-            "tags.html"
         }
         Job::Tag { tag, page } => {
             let t = &site.tags[tag];
@@ -362,7 +373,6 @@ fn context(v: &Values, p: &Planned) -> (&'static str, Context) {
                     t.posts.len(),
                 ),
             );
-            "tag.html"
         }
         Job::Archive => {
             let years: Vec<Value> = site
@@ -373,20 +383,19 @@ fn context(v: &Values, p: &Planned) -> (&'static str, Context) {
                         .months
                         .iter()
                         .map(|(m, posts)| {
-                            values::obj([("month", (*m).into()), ("posts", v.cards(posts))])
+                            let entries: Vec<Value> = posts.iter().map(|&pi| v.entry(pi)).collect();
+                            values::obj([("month", (*m).into()), ("posts", entries.into())])
                         })
                         .collect();
                     values::obj([("year", y.year.into()), ("months", months.into())])
                 })
                 .collect();
             ctx.insert_value("years", years.into());
-            "archive.html"
         }
         Job::Page(i) => {
             ctx.insert_value("page", v.page(i));
-            "page.html"
         }
-        Job::NotFound => "404.html",
-    };
-    (template, ctx)
+        Job::NotFound => {}
+    }
+    (template_for(p.job), ctx)
 }

@@ -47,6 +47,9 @@ pub struct Templates {
     pub tera: Tera,
     /// Template name → (path shown in diagnostics, source text).
     sources: HashMap<String, (String, String)>,
+    /// Template name → fingerprint of its source and of every template it extends, includes
+    /// or imports, so `serve` re-renders only the pages a template change can affect.
+    fingerprints: HashMap<String, u64>,
 }
 
 impl Templates {
@@ -113,7 +116,20 @@ impl Templates {
         register_filters(&mut tera, config);
         tera.add_raw_templates(names.iter().map(|n| (n.as_str(), sources[*n].1.as_str())))
             .map_err(|e| Error::Diagnostics(vec![diagnose(&e, &sources, None)]))?;
-        Ok(Templates { tera, sources })
+        let fingerprints = sources
+            .keys()
+            .map(|name| (name.clone(), closure_fingerprint(name, &sources)))
+            .collect();
+        Ok(Templates {
+            tera,
+            sources,
+            fingerprints,
+        })
+    }
+
+    /// The fingerprint of `name` and everything it uses (0 for an unknown name).
+    pub fn fingerprint(&self, name: &str) -> u64 {
+        self.fingerprints.get(name).copied().unwrap_or(0)
     }
 
     /// A diagnostic for an error met while rendering the page at `page`.
@@ -167,6 +183,49 @@ fn diagnose(
     }
 }
 
+/// Names a template refers to with `extends`, `include` or `import`: every quoted string in
+/// such a tag. A cheap scan rather than Tera's parser, erring on the side of listing too much.
+fn dependencies(source: &str) -> Vec<&str> {
+    let mut deps = Vec::new();
+    let mut rest = source;
+    while let Some(start) = rest.find("{%") {
+        let tag = &rest[start + 2..];
+        let end = tag.find("%}").unwrap_or(tag.len());
+        let body = tag[..end].trim_start_matches('-').trim();
+        if ["extends", "include", "import"]
+            .iter()
+            .any(|k| body.starts_with(k))
+        {
+            let mut s = body;
+            while let Some(q) = s.find(['"', '\'']) {
+                let quote = s.as_bytes()[q] as char;
+                let after = &s[q + 1..];
+                let Some(close) = after.find(quote) else {
+                    break;
+                };
+                deps.push(&after[..close]);
+                s = &after[close + 1..];
+            }
+        }
+        rest = &tag[end..];
+    }
+    deps
+}
+
+fn closure_fingerprint(name: &str, sources: &HashMap<String, (String, String)>) -> u64 {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut stack = vec![name];
+    while let Some(n) = stack.pop() {
+        if let Some((_, src)) = sources.get(n)
+            && seen.insert(n)
+        {
+            stack.extend(dependencies(src));
+        }
+    }
+    let parts: Vec<(&str, &str)> = seen.iter().map(|n| (*n, sources[*n].1.as_str())).collect();
+    crate::fingerprint::of(&parts)
+}
+
 fn display_name(sources: &HashMap<String, (String, String)>, name: &str) -> String {
     sources
         .get(name)
@@ -192,4 +251,48 @@ fn register_filters(tera: &mut Tera, config: &Config) {
     tera.register_filter("slugify", |value: &str, _: Kwargs, _: &State| -> String {
         crate::slug::slugify(value)
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_extends_include_and_import() {
+        let src = "{% extends \"base.html\" %}{%- include 'partials/a.html' -%}{% if x %}\"no\"{% endif %}{% import \"m.html\" as m %}";
+        assert_eq!(
+            dependencies(src),
+            vec!["base.html", "partials/a.html", "m.html"]
+        );
+    }
+
+    #[test]
+    fn a_partial_change_reaches_the_pages_that_include_it_only() {
+        let mut sources: HashMap<String, (String, String)> = BUILTIN
+            .iter()
+            .map(|(n, s)| (n.to_string(), (n.to_string(), s.to_string())))
+            .collect();
+        let before: Vec<u64> = ["post.html", "tags.html"]
+            .iter()
+            .map(|n| closure_fingerprint(n, &sources))
+            .collect();
+        sources
+            .get_mut("partials/post_card.html")
+            .unwrap()
+            .1
+            .push_str("<!-- changed -->");
+        // tag.html lists post cards; tags.html does not.
+        assert_eq!(closure_fingerprint("tags.html", &sources), before[1]);
+        assert_ne!(
+            closure_fingerprint("tag.html", &sources),
+            closure_fingerprint(
+                "tag.html",
+                &BUILTIN
+                    .iter()
+                    .map(|(n, s)| (n.to_string(), (n.to_string(), s.to_string())))
+                    .collect()
+            )
+        );
+        assert_eq!(closure_fingerprint("post.html", &sources), before[0]);
+    }
 }

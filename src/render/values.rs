@@ -2,7 +2,8 @@
 //! is built once and shared by every list that shows it: tera values are reference-counted, so a
 //! card in ten lists costs one allocation, not ten.
 
-use rayon::prelude::*;
+use std::sync::OnceLock;
+
 use tera::{Map, Value};
 
 use crate::content::Source;
@@ -39,7 +40,8 @@ pub struct Values<'a> {
     pub link: Linker,
     /// The `site` variable every template gets.
     pub site_value: Value,
-    cards: Vec<Value>,
+    /// Built on first use: `serve` renders a few pages and needs a few cards.
+    cards: Vec<OnceLock<Value>>,
     shows: Vec<Value>,
     tags: Vec<Value>,
 }
@@ -84,19 +86,14 @@ impl<'a> Values<'a> {
                 ])
             })
             .collect();
-        let mut v = Values {
+        Values {
             site,
             link,
             site_value,
-            cards: Vec::new(),
+            cards: (0..site.posts.len()).map(|_| OnceLock::new()).collect(),
             shows,
             tags,
-        };
-        v.cards = (0..site.posts.len())
-            .into_par_iter()
-            .map(|i| v.build_card(i))
-            .collect();
-        v
+        }
     }
 
     fn date(&self, d: &chrono::DateTime<chrono::FixedOffset>) -> Value {
@@ -142,11 +139,7 @@ impl<'a> Values<'a> {
         let p = &self.site.posts[pi];
         let l = &self.site.links[pi];
         let path = urls::post(&p.slug);
-        let summary = p
-            .summary
-            .as_deref()
-            .or(p.body.summary.as_deref())
-            .unwrap_or("");
+        let summary = p.summary_html();
         obj([
             ("title", p.title.as_str().into()),
             ("slug", p.slug.as_str().into()),
@@ -190,8 +183,32 @@ impl<'a> Values<'a> {
         ])
     }
 
+    /// The short form of a post the archive lists: every post on one page, so only what a
+    /// line of the archive needs.
+    pub fn entry(&self, pi: usize) -> Value {
+        let p = &self.site.posts[pi];
+        let l = &self.site.links[pi];
+        obj([
+            ("title", p.title.as_str().into()),
+            ("url", self.link.url(&urls::post(&p.slug)).into()),
+            ("date", self.date(&p.date)),
+            (
+                "show",
+                l.show.map_or_else(Value::none, |si| self.show_ref(si)),
+            ),
+            ("episode", p.episode.map_or_else(Value::none, Value::from)),
+            (
+                "episode_url",
+                match (l.show, p.episode) {
+                    (Some(si), Some(n)) => self.episode_url(si, n),
+                    _ => Value::none(),
+                },
+            ),
+        ])
+    }
+
     pub fn card(&self, pi: usize) -> Value {
-        self.cards[pi].clone()
+        self.cards[pi].get_or_init(|| self.build_card(pi)).clone()
     }
 
     pub fn cards(&self, posts: &[usize]) -> Value {
@@ -209,7 +226,7 @@ impl<'a> Values<'a> {
     /// The card plus the body: what `post.html` gets as `post`.
     pub fn post(&self, pi: usize) -> Value {
         let p = &self.site.posts[pi];
-        let mut m = self.cards[pi].clone().into_map().unwrap_or_default();
+        let mut m = self.card(pi).into_map().unwrap_or_default();
         m.insert("content".into(), p.body.html.as_str().into());
         m.insert("toc".into(), Self::toc(&p.body));
         m.insert("reading".into(), Self::reading(&p.body.reading));

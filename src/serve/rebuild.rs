@@ -14,14 +14,18 @@ use crate::build::{THEME_ASSETS, join_inputs};
 use crate::config::Config;
 use crate::content::ContentCache;
 use crate::error::{Error, Result};
+use crate::render::keys::Keys;
 use crate::render::{self, Templates};
 use crate::site::Site;
 use crate::urls::Linker;
 
+/// Output path → bytes. ahash: these maps hold every page and are rebuilt on every save.
+pub type FileMap = HashMap<String, Arc<[u8]>, ahash::RandomState>;
+
 /// One complete built site, as served: output path (`posts/a/index.html`) → bytes.
 #[derive(Debug, Default)]
 pub struct Snapshot {
-    pub files: HashMap<String, Arc<[u8]>>,
+    pub files: FileMap,
 }
 
 /// What a successful rebuild changed.
@@ -43,7 +47,9 @@ pub struct Rebuilder {
     config: Option<Config>,
     templates: Option<Templates>,
     content: ContentCache,
-    statics: Option<HashMap<String, Arc<[u8]>>>,
+    statics: Option<FileMap>,
+    /// Page key (see `render::keys`) of every page in the snapshot, by output file.
+    keys: HashMap<String, u64, ahash::RandomState>,
     pub snapshot: Arc<Snapshot>,
 }
 
@@ -57,6 +63,7 @@ impl Rebuilder {
             templates: None,
             content: ContentCache::default(),
             statics: None,
+            keys: HashMap::default(),
             snapshot: Arc::new(Snapshot::default()),
         }
     }
@@ -74,6 +81,7 @@ impl Rebuilder {
             self.templates = None;
             self.content.clear();
             self.statics = None;
+            self.keys.clear();
         }
         let config = &self.config.clone().expect("loaded above");
         if kinds.contains(&Change::Template) {
@@ -91,6 +99,7 @@ impl Rebuilder {
             Some(t) => Ok(t),
             None => Templates::load(&self.root, config),
         };
+        let t0 = Instant::now();
         let content = self
             .content
             .load(&self.root, config, self.drafts, &changed)
@@ -103,7 +112,14 @@ impl Rebuilder {
             }
             (t, c) => join_inputs(t, c)?,
         };
+        let t_load = t0.elapsed();
         let result = self.render(config, &templates, content);
+        if std::env::var_os("SHOWPRESS_TIMING").is_some() {
+            eprintln!(
+                "timing: load {t_load:?}, render {:?}",
+                t0.elapsed() - t_load
+            );
+        }
         self.templates = Some(templates);
         let files = result?;
 
@@ -112,7 +128,10 @@ impl Rebuilder {
         let mut others = 0;
         let mut css_only = true;
         for (path, bytes) in &files {
-            if old.get(path).is_none_or(|o| o != bytes) {
+            if old
+                .get(path)
+                .is_none_or(|o| !Arc::ptr_eq(o, bytes) && o != bytes)
+            {
                 if path.ends_with(".html") {
                     pages += 1;
                 } else {
@@ -144,14 +163,24 @@ impl Rebuilder {
         config: &Config,
         templates: &Templates,
         content: crate::content::Content,
-    ) -> Result<HashMap<String, Arc<[u8]>>> {
+    ) -> Result<FileMap> {
         let link = Linker::new(&config.base_url, config.base_path());
+        let t = Instant::now();
         let site = Site::build(config.clone(), content)?;
+        let timing = std::env::var_os("SHOWPRESS_TIMING").is_some();
+        if timing {
+            eprintln!("timing: site {:?}", t.elapsed());
+        }
+        let t = Instant::now();
         let planned = render::plan(&site);
         let collisions = render::check_collisions(&planned);
         if !collisions.is_empty() {
             return Err(Error::Diagnostics(collisions));
         }
+        if timing {
+            eprintln!("timing: plan+collisions {:?}", t.elapsed());
+        }
+        let t = Instant::now();
         if self.statics.is_none() {
             self.statics = Some(read_statics(&self.root.join("static"))?);
         }
@@ -161,8 +190,33 @@ impl Rebuilder {
                 .entry(name.to_string())
                 .or_insert_with(|| Arc::from(body.as_bytes()));
         }
-        let rendered = Mutex::new(Vec::with_capacity(planned.len()));
-        render::render_all(&site, templates, link, &planned, |file, html| {
+        // Re-render only pages whose key changed; the others keep their bytes.
+        if timing {
+            eprintln!("timing: statics {:?}", t.elapsed());
+        }
+        let t = Instant::now();
+        let keys = Keys::new(&site).all(&planned, templates);
+        if timing {
+            eprintln!("timing: keys {:?}", t.elapsed());
+        }
+        let mut stale = Vec::new();
+        let mut new_keys = HashMap::with_capacity_and_hasher(planned.len(), Default::default());
+        for (p, key) in planned.iter().zip(keys) {
+            let file = p.file();
+            match self.snapshot.files.get(&file) {
+                Some(bytes) if self.keys.get(&file) == Some(&key) => {
+                    files.insert(file.clone(), bytes.clone());
+                }
+                _ => stale.push(p.clone()),
+            }
+            new_keys.insert(file, key);
+        }
+        if timing {
+            eprintln!("timing: reuse {:?}", t.elapsed());
+        }
+        let t = Instant::now();
+        let rendered = Mutex::new(Vec::with_capacity(stale.len()));
+        render::render_all(&site, templates, link, &stale, |file, html| {
             rendered
                 .lock()
                 .expect("no panics while holding it")
@@ -170,13 +224,17 @@ impl Rebuilder {
             Ok(())
         })?;
         files.extend(rendered.into_inner().expect("render finished"));
+        self.keys = new_keys;
+        if timing {
+            eprintln!("timing: render {} pages {:?}", stale.len(), t.elapsed());
+        }
         Ok(files)
     }
 }
 
 /// Every file under `static/`, by its path relative to it.
-fn read_statics(dir: &Path) -> Result<HashMap<String, Arc<[u8]>>> {
-    let mut out = HashMap::new();
+fn read_statics(dir: &Path) -> Result<FileMap> {
+    let mut out = FileMap::default();
     if !dir.is_dir() {
         return Ok(out);
     }

@@ -150,6 +150,7 @@ impl Site {
 
         let mut tags: Vec<Tag> = Vec::new();
         let mut tag_by_slug: HashMap<String, usize> = HashMap::new();
+        let mut tag_by_name: HashMap<&str, usize> = HashMap::new();
         let mut links = vec![PostLinks::default(); posts.len()];
         // Appearances are keyed by (guest, show, episode), or by post when outside an episode.
         let mut appearance_index: HashMap<AppearanceKey, usize> = HashMap::new();
@@ -243,15 +244,23 @@ impl Site {
                 }
             }
             for name in &post.tags {
-                let slug = slugify(name);
-                let ti = *tag_by_slug.entry(slug.clone()).or_insert_with(|| {
-                    tags.push(Tag {
-                        name: name.clone(),
-                        slug,
-                        posts: Vec::new(),
-                    });
-                    tags.len() - 1
-                });
+                // Slugify each distinct name once, not once per post.
+                let ti = match tag_by_name.get(name.as_str()) {
+                    Some(&ti) => ti,
+                    None => {
+                        let slug = slugify(name);
+                        let ti = *tag_by_slug.entry(slug.clone()).or_insert_with(|| {
+                            tags.push(Tag {
+                                name: name.clone(),
+                                slug,
+                                posts: Vec::new(),
+                            });
+                            tags.len() - 1
+                        });
+                        tag_by_name.insert(name, ti);
+                        ti
+                    }
+                };
                 if !links[pi].tags.contains(&ti) {
                     links[pi].tags.push(ti);
                     tags[ti].posts.push(pi);
@@ -393,19 +402,18 @@ impl<T> Default for Registry<T> {
 }
 
 impl<T> Registry<T> {
+    /// Names arrive NFC-normalised from `content`, so equal names are equal strings.
     fn get_or_insert(
         &mut self,
         name: &str,
         origin: &str,
         make: impl FnOnce(String, String) -> T,
     ) -> usize {
-        use unicode_normalization::UnicodeNormalization;
-        let key: String = name.nfc().collect();
-        if let Some(&i) = self.by_name.get(&key) {
+        if let Some(&i) = self.by_name.get(name) {
             return i;
         }
         self.items.push(make(name.to_string(), origin.to_string()));
-        self.by_name.insert(key, self.items.len() - 1);
+        self.by_name.insert(name.to_string(), self.items.len() - 1);
         self.items.len() - 1
     }
 }

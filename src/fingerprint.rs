@@ -1,0 +1,25 @@
+//! Fingerprints: fast 64-bit hashes that decide whether something changed between two builds
+//! of the same process (`serve`). Fixed seeds, so equal inputs always give equal fingerprints.
+
+use std::hash::Hash;
+
+const STATE: ahash::RandomState = ahash::RandomState::with_seeds(
+    0x7368_6f77_7072_6573,
+    0x7320_6669_6e67_6572,
+    0x7072_696e_7473_2121,
+    0x2d2d_2d2d_2d2d_2d2d,
+);
+
+/// The fingerprint of any hashable value (use a tuple for several).
+pub fn of<T: Hash + ?Sized>(value: &T) -> u64 {
+    STATE.hash_one(value)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn equal_inputs_equal_fingerprints() {
+        assert_eq!(super::of("딥시크"), super::of("딥시크"));
+        assert_ne!(super::of(&("a", 1)), super::of(&("a", 2)));
+    }
+}
