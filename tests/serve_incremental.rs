@@ -1,0 +1,249 @@
+//! `serve` rebuilds only what a change touches; this proves that never shows: after every step
+//! of a long random sequence of edits, creations, deletions, renames, template, static and
+//! profile changes (and broken files that are then fixed), the in-memory site `serve` serves
+//! is byte-identical to a clean `showpress build` of the same files.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::TestSite;
+use showpress::build::{BuildOptions, build};
+use showpress::serve::classify::{Change, classify};
+use showpress::serve::rebuild::Rebuilder;
+
+const URL: &str = "http://127.0.0.1:1111/";
+
+/// xorshift: deterministic, so a failure names a seed that reproduces it.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+fn clean_build(site: &TestSite, out: &Path) -> BTreeMap<String, Vec<u8>> {
+    let _ = fs::remove_dir_all(out);
+    build(&BuildOptions {
+        root: site.root().to_path_buf(),
+        output: out.to_path_buf(),
+        drafts: false,
+        base_url: Some(URL.to_string()),
+    })
+    .unwrap_or_else(|e| panic!("clean build failed: {e}"));
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(out) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(out).unwrap().to_string_lossy().replace('\\', "/");
+            files.insert(rel, fs::read(entry.path()).unwrap());
+        }
+    }
+    files
+}
+
+fn posts(site: &TestSite) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = walkdir::WalkDir::new(site.path("content/posts"))
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.into_path())
+        .collect();
+    v.sort();
+    v
+}
+
+const SHOWS: [&str; 3] = ["경제토크쇼픽", "AI 라운드테이블", "Tech Weekly"];
+const GUESTS: [&str; 4] = ["서영주", "박민수", "김하은", "Lee Jane"];
+const TAGS: [&str; 5] = ["AI", "경제", "금리", "ai", "딥시크"];
+
+fn new_post(rng: &mut Rng, n: usize) -> String {
+    let show = rng.pick(&SHOWS);
+    let with_episode = rng.below(3) > 0;
+    let day = 1 + rng.below(28);
+    let month = 1 + rng.below(12);
+    let guest = rng.pick(&GUESTS);
+    let tag = rng.pick(&TAGS);
+    format!(
+        "+++\ntitle = \"새 글 {n}\"\ndate = 2025-{month:02}-{day:02}T{:02}:00:00\nshow = \"{show}\"\n{}tags = [\"{tag}\"]\n\n[[guests]]\nname = \"{guest}\"\nrole = \"역할 {n}\"\n+++\n\n첫 문단 {n}입니다.\n\n## 본문\n\n내용 {n}.\n",
+        rng.below(24),
+        if with_episode { format!("episode = {}\n", 1 + rng.below(6)) } else { String::new() },
+    )
+}
+
+/// Replaces the first line starting with `key =` in a post's front matter, or inserts it.
+fn set_key(text: &str, key: &str, value: &str) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let close = lines.iter().skip(1).position(|l| l == "+++").map(|i| i + 1).unwrap_or(1);
+    match lines[..close].iter().position(|l| l.starts_with(&format!("{key} ="))) {
+        Some(i) => lines[i] = format!("{key} = {value}"),
+        None => lines.insert(1, format!("{key} = {value}")),
+    }
+    lines.join("\n") + "\n"
+}
+
+fn run_sequence(seed: u64, steps: usize) {
+    let site = TestSite::fixture("pages");
+    site.write("static/style.css", "body { color: black; }\n");
+    let out = site.root().with_extension("clean-out");
+    let mut rng = Rng(seed);
+    let mut rebuilder = Rebuilder::new(site.root(), false, URL.to_string());
+    rebuilder.rebuild(&[]).expect("first build");
+    let mut created = 0;
+    let mut broken: Option<(PathBuf, String)> = None;
+
+    for step in 0..steps {
+        let mut touched: Vec<PathBuf> = Vec::new();
+        let all = posts(&site);
+        let op = if let Some((path, good)) = broken.take() {
+            // Fix what the previous step broke.
+            fs::write(&path, good).unwrap();
+            touched.push(path);
+            "fix"
+        } else {
+            match rng.below(12) {
+                0 | 1 => {
+                    let p = rng.pick(&all).clone();
+                    let mut t = fs::read_to_string(&p).unwrap();
+                    t.push_str(&format!("\n추가 문단 {step}.\n"));
+                    fs::write(&p, t).unwrap();
+                    touched.push(p);
+                    "append body"
+                }
+                2 => {
+                    let p = rng.pick(&all).clone();
+                    let t = fs::read_to_string(&p).unwrap();
+                    fs::write(&p, set_key(&t, "title", &format!("\"제목 {step}\""))).unwrap();
+                    touched.push(p);
+                    "retitle"
+                }
+                3 => {
+                    let p = rng.pick(&all).clone();
+                    let t = fs::read_to_string(&p).unwrap();
+                    let date = format!("2024-{:02}-{:02}", 1 + rng.below(12), 1 + rng.below(28));
+                    fs::write(&p, set_key(&t, "date", &date)).unwrap();
+                    touched.push(p);
+                    "redate"
+                }
+                4 => {
+                    let p = rng.pick(&all).clone();
+                    let t = fs::read_to_string(&p).unwrap();
+                    let tags = format!("[\"{}\", \"{}\"]", rng.pick(&TAGS), rng.pick(&TAGS));
+                    fs::write(&p, set_key(&t, "tags", &tags)).unwrap();
+                    touched.push(p);
+                    "retag"
+                }
+                5 => {
+                    created += 1;
+                    let p = site.path(&format!("content/posts/2025/2025-05-{:02}-new-{created}.md", 1 + created % 28));
+                    fs::create_dir_all(p.parent().unwrap()).unwrap();
+                    fs::write(&p, new_post(&mut rng, created)).unwrap();
+                    touched.push(p);
+                    "create"
+                }
+                6 if all.len() > 2 => {
+                    let p = rng.pick(&all).clone();
+                    fs::remove_file(&p).unwrap();
+                    touched.push(p);
+                    "delete"
+                }
+                7 => {
+                    // A rename moves the post (its URL follows the new file name).
+                    let p = rng.pick(&all).clone();
+                    created += 1;
+                    let to = site.path(&format!("content/posts/moved/renamed-{created}.md"));
+                    fs::create_dir_all(to.parent().unwrap()).unwrap();
+                    let t = fs::read_to_string(&p).unwrap();
+                    // Drop a slug override so the rename changes the URL.
+                    let t: String = t.lines().filter(|l| !l.starts_with("slug =")).map(|l| format!("{l}\n")).collect();
+                    fs::write(&p, t).unwrap();
+                    fs::rename(&p, &to).unwrap();
+                    touched.push(p);
+                    touched.push(to);
+                    "rename"
+                }
+                8 => {
+                    let p = site.path("templates/partials/post_card.html");
+                    let base = showpress::render::BUILTIN
+                        .iter()
+                        .find(|(n, _)| *n == "partials/post_card.html")
+                        .unwrap()
+                        .1;
+                    fs::create_dir_all(p.parent().unwrap()).unwrap();
+                    fs::write(&p, format!("{base}<!-- card v{step} -->\n")).unwrap();
+                    touched.push(p);
+                    "template"
+                }
+                9 => {
+                    let p = site.path("static/style.css");
+                    fs::write(&p, format!("body {{ margin: {step}px; }}\n")).unwrap();
+                    touched.push(p);
+                    "static"
+                }
+                10 => {
+                    let p = site.path("content/shows/econ.md");
+                    let mut t = fs::read_to_string(&p).unwrap();
+                    t.push_str(&format!("\n프로필 갱신 {step}.\n"));
+                    fs::write(&p, t).unwrap();
+                    touched.push(p);
+                    "profile"
+                }
+                _ => {
+                    let p = rng.pick(&all).clone();
+                    let good = fs::read_to_string(&p).unwrap();
+                    fs::write(&p, set_key(&good, "draft", "\"yes\"")).unwrap();
+                    touched.push(p.clone());
+                    broken = Some((p, good));
+                    "break"
+                }
+            }
+        };
+        let changes: Vec<(PathBuf, Change)> = touched
+            .iter()
+            .map(|p| (p.clone(), classify(p.strip_prefix(site.root()).unwrap())))
+            .collect();
+        let result = rebuilder.rebuild(&changes);
+        if broken.is_some() {
+            assert!(result.is_err(), "seed {seed} step {step}: a broken file must fail the rebuild");
+            continue;
+        }
+        result.unwrap_or_else(|e| panic!("seed {seed} step {step} ({op}): {e}"));
+        let expected = clean_build(&site, &out);
+        let served: BTreeMap<String, Vec<u8>> = rebuilder
+            .snapshot
+            .files
+            .iter()
+            .map(|(k, v)| (k.clone(), v.to_vec()))
+            .collect();
+        let missing: Vec<_> = expected.keys().filter(|k| !served.contains_key(*k)).collect();
+        let extra: Vec<_> = served.keys().filter(|k| !expected.contains_key(*k)).collect();
+        let differ: Vec<_> = expected
+            .iter()
+            .filter(|(k, v)| served.get(*k).is_some_and(|s| s != *v))
+            .map(|(k, _)| k)
+            .collect();
+        assert!(
+            missing.is_empty() && extra.is_empty() && differ.is_empty(),
+            "seed {seed} step {step} ({op}): served site differs from a clean build\nmissing: {missing:?}\nextra: {extra:?}\ndiffer: {differ:?}"
+        );
+    }
+    let _ = fs::remove_dir_all(&out);
+}
+
+#[test]
+fn random_edits_always_serve_what_a_clean_build_writes() {
+    for seed in [0x5eed_0001_u64, 0xdead_beef, 0x1234_5678_9abc] {
+        run_sequence(seed, 60);
+    }
+}
