@@ -3,6 +3,12 @@
 
 use std::hash::Hash;
 
+/// A hash map with a fast hasher, for the maps rebuilt on every build (their keys are the
+/// site's own names and paths, not input an attacker chooses to collide).
+pub type FastMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
+/// The set form of [`FastMap`].
+pub type FastSet<K> = std::collections::HashSet<K, ahash::RandomState>;
+
 const STATE: ahash::RandomState = ahash::RandomState::with_seeds(
     0x7368_6f77_7072_6573,
     0x7320_6669_6e67_6572,

@@ -6,7 +6,6 @@ pub mod keys;
 mod templates;
 pub mod values;
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
@@ -17,6 +16,7 @@ use values::Values;
 
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
+use crate::fingerprint::FastMap;
 use crate::site::{Site, pager, paginate};
 use crate::urls::{self, Linker};
 
@@ -43,17 +43,9 @@ pub struct Planned {
     pub job: Job,
     /// Site-relative, not encoded: `posts/deepseek/`, or `404.html` for the not-found page.
     pub path: String,
+    /// The output file: `posts/deepseek/index.html`.
+    pub file: String,
     pub origin: Option<String>,
-}
-
-impl Planned {
-    pub fn file(&self) -> String {
-        if self.job == Job::NotFound {
-            self.path.clone()
-        } else {
-            urls::file_for(&self.path)
-        }
-    }
 }
 
 /// Lists every page the site has.
@@ -61,9 +53,15 @@ pub fn plan(site: &Site) -> Vec<Planned> {
     let per = site.config.paginate;
     let mut out = Vec::new();
     let mut push = |job, path: String, origin: Option<&str>| {
+        let file = if job == Job::NotFound {
+            path.clone()
+        } else {
+            urls::file_for(&path)
+        };
         out.push(Planned {
             job,
             path,
+            file,
             origin: origin.map(str::to_string),
         })
     };
@@ -138,7 +136,7 @@ pub fn plan(site: &Site) -> Vec<Planned> {
 
 /// Two pages on one URL: name both files, or say which generated page the file would replace.
 pub fn check_collisions(planned: &[Planned]) -> Vec<Diagnostic> {
-    let mut seen: HashMap<&str, &Planned> = HashMap::new();
+    let mut seen: FastMap<&str, &Planned> = FastMap::default();
     let mut errors = Vec::new();
     for p in planned {
         if let Some(first) = seen.get(p.path.as_str()) {
@@ -215,7 +213,7 @@ pub fn render_all(
                     Error::Diagnostics(vec![templates.diagnose(&e, &page)])
                 })?;
             bytes.fetch_add(html.len() as u64, Ordering::Relaxed);
-            write(&p.file(), &html)
+            write(&p.file, &html)
         })
         .collect();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();

@@ -1,6 +1,7 @@
-//! Rebuilds the site in memory for `serve`: keeps config, templates, parsed content and static
-//! files between rebuilds, reloads only what changed, renders with the same code as `build`, and
-//! produces a complete new [`Snapshot`] or an error, never half of one.
+//! Rebuilds the site in memory for `serve`: keeps config, templates, parsed content, static
+//! files and every page's bytes between rebuilds, reloads only what changed, re-renders only
+//! pages whose key changed (see `render::keys`), and produces a complete new [`Snapshot`] or an
+//! error, never half of one.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -12,18 +13,21 @@ use walkdir::WalkDir;
 use super::classify::Change;
 use crate::build::{THEME_ASSETS, join_inputs};
 use crate::config::Config;
-use crate::content::ContentCache;
+use crate::content::{Content, ContentCache};
 use crate::error::{Error, Result};
+use crate::fingerprint::FastSet;
 use crate::render::keys::Keys;
 use crate::render::{self, Templates};
 use crate::site::Site;
 use crate::urls::Linker;
 
-/// Output path → bytes. ahash: these maps hold every page and are rebuilt on every save.
-pub type FileMap = HashMap<String, Arc<[u8]>, ahash::RandomState>;
+/// Output path → bytes. A persistent map: the next snapshot starts as a copy of this one in
+/// constant time and changes only the pages that changed, so a one-page rebuild does not
+/// touch the other 26,000 entries.
+pub type FileMap = imbl::HashMap<String, Arc<[u8]>>;
 
 /// One complete built site, as served: output path (`posts/a/index.html`) → bytes.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Snapshot {
     pub files: FileMap,
 }
@@ -31,13 +35,38 @@ pub struct Snapshot {
 /// What a successful rebuild changed.
 #[derive(Debug, Clone)]
 pub struct Rebuilt {
-    /// Pages whose HTML differs from the previous snapshot (or every page, the first time).
+    /// Pages written, changed or removed (all of them, the first time).
     pub pages: usize,
     /// Other files (static, theme assets) added, changed or removed.
     pub files: usize,
     /// Only stylesheets changed: the browser can swap them without reloading.
     pub css_only: bool,
     pub elapsed: Duration,
+}
+
+#[derive(Default)]
+struct Tally {
+    pages: usize,
+    others: usize,
+    css_only: bool,
+}
+
+impl Tally {
+    fn new() -> Self {
+        Tally {
+            css_only: true,
+            ..Tally::default()
+        }
+    }
+
+    fn count(&mut self, path: &str) {
+        if path.ends_with(".html") {
+            self.pages += 1;
+        } else {
+            self.others += 1;
+        }
+        self.css_only &= path.ends_with(".css");
+    }
 }
 
 pub struct Rebuilder {
@@ -47,10 +76,13 @@ pub struct Rebuilder {
     config: Option<Config>,
     templates: Option<Templates>,
     content: ContentCache,
-    statics: Option<FileMap>,
-    /// Page key (see `render::keys`) of every page in the snapshot, by output file.
+    /// Names of the non-page files in the snapshot (static files and theme assets); `None`
+    /// when `static/` must be read again.
+    statics: Option<HashSet<String>>,
+    /// Page key of every page in the snapshot, by output file.
     keys: HashMap<String, u64, ahash::RandomState>,
     pub snapshot: Arc<Snapshot>,
+    timing: bool,
 }
 
 impl Rebuilder {
@@ -65,7 +97,15 @@ impl Rebuilder {
             statics: None,
             keys: HashMap::default(),
             snapshot: Arc::new(Snapshot::default()),
+            timing: std::env::var_os("SHOWPRESS_TIMING").is_some(),
         }
+    }
+
+    fn phase(&self, name: &str, since: Instant) -> Instant {
+        if self.timing {
+            eprintln!("timing: {name} {:?}", since.elapsed());
+        }
+        Instant::now()
     }
 
     /// Applies `changes` (absolute paths with what they are) and rebuilds. On error the previous
@@ -77,7 +117,7 @@ impl Rebuilder {
             let mut config = Config::load(&self.root)?;
             config.set_base_url(&self.base_url)?;
             self.config = Some(config);
-            // Config decides how files parse (timezone, Markdown options): start afresh.
+            // Config decides how files parse and how every page looks: start afresh.
             self.templates = None;
             self.content.clear();
             self.statics = None;
@@ -95,11 +135,11 @@ impl Rebuilder {
             .filter(|(_, c)| *c == Change::Content)
             .map(|(p, _)| p.clone())
             .collect();
+        let t = Instant::now();
         let templates = match self.templates.take() {
             Some(t) => Ok(t),
             None => Templates::load(&self.root, config),
         };
-        let t0 = Instant::now();
         let content = self
             .content
             .load(&self.root, config, self.drafts, &changed)
@@ -112,109 +152,88 @@ impl Rebuilder {
             }
             (t, c) => join_inputs(t, c)?,
         };
-        let t_load = t0.elapsed();
+        self.phase("load", t);
         let result = self.render(config, &templates, content);
-        if std::env::var_os("SHOWPRESS_TIMING").is_some() {
-            eprintln!(
-                "timing: load {t_load:?}, render {:?}",
-                t0.elapsed() - t_load
-            );
-        }
         self.templates = Some(templates);
-        let files = result?;
-
-        let old = &self.snapshot.files;
-        let mut pages = 0;
-        let mut others = 0;
-        let mut css_only = true;
-        for (path, bytes) in &files {
-            if old
-                .get(path)
-                .is_none_or(|o| !Arc::ptr_eq(o, bytes) && o != bytes)
-            {
-                if path.ends_with(".html") {
-                    pages += 1;
-                } else {
-                    others += 1;
-                }
-                css_only &= path.ends_with(".css");
-            }
-        }
-        for path in old.keys().filter(|p| !files.contains_key(*p)) {
-            if path.ends_with(".html") {
-                pages += 1;
-            } else {
-                others += 1;
-            }
-            css_only &= path.ends_with(".css");
-        }
-        css_only &= others > 0;
-        self.snapshot = Arc::new(Snapshot { files });
+        let (snapshot, tally) = result?;
+        self.snapshot = Arc::new(snapshot);
         Ok(Rebuilt {
-            pages,
-            files: others,
-            css_only,
+            pages: tally.pages,
+            files: tally.others,
+            css_only: tally.css_only && tally.others > 0 && tally.pages == 0,
             elapsed: start.elapsed(),
         })
     }
 
+    /// Everything after loading. Leaves `self` untouched on error.
     fn render(
         &mut self,
         config: &Config,
         templates: &Templates,
-        content: crate::content::Content,
-    ) -> Result<FileMap> {
+        content: Content,
+    ) -> Result<(Snapshot, Tally)> {
         let link = Linker::new(&config.base_url, config.base_path());
         let t = Instant::now();
         let site = Site::build(config.clone(), content)?;
-        let timing = std::env::var_os("SHOWPRESS_TIMING").is_some();
-        if timing {
-            eprintln!("timing: site {:?}", t.elapsed());
-        }
-        let t = Instant::now();
+        let t = self.phase("site", t);
         let planned = render::plan(&site);
         let collisions = render::check_collisions(&planned);
         if !collisions.is_empty() {
             return Err(Error::Diagnostics(collisions));
         }
-        if timing {
-            eprintln!("timing: plan+collisions {:?}", t.elapsed());
-        }
-        let t = Instant::now();
-        if self.statics.is_none() {
-            self.statics = Some(read_statics(&self.root.join("static"))?);
-        }
-        let mut files = self.statics.clone().unwrap_or_default();
-        for (name, body) in THEME_ASSETS {
-            files
-                .entry(name.to_string())
-                .or_insert_with(|| Arc::from(body.as_bytes()));
-        }
-        // Re-render only pages whose key changed; the others keep their bytes.
-        if timing {
-            eprintln!("timing: statics {:?}", t.elapsed());
-        }
-        let t = Instant::now();
-        let keys = Keys::new(&site).all(&planned, templates);
-        if timing {
-            eprintln!("timing: keys {:?}", t.elapsed());
-        }
-        let mut stale = Vec::new();
-        let mut new_keys = HashMap::with_capacity_and_hasher(planned.len(), Default::default());
-        for (p, key) in planned.iter().zip(keys) {
-            let file = p.file();
-            match self.snapshot.files.get(&file) {
-                Some(bytes) if self.keys.get(&file) == Some(&key) => {
-                    files.insert(file.clone(), bytes.clone());
+        let t = self.phase("plan", t);
+
+        let mut files = self.snapshot.files.clone();
+        let mut tally = Tally::new();
+        let wanted: FastSet<&str> = planned.iter().map(|p| p.file.as_str()).collect();
+        let statics = match &self.statics {
+            Some(s) => s.clone(),
+            None => {
+                // Static files, then theme assets where `static/` has no file of that name;
+                // a page of the same name wins over both, as in `build`.
+                let mut want = read_statics(&self.root.join("static"))?;
+                for (name, body) in THEME_ASSETS {
+                    want.entry(name.to_string())
+                        .or_insert_with(|| Arc::from(body.as_bytes()));
                 }
-                _ => stale.push(p.clone()),
+                want.retain(|k, _| !wanted.contains(k.as_str()));
+                let old: Vec<String> = self
+                    .snapshot
+                    .files
+                    .keys()
+                    .filter(|k| !self.keys.contains_key(*k) && !want.contains_key(*k))
+                    .cloned()
+                    .collect();
+                for k in old {
+                    files.remove(&k);
+                    tally.count(&k);
+                }
+                let names: HashSet<String> = want.keys().cloned().collect();
+                for (k, v) in want {
+                    if files.get(&k).is_none_or(|o| **o != *v) {
+                        tally.count(&k);
+                        files.insert(k, v);
+                    }
+                }
+                names
             }
-            new_keys.insert(file, key);
+        };
+
+        // Pages: re-render those whose key changed, drop those no longer planned.
+        let keys = Keys::new(&site).all(&planned, templates);
+        let t = self.phase("keys", t);
+        let mut stale = Vec::new();
+        for (p, key) in planned.iter().zip(&keys) {
+            if self.keys.get(&p.file) != Some(key) || !files.contains_key(&p.file) {
+                stale.push(p.clone());
+            }
         }
-        if timing {
-            eprintln!("timing: reuse {:?}", t.elapsed());
-        }
-        let t = Instant::now();
+        let gone: Vec<String> = self
+            .keys
+            .keys()
+            .filter(|f| !wanted.contains(f.as_str()))
+            .cloned()
+            .collect();
         let rendered = Mutex::new(Vec::with_capacity(stale.len()));
         render::render_all(&site, templates, link, &stale, |file, html| {
             rendered
@@ -223,18 +242,35 @@ impl Rebuilder {
                 .push((file.to_string(), Arc::<[u8]>::from(html)));
             Ok(())
         })?;
-        files.extend(rendered.into_inner().expect("render finished"));
-        self.keys = new_keys;
-        if timing {
-            eprintln!("timing: render {} pages {:?}", stale.len(), t.elapsed());
+        let t = self.phase(&format!("render {} pages", stale.len()), t);
+
+        // Nothing failed: commit to the new state.
+        for f in &gone {
+            self.keys.remove(f);
+            if !statics.contains(f) && files.remove(f).is_some() {
+                tally.count(f);
+            }
         }
-        Ok(files)
+        for (file, html) in rendered.into_inner().expect("render finished") {
+            if files.get(&file).is_none_or(|o| **o != *html) {
+                tally.count(&file);
+            }
+            files.insert(file, html);
+        }
+        for (p, key) in planned.iter().zip(keys) {
+            if self.keys.get(&p.file) != Some(&key) {
+                self.keys.insert(p.file.clone(), key);
+            }
+        }
+        self.statics = Some(statics);
+        self.phase("commit", t);
+        Ok((Snapshot { files }, tally))
     }
 }
 
 /// Every file under `static/`, by its path relative to it.
-fn read_statics(dir: &Path) -> Result<FileMap> {
-    let mut out = FileMap::default();
+fn read_statics(dir: &Path) -> Result<HashMap<String, Arc<[u8]>>> {
+    let mut out = HashMap::new();
     if !dir.is_dir() {
         return Ok(out);
     }

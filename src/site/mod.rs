@@ -3,7 +3,6 @@
 
 mod paginate;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, FixedOffset};
@@ -11,6 +10,7 @@ use chrono::{DateTime, Datelike, FixedOffset};
 use crate::config::Config;
 use crate::content::{Content, GuestProfile, Page, Post, ShowProfile, Source};
 use crate::diagnostic::Diagnostic;
+use crate::fingerprint::FastMap;
 use crate::slug::slugify;
 
 pub use paginate::{Pager, pager, paginate};
@@ -149,11 +149,11 @@ impl Site {
         }
 
         let mut tags: Vec<Tag> = Vec::new();
-        let mut tag_by_slug: HashMap<String, usize> = HashMap::new();
-        let mut tag_by_name: HashMap<&str, usize> = HashMap::new();
+        let mut tag_by_slug: FastMap<String, usize> = FastMap::default();
+        let mut tag_by_name: FastMap<&str, usize> = FastMap::default();
         let mut links = vec![PostLinks::default(); posts.len()];
         // Appearances are keyed by (guest, show, episode), or by post when outside an episode.
-        let mut appearance_index: HashMap<AppearanceKey, usize> = HashMap::new();
+        let mut appearance_index: FastMap<AppearanceKey, usize> = FastMap::default();
 
         for (pi, post) in posts.iter().enumerate() {
             let show = post.show.as_ref().map(|name| {
@@ -389,14 +389,14 @@ fn new_guest(name: String, origin: String) -> Guest {
 /// Items keyed by exact (NFC) name, in the order first seen.
 struct Registry<T> {
     items: Vec<T>,
-    by_name: HashMap<String, usize>,
+    by_name: FastMap<String, usize>,
 }
 
 impl<T> Default for Registry<T> {
     fn default() -> Self {
         Registry {
             items: Vec::new(),
-            by_name: HashMap::new(),
+            by_name: FastMap::default(),
         }
     }
 }
@@ -425,7 +425,7 @@ fn check_slugs<T>(
     section: &str,
     errors: &mut Vec<Diagnostic>,
 ) {
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut seen: FastMap<&str, usize> = FastMap::default();
     for (i, item) in items.iter().enumerate() {
         let (slug, name, origin) = key(item);
         if let Some(&j) = seen.get(slug.as_str()) {
