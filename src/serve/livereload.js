@@ -38,5 +38,10 @@
   // (a save while disconnected, a restarted server) reloads.
   events.addEventListener("hello", (e) => { if (e.data !== build) reload(); });
   events.addEventListener("reload", (e) => { if (e.data !== build) reload(); });
-  events.addEventListener("css", (e) => { build = e.data; swapCss(); });
+  events.addEventListener("css", (e) => {
+    // A page still showing an error overlay needs the whole new page.
+    if (document.getElementById("__showpress-overlay")) return reload();
+    build = e.data;
+    swapCss();
+  });
 })();

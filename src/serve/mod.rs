@@ -103,15 +103,18 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
     });
 
     let app = server::router(shared);
-    runtime
-        .block_on(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await
-        })
-        .map_err(|e| Error::Message(format!("the server stopped: {e}")))
+    // Ctrl-C stops at once: a graceful shutdown would wait for every open page's event
+    // stream, which never ends while the tab is open.
+    let result = runtime.block_on(async move {
+        tokio::select! {
+            r = axum::serve(listener, app) => {
+                r.map_err(|e| Error::Message(format!("the server stopped: {e}")))
+            }
+            _ = tokio::signal::ctrl_c() => Ok(()),
+        }
+    });
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    result
 }
 
 fn bind_error(opts: &ServeOptions, e: std::io::Error) -> Error {
@@ -171,7 +174,9 @@ fn publish(
     };
     match result {
         Ok(r) => {
-            let notice = if r.css_only {
+            // Pages showing an error overlay must reload to lose it, whatever changed.
+            let showing_error = shared.current().error.is_some();
+            let notice = if r.css_only && !showing_error {
                 Notice::Css(build.clone())
             } else {
                 Notice::Reload(build.clone())
