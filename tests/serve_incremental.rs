@@ -46,7 +46,12 @@ fn clean_build(site: &TestSite, out: &Path) -> BTreeMap<String, Vec<u8>> {
     for entry in walkdir::WalkDir::new(out) {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(out).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = entry
+                .path()
+                .strip_prefix(out)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             files.insert(rel, fs::read(entry.path()).unwrap());
         }
     }
@@ -78,15 +83,27 @@ fn new_post(rng: &mut Rng, n: usize) -> String {
     format!(
         "+++\ntitle = \"새 글 {n}\"\ndate = 2025-{month:02}-{day:02}T{:02}:00:00\nshow = \"{show}\"\n{}tags = [\"{tag}\"]\n\n[[guests]]\nname = \"{guest}\"\nrole = \"역할 {n}\"\n+++\n\n첫 문단 {n}입니다.\n\n## 본문\n\n내용 {n}.\n",
         rng.below(24),
-        if with_episode { format!("episode = {}\n", 1 + rng.below(6)) } else { String::new() },
+        if with_episode {
+            format!("episode = {}\n", 1 + rng.below(6))
+        } else {
+            String::new()
+        },
     )
 }
 
 /// Replaces the first line starting with `key =` in a post's front matter, or inserts it.
 fn set_key(text: &str, key: &str, value: &str) -> String {
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-    let close = lines.iter().skip(1).position(|l| l == "+++").map(|i| i + 1).unwrap_or(1);
-    match lines[..close].iter().position(|l| l.starts_with(&format!("{key} ="))) {
+    let close = lines
+        .iter()
+        .skip(1)
+        .position(|l| l == "+++")
+        .map(|i| i + 1)
+        .unwrap_or(1);
+    match lines[..close]
+        .iter()
+        .position(|l| l.starts_with(&format!("{key} =")))
+    {
         Some(i) => lines[i] = format!("{key} = {value}"),
         None => lines.insert(1, format!("{key} = {value}")),
     }
@@ -146,7 +163,10 @@ fn run_sequence(seed: u64, steps: usize) {
                 }
                 5 => {
                     created += 1;
-                    let p = site.path(&format!("content/posts/2025/2025-05-{:02}-new-{created}.md", 1 + created % 28));
+                    let p = site.path(&format!(
+                        "content/posts/2025/2025-05-{:02}-new-{created}.md",
+                        1 + created % 28
+                    ));
                     fs::create_dir_all(p.parent().unwrap()).unwrap();
                     fs::write(&p, new_post(&mut rng, created)).unwrap();
                     touched.push(p);
@@ -166,7 +186,11 @@ fn run_sequence(seed: u64, steps: usize) {
                     fs::create_dir_all(to.parent().unwrap()).unwrap();
                     let t = fs::read_to_string(&p).unwrap();
                     // Drop a slug override so the rename changes the URL.
-                    let t: String = t.lines().filter(|l| !l.starts_with("slug =")).map(|l| format!("{l}\n")).collect();
+                    let t: String = t
+                        .lines()
+                        .filter(|l| !l.starts_with("slug ="))
+                        .map(|l| format!("{l}\n"))
+                        .collect();
                     fs::write(&p, t).unwrap();
                     fs::rename(&p, &to).unwrap();
                     touched.push(p);
@@ -215,7 +239,10 @@ fn run_sequence(seed: u64, steps: usize) {
             .collect();
         let result = rebuilder.rebuild(&changes);
         if broken.is_some() {
-            assert!(result.is_err(), "seed {seed} step {step}: a broken file must fail the rebuild");
+            assert!(
+                result.is_err(),
+                "seed {seed} step {step}: a broken file must fail the rebuild"
+            );
             continue;
         }
         result.unwrap_or_else(|e| panic!("seed {seed} step {step} ({op}): {e}"));
@@ -226,8 +253,14 @@ fn run_sequence(seed: u64, steps: usize) {
             .iter()
             .map(|(k, v)| (k.clone(), v.to_vec()))
             .collect();
-        let missing: Vec<_> = expected.keys().filter(|k| !served.contains_key(*k)).collect();
-        let extra: Vec<_> = served.keys().filter(|k| !expected.contains_key(*k)).collect();
+        let missing: Vec<_> = expected
+            .keys()
+            .filter(|k| !served.contains_key(*k))
+            .collect();
+        let extra: Vec<_> = served
+            .keys()
+            .filter(|k| !expected.contains_key(*k))
+            .collect();
         let differ: Vec<_> = expected
             .iter()
             .filter(|(k, v)| served.get(*k).is_some_and(|s| s != *v))
