@@ -59,7 +59,9 @@ impl Staging {
         for entry in WalkDir::new(src).follow_links(true) {
             let entry = entry
                 .map_err(|e| Error::Message(format!("failed to read `{}`: {e}", src.display())))?;
-            if !entry.file_type().is_file() {
+            if !entry.file_type().is_file()
+                || crate::serve::classify::is_editor_temp(&entry.file_name().to_string_lossy())
+            {
                 continue;
             }
             let rel = entry.path().strip_prefix(src).unwrap_or(entry.path());

@@ -28,7 +28,7 @@ fn stamp(path: &Path) -> Option<Stamp> {
 }
 
 /// A file parsed, or the diagnostics it gave (kept too: an unchanged broken file stays broken).
-type Outcome = Result<Parsed, Vec<Diagnostic>>;
+pub type Outcome = Result<Parsed, Vec<Diagnostic>>;
 
 #[derive(Default)]
 pub struct ContentCache {
@@ -55,6 +55,35 @@ impl ContentCache {
                 .all(|p| self.entries.contains_key(p) && p.is_file())
     }
 
+    /// When only known files changed, parses them again and returns their new outcomes, in
+    /// the order of the last scan; `None` when a full [`ContentCache::load`] is needed.
+    pub fn reparse(&mut self, config: &Config, changed: &HashSet<PathBuf>) -> Option<Vec<Outcome>> {
+        if !self.only_known_files_changed(changed) {
+            return None;
+        }
+        let (files, _) = self.scanned.as_ref()?;
+        let todo: Vec<&ContentFile> = files.iter().filter(|f| changed.contains(&f.abs)).collect();
+        let parsed: Vec<(PathBuf, Option<Stamp>, Outcome)> = todo
+            .par_iter()
+            .map(|f| (f.abs.clone(), stamp(&f.abs), load_file(f, config)))
+            .collect();
+        let mut outcomes = Vec::with_capacity(parsed.len());
+        for (path, s, outcome) in parsed {
+            outcomes.push(outcome.clone());
+            self.entries.insert(path, (s, outcome));
+        }
+        Some(outcomes)
+    }
+
+    /// The content of the last scan with the cached outcomes, without touching the disk.
+    pub fn assemble_cached(&self, drafts: bool) -> Result<Content> {
+        let Some((files, errors)) = self.scanned.as_ref() else {
+            return Ok(Content::default());
+        };
+        let results = files.iter().map(|f| self.entries[&f.abs].1.clone());
+        assemble(results, errors.clone(), drafts)
+    }
+
     /// Loads `content/` like [`super::load`], re-reading only files that are new, changed on
     /// disk, or in `changed`. Returns the content and how many files were parsed.
     pub fn load(
@@ -64,20 +93,8 @@ impl ContentCache {
         drafts: bool,
         changed: &HashSet<PathBuf>,
     ) -> Result<(Content, usize)> {
-        if self.only_known_files_changed(changed) {
-            let (files, errors) = self.scanned.as_ref().expect("checked above");
-            let todo: Vec<&ContentFile> =
-                files.iter().filter(|f| changed.contains(&f.abs)).collect();
-            let parsed: Vec<(PathBuf, Option<Stamp>, Outcome)> = todo
-                .par_iter()
-                .map(|f| (f.abs.clone(), stamp(&f.abs), load_file(f, config)))
-                .collect();
-            let reparsed = parsed.len();
-            for (path, s, outcome) in parsed {
-                self.entries.insert(path, (s, outcome));
-            }
-            let results = files.iter().map(|f| self.entries[&f.abs].1.clone());
-            return Ok((assemble(results, errors.clone(), drafts)?, reparsed));
+        if let Some(reparsed) = self.reparse(config, changed) {
+            return Ok((self.assemble_cached(drafts)?, reparsed.len()));
         }
         let (files, errors) = discover(root)?;
         let stamps: Vec<Option<Stamp>> = files.par_iter().map(|f| stamp(&f.abs)).collect();

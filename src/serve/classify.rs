@@ -18,25 +18,27 @@ pub fn classify(rel: &Path) -> Change {
     let Some(name) = rel.file_name().and_then(|n| n.to_str()) else {
         return Change::Ignored;
     };
-    if is_editor_temp(name)
-        || rel
-            .components()
-            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
-    {
+    if is_editor_temp(name) {
         return Change::Ignored;
     }
-    let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
-    let first = parts.next().unwrap_or_default();
-    let nested = parts.next().is_some();
-    // A name without a dot is most likely a folder: moving or deleting a folder of posts
-    // reports only the folder.
-    let folder_like = !name.contains('.');
-    match (first.as_ref(), nested) {
-        ("config.toml", false) => Change::Config,
-        ("templates", _) => Change::Template,
-        ("content", false) => Change::Content,
-        ("content", true) if name.ends_with(".md") || folder_like => Change::Content,
-        ("static", _) => Change::Static,
+    let first = rel
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .unwrap_or_default();
+    // `content/` and `templates/` skip hidden files and folders when loading, so changes
+    // there mean nothing; `static/` copies them (`.well-known/`), so they count.
+    let hidden = rel
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+    match first.as_ref() {
+        "config.toml" if rel.components().count() == 1 => Change::Config,
+        "static" => Change::Static,
+        _ if hidden => Change::Ignored,
+        "templates" => Change::Template,
+        // Any path: a moved or deleted folder of posts reports only the folder, whatever
+        // its name (`season.3`). A non-Markdown file costs a rebuild that renders nothing.
+        "content" => Change::Content,
         _ => Change::Ignored,
     }
 }
@@ -103,11 +105,13 @@ mod tests {
     #[test]
     fn everything_else_is_ignored() {
         assert_eq!(c("public/index.html"), Change::Ignored);
-        assert_eq!(c("content/posts/notes.txt"), Change::Ignored);
+        assert_eq!(c("content/posts/notes.txt"), Change::Content);
         assert_eq!(c("README.md"), Change::Ignored);
         assert_eq!(c("config.toml.bak"), Change::Ignored);
         assert_eq!(c(".git/index"), Change::Ignored);
         assert_eq!(c("content/.hidden/a.md"), Change::Ignored);
+        assert_eq!(c("static/.well-known/security.txt"), Change::Static);
+        assert_eq!(c("content/posts/season.3"), Change::Content);
         assert_eq!(c("templatesx/a.html"), Change::Ignored);
     }
 }

@@ -77,7 +77,11 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
     let loop_shared = shared.clone();
     let loop_root = root.clone();
     std::thread::spawn(move || {
-        for batch in watch::batches(&rx) {
+        let relevant = |p: &std::path::Path| {
+            p.strip_prefix(&loop_root)
+                .is_ok_and(|rel| classify::classify(rel) != Change::Ignored)
+        };
+        for batch in watch::batches(&rx, relevant) {
             watcher.ensure();
             let changes: Vec<(PathBuf, Change)> = batch
                 .into_iter()

@@ -13,11 +13,11 @@ use walkdir::WalkDir;
 use super::classify::Change;
 use crate::build::{THEME_ASSETS, join_inputs};
 use crate::config::Config;
-use crate::content::{Content, ContentCache};
+use crate::content::{Content, ContentCache, Outcome, Parsed};
 use crate::error::{Error, Result};
 use crate::fingerprint::FastSet;
 use crate::render::keys::Keys;
-use crate::render::{self, Templates};
+use crate::render::{self, Job, Planned, Templates};
 use crate::site::Site;
 use crate::urls::Linker;
 
@@ -82,7 +82,16 @@ pub struct Rebuilder {
     /// Page key of every page in the snapshot, by output file.
     keys: HashMap<String, u64, ahash::RandomState>,
     pub snapshot: Arc<Snapshot>,
+    /// The model and page plan behind `snapshot`, kept for the body-edit fast path; `None`
+    /// while the last rebuild failed (a broken file elsewhere must keep failing).
+    kept: Option<Box<Kept>>,
     timing: bool,
+}
+
+/// The site model and page plan of the snapshot being served.
+pub struct Kept {
+    site: Site,
+    planned: Vec<Planned>,
 }
 
 impl Rebuilder {
@@ -97,6 +106,7 @@ impl Rebuilder {
             statics: None,
             keys: HashMap::default(),
             snapshot: Arc::new(Snapshot::default()),
+            kept: None,
             timing: std::env::var_os("SHOWPRESS_TIMING").is_some(),
         }
     }
@@ -112,8 +122,30 @@ impl Rebuilder {
     /// snapshot stays as it was.
     pub fn rebuild(&mut self, changes: &[(PathBuf, Change)]) -> Result<Rebuilt> {
         let start = Instant::now();
+        let kept = self.kept.take();
+        let result = self.rebuild_from(changes, kept, start);
+        result.map(|(tally, kept)| {
+            self.kept = Some(kept);
+            Rebuilt {
+                pages: tally.pages,
+                files: tally.others,
+                css_only: tally.css_only && tally.others > 0 && tally.pages == 0,
+                elapsed: start.elapsed(),
+            }
+        })
+    }
+
+    fn rebuild_from(
+        &mut self,
+        changes: &[(PathBuf, Change)],
+        kept: Option<Box<Kept>>,
+        start: Instant,
+    ) -> Result<(Tally, Box<Kept>)> {
         let kinds: HashSet<Change> = changes.iter().map(|(_, c)| *c).collect();
         if self.config.is_none() || kinds.contains(&Change::Config) {
+            // Forget the old config first: while config.toml is broken every rebuild must
+            // report it, as `build` would, not quietly use the last good one.
+            self.config = None;
             let mut config = Config::load(&self.root)?;
             config.set_base_url(&self.base_url)?;
             self.config = Some(config);
@@ -136,6 +168,22 @@ impl Rebuilder {
             .map(|(p, _)| p.clone())
             .collect();
         let t = Instant::now();
+        // The common case while writing: the saved post changed only in its body.
+        if kinds.len() == 1
+            && kinds.contains(&Change::Content)
+            && let (Some(kept), Some(templates)) = (kept, self.templates.take())
+        {
+            let outcome = match self.content.reparse(config, &changed) {
+                Some(outcomes) => self.body_only(kept, &outcomes, &templates),
+                None => Err(kept),
+            };
+            self.templates = Some(templates);
+            // Not a body-only edit: the full path below (the files are parsed already).
+            if let Ok(done) = outcome {
+                self.phase("body-only rebuild", start);
+                return done;
+            }
+        }
         let templates = match self.templates.take() {
             Some(t) => Ok(t),
             None => Templates::load(&self.root, config),
@@ -155,14 +203,72 @@ impl Rebuilder {
         self.phase("load", t);
         let result = self.render(config, &templates, content);
         self.templates = Some(templates);
-        let (snapshot, tally) = result?;
+        let (snapshot, tally, kept) = result?;
         self.snapshot = Arc::new(snapshot);
-        Ok(Rebuilt {
-            pages: tally.pages,
-            files: tally.others,
-            css_only: tally.css_only && tally.others > 0 && tally.pages == 0,
-            elapsed: start.elapsed(),
-        })
+        Ok((tally, kept))
+    }
+
+    /// Swaps re-parsed posts whose card did not change (same `card_hash`: nothing any list
+    /// shows changed) into the kept model and renders their own pages only. Hands `kept` back
+    /// when the edit is anything else.
+    #[allow(clippy::type_complexity)] // Ok(result of the fast path) or Err(not applicable)
+    fn body_only(
+        &mut self,
+        mut kept: Box<Kept>,
+        outcomes: &[Outcome],
+        templates: &Templates,
+    ) -> Result<Result<(Tally, Box<Kept>)>, Box<Kept>> {
+        let Kept { site, planned } = &mut *kept;
+        let mut swaps = Vec::new();
+        for o in outcomes {
+            let Ok(Parsed::Post(new)) = o else {
+                return Err(kept);
+            };
+            match site.posts.iter().position(|p| p.file == new.file) {
+                Some(i) if site.posts[i].card_hash == new.card_hash => swaps.push((i, new.clone())),
+                _ => return Err(kept),
+            }
+        }
+        for (i, new) in &swaps {
+            site.posts[*i] = new.clone();
+        }
+        let keys = Keys::new(site);
+        let mut stale = Vec::new();
+        for (i, _) in &swaps {
+            if let Some(p) = planned.iter().find(|p| p.job == Job::Post(*i)) {
+                let key = keys.page(p, templates);
+                if self.keys.get(&p.file) != Some(&key) {
+                    stale.push((p.clone(), key));
+                }
+            }
+        }
+        let config = &site.config;
+        let link = Linker::new(&config.base_url, config.base_path());
+        let pages: Vec<Planned> = stale.iter().map(|(p, _)| p.clone()).collect();
+        let rendered = Mutex::new(Vec::new());
+        let result = render::render_all(site, templates, link, &pages, |file, html| {
+            rendered
+                .lock()
+                .expect("no panics while holding it")
+                .push((file.to_string(), Arc::<[u8]>::from(html)));
+            Ok(())
+        });
+        if let Err(e) = result {
+            return Ok(Err(e));
+        }
+        let mut files = self.snapshot.files.clone();
+        let mut tally = Tally::new();
+        for (file, html) in rendered.into_inner().expect("render finished") {
+            if files.get(&file).is_none_or(|o| **o != *html) {
+                tally.count(&file);
+            }
+            files.insert(file, html);
+        }
+        for (p, key) in stale {
+            self.keys.insert(p.file, key);
+        }
+        self.snapshot = Arc::new(Snapshot { files });
+        Ok(Ok((tally, kept)))
     }
 
     /// Everything after loading. Leaves `self` untouched on error.
@@ -171,7 +277,7 @@ impl Rebuilder {
         config: &Config,
         templates: &Templates,
         content: Content,
-    ) -> Result<(Snapshot, Tally)> {
+    ) -> Result<(Snapshot, Tally, Box<Kept>)> {
         let link = Linker::new(&config.base_url, config.base_path());
         let t = Instant::now();
         let site = Site::build(config.clone(), content)?;
@@ -264,7 +370,7 @@ impl Rebuilder {
         }
         self.statics = Some(statics);
         self.phase("commit", t);
-        Ok((Snapshot { files }, tally))
+        Ok((Snapshot { files }, tally, Box::new(Kept { site, planned })))
     }
 }
 

@@ -182,7 +182,7 @@ pub fn resolve(raw: &str, exists: impl Fn(&str) -> bool) -> Lookup {
         return Lookup::File(rel.to_string());
     }
     if exists(&format!("{rel}/index.html")) {
-        return Lookup::Redirect(format!("{raw}/"));
+        return Lookup::Redirect(format!("{}/", crate::slug::encode_path(&path)));
     }
     Lookup::NotFound
 }

@@ -16,6 +16,8 @@ use crate::error::{Error, Result};
 const QUIET: Duration = Duration::from_millis(20);
 /// A burst that never goes quiet is cut here, so a busy disk still shows progress.
 const MAX_BURST: Duration = Duration::from_millis(300);
+/// How long a burst that removed a file waits for it to be written again.
+const MISSING_GRACE: Duration = Duration::from_millis(120);
 /// How often `--poll` looks at the files.
 const POLL_INTERVAL: Duration = Duration::from_millis(200);
 
@@ -76,16 +78,34 @@ impl Watch {
     }
 }
 
-/// Yields one de-duplicated list of paths per burst of events.
-pub fn batches(rx: &Receiver<PathBuf>) -> impl Iterator<Item = Vec<PathBuf>> + '_ {
+/// Yields one de-duplicated list of paths per burst of events. `relevant` says which paths
+/// matter to the site (not editor temp files), for the wait on missing files.
+pub fn batches<'a>(
+    rx: &'a Receiver<PathBuf>,
+    relevant: impl Fn(&Path) -> bool + 'a,
+) -> impl Iterator<Item = Vec<PathBuf>> + 'a {
     std::iter::from_fn(move || {
         let first = rx.recv().ok()?;
         let started = Instant::now();
         let mut batch = vec![first];
+        let mut waited_for_missing = false;
         while started.elapsed() < MAX_BURST {
             match rx.recv_timeout(QUIET) {
                 Ok(p) => batch.push(p),
-                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Timeout) => {
+                    // Some editors (vim by default) rename the file away, then write the new
+                    // one. Rebuilding in that gap would serve a 404 for a page that exists
+                    // before and after the save: give a missing file a moment to come back.
+                    let missing = batch.iter().any(|p| relevant(p) && !p.exists());
+                    if missing && !waited_for_missing {
+                        waited_for_missing = true;
+                        if let Ok(p) = rx.recv_timeout(MISSING_GRACE) {
+                            batch.push(p);
+                        }
+                        continue;
+                    }
+                    break;
+                }
                 Err(RecvTimeoutError::Disconnected) => break,
             }
         }
@@ -105,7 +125,7 @@ mod tests {
         for p in ["a", "b", "a"] {
             tx.send(PathBuf::from(p)).unwrap();
         }
-        let mut it = batches(&rx);
+        let mut it = batches(&rx, |_| true);
         assert_eq!(
             it.next().unwrap(),
             vec![PathBuf::from("a"), PathBuf::from("b")]
