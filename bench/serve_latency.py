@@ -71,6 +71,9 @@ def main():
     ap.add_argument("--root", default=os.path.join(os.environ.get("OUT_BASE", "/tmp/showpress-bench"), "sp-10000"))
     ap.add_argument("--bin", default=os.path.join(REPO, "target/release/showpress"))
     ap.add_argument("--edits", type=int, default=20)
+    ap.add_argument("--mode", choices=["body", "title"], default="body",
+                    help="body: append a paragraph (only the post's page changes); "
+                         "title: also change the title (every list showing the post changes)")
     args = ap.parse_args()
 
     posts = os.path.join(args.root, "content/posts")
@@ -117,8 +120,11 @@ def main():
         tmp = os.path.join(os.path.dirname(target), ".bench-save.tmp")
         for i in range(args.edits):
             marker = f"latency-marker-{i}-{time.time_ns()}"
+            text = original + f"\n\n{marker}\n"
+            if args.mode == "title":
+                text = re.sub(r'^title = "', f'title = "{i} ', text, count=1, flags=re.M)
             with open(tmp, "w", encoding="utf-8") as f:
-                f.write(original + f"\n\n{marker}\n")
+                f.write(text)
             n_before = len(rebuilt)
             served = {}
 
@@ -158,7 +164,7 @@ def main():
         p90 = xs[min(len(xs) - 1, int(len(xs) * 0.9))]
         print(f"{name:<34} median {statistics.median(xs):7.1f} ms   p90 {p90:7.1f} ms   (n={len(xs)})")
 
-    print(f"\nsite: {args.root}  post: {path}  edits: {args.edits}")
+    print(f"\nsite: {args.root}  post: {path}  edits: {args.edits} ({args.mode})")
     row("write -> reload event", to_event)
     row("write -> new text served (HTTP)", to_served)
     row("rebuild itself (serve's report)", rebuild_ms)
