@@ -20,7 +20,18 @@ pub struct BuildOptions {
     pub root: PathBuf,
     pub output: PathBuf,
     pub drafts: bool,
+    /// Publish posts dated in the future too.
+    pub future: bool,
     pub base_url: Option<String>,
+}
+
+/// The moment a build publishes at: posts dated later are scheduled, not published.
+/// `SHOWPRESS_NOW` (RFC 3339) pins it, for reproducible tests.
+pub fn now() -> chrono::DateTime<chrono::FixedOffset> {
+    std::env::var("SHOWPRESS_NOW")
+        .ok()
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(&s).ok())
+        .unwrap_or_else(|| chrono::Utc::now().fixed_offset())
 }
 
 #[derive(Debug, Clone)]
@@ -28,6 +39,8 @@ pub struct BuildReport {
     pub posts: usize,
     pub pages: usize,
     pub static_files: usize,
+    /// Posts dated in the future, left out.
+    pub scheduled: usize,
     pub bytes: u64,
     pub elapsed: Duration,
 }
@@ -57,10 +70,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         || Templates::load(&opts.root, &config),
         || crate::content::load(&opts.root, &config, opts.drafts),
     );
-    let (templates, content) = join_inputs(templates, content)?;
+    let (templates, mut content) = join_inputs(templates, content)?;
+    let scheduled = if opts.future {
+        0
+    } else {
+        content.hold_back_future(now())
+    };
     let link = Linker::new(&config.base_url, config.base_path());
     let site = Site::build(config, content)?;
-    let planned = render::plan(&site);
+    let planned = render::plan(&site, opts.root.join("static/robots.txt").is_file());
     let collisions = render::check_collisions(&planned);
     if !collisions.is_empty() {
         return Err(Error::Diagnostics(collisions));
@@ -74,14 +92,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             static_files += 1;
         }
     }
-    let rendered = render::render_all(&site, &templates, link, &planned, |file, html| {
-        staging.write(file, html)
-    })?;
+    let rendered =
+        render::render_all(&site, &templates, link, &planned, &planned, |file, html| {
+            staging.write(file, html)
+        })?;
     staging.commit()?;
     Ok(BuildReport {
         posts: site.posts.len(),
         pages: rendered.pages,
         static_files,
+        scheduled,
         bytes: rendered.bytes,
         elapsed: start.elapsed(),
     })

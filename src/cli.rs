@@ -40,6 +40,9 @@ pub struct ServeArgs {
     /// Include posts and pages marked `draft = true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Include posts dated in the future (scheduled).
+    #[arg(long)]
+    pub future: bool,
     /// Open the site in a browser.
     #[arg(long)]
     pub open: bool,
@@ -55,6 +58,7 @@ impl ServeArgs {
             bind: self.bind,
             port: self.port,
             drafts: self.drafts,
+            future: self.future,
             open: self.open,
             poll: self.poll,
         })
@@ -69,6 +73,9 @@ pub struct BuildArgs {
     /// Include posts and pages marked `draft = true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Include posts dated in the future (scheduled).
+    #[arg(long)]
+    pub future: bool,
     /// Use this base URL instead of config.toml's `base_url`.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
@@ -90,9 +97,17 @@ impl BuildArgs {
             output: self.output.unwrap_or_else(|| root.join("public")),
             root,
             drafts: self.drafts,
+            future: self.future,
             base_url: self.base_url,
         };
         let r = build(&opts)?;
+        if r.scheduled > 0 {
+            println!(
+                "Held back {} scheduled post{} dated in the future (--future includes them)",
+                r.scheduled,
+                if r.scheduled == 1 { "" } else { "s" }
+            );
+        }
         println!(
             "Built {} pages ({} posts, {} static files, {:.1} MB) into {} in {} ms",
             r.pages,

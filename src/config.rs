@@ -11,6 +11,14 @@ use crate::error::{Error, Result};
 
 pub const CONFIG_FILE: &str = "config.toml";
 
+/// The schema.org types a post may be published as (`article_type`).
+pub const ARTICLE_TYPES: [&str; 4] = [
+    "NewsArticle",
+    "OpinionNewsArticle",
+    "AnalysisNewsArticle",
+    "BlogPosting",
+];
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -23,6 +31,14 @@ struct RawConfig {
     #[serde(default)]
     author: String,
     paginate: Option<Spanned<i64>>,
+    feed_limit: Option<Spanned<i64>>,
+    #[serde(default)]
+    feed_full_content: bool,
+    #[serde(default)]
+    news_sitemap: bool,
+    article_type: Option<Spanned<String>>,
+    image: Option<String>,
+    twitter_site: Option<String>,
     #[serde(default)]
     markdown: MarkdownOptions,
     #[serde(default)]
@@ -59,6 +75,18 @@ pub struct Config {
     pub timezone: Tz,
     pub author: String,
     pub paginate: usize,
+    /// Posts in each feed.
+    pub feed_limit: usize,
+    /// Feeds carry each post's whole body, not only its summary.
+    pub feed_full_content: bool,
+    /// Write `/news-sitemap.xml` (Google News) with the posts of the last two days.
+    pub news_sitemap: bool,
+    /// schema.org type of posts in JSON-LD.
+    pub article_type: String,
+    /// Default `og:image` (absolute URL or a path under the site).
+    pub image: Option<String>,
+    /// `twitter:site` handle, such as `@showpress`.
+    pub twitter_site: Option<String>,
     pub markdown: MarkdownOptions,
     pub extra: serde_json::Value,
 }
@@ -138,10 +166,45 @@ impl Config {
                 1
             }
         };
+        let feed_limit = match raw.feed_limit {
+            None => 20,
+            Some(p) if *p.get_ref() >= 1 => *p.get_ref() as usize,
+            Some(p) => {
+                errors.push(at(
+                    &p.span(),
+                    format!(
+                        "invalid feed_limit {}, expected a positive number of posts per feed",
+                        p.get_ref()
+                    ),
+                ));
+                1
+            }
+        };
+        let article_type = match raw.article_type {
+            None => "NewsArticle".to_string(),
+            Some(t) if ARTICLE_TYPES.contains(&t.get_ref().as_str()) => t.into_inner(),
+            Some(t) => {
+                errors.push(at(
+                    &t.span(),
+                    format!(
+                        "unknown article_type `{}`, expected one of {}",
+                        t.get_ref(),
+                        ARTICLE_TYPES.map(|a| format!("`{a}`")).join(", ")
+                    ),
+                ));
+                String::new()
+            }
+        };
         if !errors.is_empty() {
             return Err(errors);
         }
         Ok(Config {
+            feed_limit,
+            feed_full_content: raw.feed_full_content,
+            news_sitemap: raw.news_sitemap,
+            article_type,
+            image: raw.image.filter(|s| !s.trim().is_empty()),
+            twitter_site: raw.twitter_site.filter(|s| !s.trim().is_empty()),
             title: raw.title,
             description: raw.description,
             base_url,

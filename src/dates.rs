@@ -1,7 +1,7 @@
 //! Front-matter dates: TOML datetimes or strings in the same forms, read in the site timezone,
 //! and the language-aware formatting behind the `date` template filter.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use chrono_tz::Tz;
 use toml::value::{Datetime, Offset};
 
@@ -65,6 +65,18 @@ pub fn format(
     format: Option<&str>,
 ) -> String {
     let local = instant.with_timezone(&tz);
+    let lang = language.split('-').next().unwrap_or("");
+    if format.is_none() && lang == "ko" {
+        // chrono names weekdays in English only; Korean readers expect `(화)`.
+        const DAYS: [&str; 7] = ["월", "화", "수", "목", "금", "토", "일"];
+        let day = DAYS[local.weekday().num_days_from_monday() as usize];
+        return format!(
+            "{}년 {}월 {}일 ({day})",
+            local.year(),
+            local.month(),
+            local.day()
+        );
+    }
     let fmt = format.unwrap_or_else(|| default_format(language));
     let mut out = String::new();
     // A bad strftime string from a template must not panic; `write!` reports it instead.
@@ -138,7 +150,7 @@ mod tests {
         // 20:00 in New York is the next morning in Seoul.
         assert_eq!(
             format(&d, chrono_tz::Asia::Seoul, "ko", None),
-            "2025년 3월 25일"
+            "2025년 3월 25일 (화)"
         );
         assert_eq!(
             format(&d, chrono_tz::Asia::Seoul, "en", None),

@@ -51,8 +51,11 @@ fn writes_exactly_one_file_per_page_plus_assets() {
             "404.html",
             "about/index.html",
             "archive/index.html",
+            "atom.xml",
             "guests/index.html",
+            "guests/박민수/atom.xml",
             "guests/박민수/index.html",
+            "guests/서영주/atom.xml",
             "guests/서영주/index.html",
             "images/logo.svg",
             "index.html",
@@ -62,12 +65,16 @@ fn writes_exactly_one_file_per_page_plus_assets() {
             "posts/recap/index.html",
             "posts/year-end/index.html",
             "robots.txt",
+            "rss.xml",
             "shows/ai-라운드테이블/5/index.html",
+            "shows/ai-라운드테이블/atom.xml",
             "shows/ai-라운드테이블/index.html",
             "shows/index.html",
             "shows/pick/1/index.html",
             "shows/pick/3/index.html",
+            "shows/pick/atom.xml",
             "shows/pick/index.html",
+            "sitemap.xml",
             "style.css",
             "tags/ai/index.html",
             "tags/index.html",
@@ -121,13 +128,13 @@ fn home_lists_every_post_newest_first_with_show_episode_and_summary() {
     assert_contains(
         &html,
         &format!(
-            "<p class=\"meta\"><time datetime=\"2025-04-02T09:30:00+09:00\">2025년 4월 2일</time> · <a href=\"{AI_SHOW}\">AI 라운드테이블</a> <a href=\"{AI_SHOW}5/\">5회</a> · 1분 분량</p>"
+            "<p class=\"meta\"><time datetime=\"2025-04-02T09:30:00+09:00\">2025년 4월 2일 (수)</time> · <a href=\"{AI_SHOW}\">AI 라운드테이블</a> <a href=\"{AI_SHOW}5/\">5회</a> · 1분 분량</p>"
         ),
     );
     // A post without a show has no show link in its card.
     assert_contains(
         &html,
-        "<p class=\"meta\"><time datetime=\"2024-12-30T00:00:00+09:00\">2024년 12월 30일</time> · 1분 분량</p>",
+        "<p class=\"meta\"><time datetime=\"2024-12-30T00:00:00+09:00\">2024년 12월 30일 (월)</time> · 1분 분량</p>",
     );
     // Summary from front matter, else the first paragraph only.
     assert_contains(
@@ -154,7 +161,7 @@ fn post_page_links_show_episode_guests_with_roles_source_and_tags() {
     // A local datetime is read in Asia/Seoul; one short post is one minute.
     assert_contains(
         &html,
-        "<p class=\"meta\"><time datetime=\"2025-03-18T21:00:00+09:00\">2025년 3월 18일</time> · <span class=\"reading-time\">1분 분량</span></p>",
+        "<p class=\"meta\"><time datetime=\"2025-03-18T21:00:00+09:00\">2025년 3월 18일 (화)</time> · <span class=\"reading-time\">1분 분량</span></p>",
     );
     assert_contains(
         &html,
@@ -287,12 +294,12 @@ fn show_page_has_profile_and_episodes_newest_number_first() {
     assert_in_order(
         &html,
         &[
-            "<section class=\"episode\">\n<h3><a href=\"/shows/pick/3/\">3회</a> <time datetime=\"2025-03-18T21:00:00+09:00\">2025년 3월 18일</time></h3>",
+            "<section class=\"episode\">\n<h3><a href=\"/shows/pick/3/\">3회</a> <time datetime=\"2025-03-18T21:00:00+09:00\">2025년 3월 18일 (화)</time></h3>",
             &format!(
                 "<li><a href=\"{SEO}\">서영주</a> <span class=\"role\">산업부 기자</span></li>\n<li><a href=\"{PARK}\">박민수</a> <span class=\"role\">경제학 교수</span></li>"
             ),
             "<ul class=\"list\"><li><a href=\"/posts/rates/\">금리 토론</a></li></ul>\n</section>",
-            "<section class=\"episode\">\n<h3><a href=\"/shows/pick/1/\">1회</a> <time datetime=\"2025-03-11T00:00:00+09:00\">2025년 3월 11일</time></h3>",
+            "<section class=\"episode\">\n<h3><a href=\"/shows/pick/1/\">1회</a> <time datetime=\"2025-03-11T00:00:00+09:00\">2025년 3월 11일 (화)</time></h3>",
             &format!("<ul class=\"guests\">\n<li><a href=\"{SEO}\">서영주</a></li>\n</ul>"),
             "<ul class=\"list\"><li><a href=\"/posts/recap/\">첫 회 다시 보기</a></li><li><a href=\"/posts/first/\">첫 회 정리</a></li></ul>\n</section>",
         ],
@@ -310,7 +317,7 @@ fn show_without_profile_still_gets_its_page() {
     assert_contains(
         &html,
         &format!(
-            "<h3><a href=\"{AI_SHOW}5/\">5회</a> <time datetime=\"2025-04-02T09:30:00+09:00\">2025년 4월 2일</time></h3>"
+            "<h3><a href=\"{AI_SHOW}5/\">5회</a> <time datetime=\"2025-04-02T09:30:00+09:00\">2025년 4월 2일 (수)</time></h3>"
         ),
     );
     assert_not_contains(&html, "class=\"description\"");
@@ -324,7 +331,7 @@ fn episode_page_lists_guests_sources_posts_and_neighbours() {
     assert_contains(&one, "<title>경제토크쇼픽 1회 · 토크쇼 읽기</title>");
     assert_contains(
         &one,
-        "<header>\n<p class=\"kicker\"><a href=\"/shows/pick/\">경제토크쇼픽</a></p>\n<h1>경제토크쇼픽 1회</h1>\n<p class=\"meta\"><time datetime=\"2025-03-11T00:00:00+09:00\">2025년 3월 11일</time> · KBS</p>\n</header>",
+        "<header>\n<p class=\"kicker\"><a href=\"/shows/pick/\">경제토크쇼픽</a></p>\n<h1>경제토크쇼픽 1회</h1>\n<p class=\"meta\"><time datetime=\"2025-03-11T00:00:00+09:00\">2025년 3월 11일 (화)</time> · KBS</p>\n</header>",
     );
     assert_contains(
         &one,
@@ -369,7 +376,7 @@ fn episode_page_lists_guests_sources_posts_and_neighbours() {
     let five = site.read("shows/ai-라운드테이블/5/index.html");
     assert_contains(
         &five,
-        "<p class=\"meta\"><time datetime=\"2025-04-02T09:30:00+09:00\">2025년 4월 2일</time></p>",
+        "<p class=\"meta\"><time datetime=\"2025-04-02T09:30:00+09:00\">2025년 4월 2일 (수)</time></p>",
     );
     assert_not_contains(&five, "<h2>원문</h2>");
     assert_not_contains(&five, "class=\"episode-nav\"");
@@ -400,11 +407,11 @@ fn guest_profile_page_lists_appearances_newest_first_with_role_at_the_time() {
         &html,
         &format!(
             "<ul class=\"list appearances\">\n\
-<li><a href=\"{AI_SHOW}\">AI 라운드테이블</a> <a href=\"{AI_SHOW}5/\">5회</a> <time datetime=\"2025-04-02T09:30:00+09:00\">2025년 4월 2일</time> <span class=\"role\">IT 전문기자</span>\n\
+<li><a href=\"{AI_SHOW}\">AI 라운드테이블</a> <a href=\"{AI_SHOW}5/\">5회</a> <time datetime=\"2025-04-02T09:30:00+09:00\">2025년 4월 2일 (수)</time> <span class=\"role\">IT 전문기자</span>\n\
 <ul><li><a href=\"/posts/deepseek/\">딥시크 이야기</a></li></ul></li>\n\
-<li><a href=\"/shows/pick/\">경제토크쇼픽</a> <a href=\"/shows/pick/3/\">3회</a> <time datetime=\"2025-03-18T21:00:00+09:00\">2025년 3월 18일</time> <span class=\"role\">산업부 기자</span>\n\
+<li><a href=\"/shows/pick/\">경제토크쇼픽</a> <a href=\"/shows/pick/3/\">3회</a> <time datetime=\"2025-03-18T21:00:00+09:00\">2025년 3월 18일 (화)</time> <span class=\"role\">산업부 기자</span>\n\
 <ul><li><a href=\"/posts/rates/\">금리 토론</a></li></ul></li>\n\
-<li><a href=\"/shows/pick/\">경제토크쇼픽</a> <a href=\"/shows/pick/1/\">1회</a> <time datetime=\"2025-03-11T00:00:00+09:00\">2025년 3월 11일</time>\n\
+<li><a href=\"/shows/pick/\">경제토크쇼픽</a> <a href=\"/shows/pick/1/\">1회</a> <time datetime=\"2025-03-11T00:00:00+09:00\">2025년 3월 11일 (화)</time>\n\
 <ul><li><a href=\"/posts/first/\">첫 회 정리</a></li></ul></li>\n\
 </ul>"
         ),
@@ -421,7 +428,7 @@ fn guest_named_only_in_a_post_gets_a_page() {
     );
     assert_contains(
         &html,
-        "<li><a href=\"/shows/pick/\">경제토크쇼픽</a> <a href=\"/shows/pick/3/\">3회</a> <time datetime=\"2025-03-18T21:00:00+09:00\">2025년 3월 18일</time> <span class=\"role\">경제학 교수</span>\n<ul><li><a href=\"/posts/rates/\">금리 토론</a></li></ul></li>",
+        "<li><a href=\"/shows/pick/\">경제토크쇼픽</a> <a href=\"/shows/pick/3/\">3회</a> <time datetime=\"2025-03-18T21:00:00+09:00\">2025년 3월 18일 (화)</time> <span class=\"role\">경제학 교수</span>\n<ul><li><a href=\"/posts/rates/\">금리 토론</a></li></ul></li>",
     );
 }
 

@@ -45,10 +45,14 @@ fn drafts_are_left_out_of_every_page_and_list() {
         [
             "404.html",
             "archive/index.html",
+            "atom.xml",
             "guests/index.html",
             "index.html",
             "posts/public/index.html",
+            "robots.txt",
+            "rss.xml",
             "shows/index.html",
+            "sitemap.xml",
             "style.css",
             "tags/index.html",
             "tags/공개/index.html",
@@ -171,7 +175,7 @@ fn reading_time_counts_korean_and_english_words() {
     );
     assert_contains(
         &site.read("index.html"),
-        "<time datetime=\"2025-03-25T00:00:00+09:00\">2025년 3월 25일</time> · 3분 분량</p>",
+        "<time datetime=\"2025-03-25T00:00:00+09:00\">2025년 3월 25일 (화)</time> · 3분 분량</p>",
     );
 }
 
@@ -355,7 +359,7 @@ fn every_date_form_shows_the_day_in_seoul() {
     for (slug, _, rfc3339) in forms {
         assert_contains(
             &site.read(&format!("posts/{slug}/index.html")),
-            &format!("<time datetime=\"{rfc3339}\">2025년 3월 25일</time>"),
+            &format!("<time datetime=\"{rfc3339}\">2025년 3월 25일 (화)</time>"),
         );
     }
     assert_contains(

@@ -39,6 +39,7 @@ fn clean_build(site: &TestSite, out: &Path) -> BTreeMap<String, Vec<u8>> {
         root: site.root().to_path_buf(),
         output: out.to_path_buf(),
         drafts: false,
+        future: false,
         base_url: Some(URL.to_string()),
     })
     .unwrap_or_else(|e| panic!("clean build failed: {e}"));
@@ -115,7 +116,7 @@ fn run_sequence(seed: u64, steps: usize) {
     site.write("static/style.css", "body { color: black; }\n");
     let out = site.root().with_extension("clean-out");
     let mut rng = Rng(seed);
-    let mut rebuilder = Rebuilder::new(site.root(), false, URL.to_string());
+    let mut rebuilder = Rebuilder::new(site.root(), false, false, URL.to_string());
     rebuilder.rebuild(&[]).expect("first build");
     let mut created = 0;
     let mut broken: Option<(PathBuf, String)> = None;

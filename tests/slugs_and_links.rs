@@ -172,9 +172,10 @@ fn decomposed_names_in_front_matter_merge_with_precomposed_ones() {
             .collect::<Vec<_>>(),
         [
             "guests/index.html",
+            "guests/서영주/atom.xml",
             "guests/서영주/index.html",
             "tags/index.html",
-            "tags/딥시크/index.html"
+            "tags/딥시크/index.html",
         ]
     );
     assert_contains(

@@ -57,6 +57,8 @@ pub struct Post {
     /// From front matter, already HTML.
     pub summary: Option<String>,
     pub draft: bool,
+    /// For `og:image` and JSON-LD: an absolute URL or a path under the site.
+    pub image: Option<String>,
     pub extra: serde_json::Value,
     pub body: Rendered,
     /// Fingerprint of what the post shows in lists (everything but its body): a body edit
@@ -83,7 +85,12 @@ impl Post {
                 &self.guests,
                 &self.source,
             ),
-            (self.summary_html(), self.body.reading.minutes, self.draft),
+            (
+                self.summary_html(),
+                self.body.reading.minutes,
+                self.draft,
+                &self.image,
+            ),
             self.extra.to_string(),
         ))
     }
@@ -147,6 +154,15 @@ pub struct Content {
     pub shows: Vec<Arc<ShowProfile>>,
     pub guests: Vec<Arc<GuestProfile>>,
     pub pages: Vec<Arc<Page>>,
+}
+
+impl Content {
+    /// Drops posts dated after `now` (scheduled, not published yet); returns how many.
+    pub fn hold_back_future(&mut self, now: DateTime<FixedOffset>) -> usize {
+        let before = self.posts.len();
+        self.posts.retain(|p| p.date <= now);
+        before - self.posts.len()
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -249,6 +249,10 @@ impl<'a> Source<'a> {
             source,
             summary: raw.summary.map(|s| paragraph(&s)),
             draft: raw.draft,
+            image: raw
+                .image
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
             extra: toml_to_json(toml::Value::Table(raw.extra)),
             body,
             card_hash: 0,

@@ -25,6 +25,7 @@ pub struct RawPost {
     #[serde(default)]
     pub guests: Vec<Spanned<StrOr<RawGuest>>>,
     pub source: Option<Spanned<StrOr<RawSource>>>,
+    pub image: Option<String>,
     #[serde(default)]
     pub extra: toml::Table,
 }

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use rayon::prelude::*;
 
 use super::templates::Templates;
-use super::{Job, Planned, template_for};
+use super::{Feed, Job, Planned, published, template_for};
 use crate::fingerprint;
 use crate::site::{Site, pager};
 
@@ -22,14 +22,19 @@ fn p_hash(site: &Site, i: usize) -> u64 {
 
 pub struct Keys<'a> {
     site: &'a Site,
+    /// The whole plan: the sitemap lists every page.
+    planned: &'a [Planned],
     cards: Vec<OnceLock<u64>>,
+    sitemap: OnceLock<u64>,
 }
 
 impl<'a> Keys<'a> {
-    pub fn new(site: &'a Site) -> Self {
+    pub fn new(site: &'a Site, planned: &'a [Planned]) -> Self {
         Keys {
             site,
+            planned,
             cards: (0..site.posts.len()).map(|_| OnceLock::new()).collect(),
+            sitemap: OnceLock::new(),
         }
     }
 
@@ -195,7 +200,32 @@ impl<'a> Keys<'a> {
                 fingerprint::of(&all)
             }
             Job::Page(i) => fingerprint::of(&(site.pages[i].hash, &site.pages[i].file)),
-            Job::NotFound => 0,
+            Job::NotFound | Job::Robots => 0,
+            Job::Feed(feed) => {
+                let scope = match feed {
+                    Feed::Atom | Feed::Rss => None,
+                    Feed::Show(si) => Some((&site.shows[si].name, &site.shows[si].slug)),
+                    Feed::Guest(gi) => Some((&site.guests[gi].name, &site.guests[gi].slug)),
+                };
+                let full = site.config.feed_full_content;
+                let entries: Vec<(u64, Option<u64>)> = published::feed_posts(site, feed)
+                    .into_iter()
+                    .map(|pi| (self.card(pi), full.then(|| site.posts[pi].hash)))
+                    .collect();
+                fingerprint::of(&(scope, entries))
+            }
+            Job::Sitemap => *self.sitemap.get_or_init(|| {
+                let entries: Vec<(&String, Option<_>)> =
+                    published::sitemap_entries(site, self.planned)
+                        .into_iter()
+                        .map(|(q, lastmod)| (&q.path, lastmod))
+                        .collect();
+                fingerprint::of(&entries)
+            }),
+            Job::NewsSitemap => {
+                let news = published::news_posts(site, crate::build::now());
+                fingerprint::of(&self.cards(&news))
+            }
         };
         // Every page shows `site`, whose only changing part is the post count.
         fingerprint::of(&(

@@ -3,6 +3,8 @@
 //! output writer as soon as it is ready, so the whole site is never held in memory.
 
 pub mod keys;
+mod meta;
+pub mod published;
 mod templates;
 pub mod values;
 
@@ -35,6 +37,37 @@ pub enum Job {
     Archive,
     Page(usize),
     NotFound,
+    Feed(Feed),
+    Sitemap,
+    NewsSitemap,
+    Robots,
+}
+
+/// Which feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Feed {
+    Atom,
+    Rss,
+    Show(usize),
+    Guest(usize),
+}
+
+impl Job {
+    /// Written as a file of its own name (`atom.xml`), not as `path/index.html`.
+    pub fn is_file(self) -> bool {
+        matches!(
+            self,
+            Job::NotFound | Job::Feed(_) | Job::Sitemap | Job::NewsSitemap | Job::Robots
+        )
+    }
+
+    /// An HTML page (it gets `meta`; the sitemap lists all of them but the not-found page).
+    pub fn is_page(self) -> bool {
+        !matches!(
+            self,
+            Job::Feed(_) | Job::Sitemap | Job::NewsSitemap | Job::Robots
+        )
+    }
 }
 
 /// A planned page: where it goes and which file (if any) it comes from.
@@ -49,11 +82,13 @@ pub struct Planned {
 }
 
 /// Lists every page the site has.
-pub fn plan(site: &Site) -> Vec<Planned> {
+/// Lists every page and file the site has. `static_robots`: the site's `static/` has its own
+/// `robots.txt`, which then wins over the generated one.
+pub fn plan(site: &Site, static_robots: bool) -> Vec<Planned> {
     let per = site.config.paginate;
     let mut out = Vec::new();
     let mut push = |job, path: String, origin: Option<&str>| {
-        let file = if job == Job::NotFound {
+        let file = if Job::is_file(job) {
             path.clone()
         } else {
             urls::file_for(&path)
@@ -131,6 +166,29 @@ pub fn plan(site: &Site) -> Vec<Planned> {
         push(Job::Page(i), urls::page(&p.segments), Some(&p.file));
     }
     push(Job::NotFound, "404.html".to_string(), None);
+    push(Job::Feed(Feed::Atom), "atom.xml".to_string(), None);
+    push(Job::Feed(Feed::Rss), "rss.xml".to_string(), None);
+    for (si, s) in site.shows.iter().enumerate() {
+        push(
+            Job::Feed(Feed::Show(si)),
+            format!("{}atom.xml", urls::show(&s.slug)),
+            None,
+        );
+    }
+    for (gi, g) in site.guests.iter().enumerate() {
+        push(
+            Job::Feed(Feed::Guest(gi)),
+            format!("{}atom.xml", urls::guest(&g.slug)),
+            None,
+        );
+    }
+    push(Job::Sitemap, "sitemap.xml".to_string(), None);
+    if site.config.news_sitemap {
+        push(Job::NewsSitemap, "news-sitemap.xml".to_string(), None);
+    }
+    if !static_robots {
+        push(Job::Robots, "robots.txt".to_string(), None);
+    }
     out
 }
 
@@ -175,6 +233,9 @@ fn describe(job: Job) -> String {
         Job::Tag { .. } => "a tag's page".into(),
         Job::Archive => "the archive".into(),
         Job::NotFound => "the not-found page".into(),
+        Job::Feed(_) => "a feed".into(),
+        Job::Sitemap | Job::NewsSitemap => "the sitemap".into(),
+        Job::Robots => "robots.txt".into(),
         Job::Post(_) | Job::Page(_) => "another page".into(),
     }
 }
@@ -186,20 +247,22 @@ pub struct Rendered {
     pub bytes: u64,
 }
 
-/// Renders every planned page and passes `(file, html)` to `write`, in parallel.
+/// Renders the pages in `todo` (all of `all`, the site's whole plan, for a build) and passes
+/// `(file, bytes)` to `write`, in parallel.
 pub fn render_all(
     site: &Site,
     templates: &Templates,
     link: Linker,
-    planned: &[Planned],
+    all: &[Planned],
+    todo: &[Planned],
     write: impl Fn(&str, &[u8]) -> Result<()> + Sync,
 ) -> Result<Rendered> {
     let values = Values::new(site, link);
     let bytes = AtomicU64::new(0);
-    let results: Vec<Result<(), Error>> = planned
+    let results: Vec<Result<(), Error>> = todo
         .par_iter()
         .map(|p| {
-            let (template, ctx) = context(&values, p);
+            let (template, ctx) = context(&values, p, all);
             // Rendering to bytes skips re-validating 300 MB of UTF-8 on a large site.
             let mut html = Vec::with_capacity(16 * 1024);
             templates
@@ -238,7 +301,7 @@ pub fn render_all(
         return Err(Error::Diagnostics(diagnostics));
     }
     Ok(Rendered {
-        pages: planned.len(),
+        pages: todo.len(),
         bytes: bytes.into_inner(),
     })
 }
@@ -258,10 +321,15 @@ pub fn template_for(job: Job) -> &'static str {
         Job::Archive => "archive.html",
         Job::Page(_) => "page.html",
         Job::NotFound => "404.html",
+        Job::Feed(Feed::Rss) => "rss.xml",
+        Job::Feed(_) => "atom.xml",
+        Job::Sitemap => "sitemap.xml",
+        Job::NewsSitemap => "news-sitemap.xml",
+        Job::Robots => "robots.txt",
     }
 }
 
-fn context(v: &Values, p: &Planned) -> (&'static str, Context) {
+fn context(v: &Values, p: &Planned, planned: &[Planned]) -> (&'static str, Context) {
     let site = v.site;
     let mut ctx = Context::new();
     ctx.insert_value("site", v.site_value.clone());
@@ -394,6 +462,95 @@ fn context(v: &Values, p: &Planned) -> (&'static str, Context) {
             ctx.insert_value("page", v.page(i));
         }
         Job::NotFound => {}
+        Job::Feed(feed) => {
+            let c = &site.config;
+            let (title, page) = match feed {
+                Feed::Atom | Feed::Rss => (c.title.clone(), String::new()),
+                Feed::Show(si) => {
+                    let s = &site.shows[si];
+                    (format!("{} · {}", s.name, c.title), urls::show(&s.slug))
+                }
+                Feed::Guest(gi) => {
+                    let g = &site.guests[gi];
+                    (format!("{} · {}", g.name, c.title), urls::guest(&g.slug))
+                }
+            };
+            let posts = published::feed_posts(site, feed);
+            let updated = posts
+                .iter()
+                .map(|&pi| published::post_modified(site, pi))
+                .max()
+                .map_or_else(Value::none, |d| {
+                    crate::dates::rfc3339(&d, c.timezone).into()
+                });
+            let entries: Vec<Value> = posts
+                .iter()
+                .map(|&pi| {
+                    if c.feed_full_content {
+                        v.post(pi)
+                    } else {
+                        v.card(pi)
+                    }
+                })
+                .collect();
+            ctx.insert_value(
+                "feed",
+                values::obj([
+                    ("title", title.into()),
+                    ("url", v.link.permalink(&page).into()),
+                    ("self_url", v.link.permalink(&p.path).into()),
+                    ("updated", updated),
+                    ("language", c.language.as_str().into()),
+                    ("full_content", c.feed_full_content.into()),
+                ]),
+            );
+            ctx.insert_value("entries", entries.into());
+        }
+        Job::Sitemap => {
+            let entries: Vec<Value> = published::sitemap_entries(site, planned)
+                .into_iter()
+                .map(|(q, lastmod)| {
+                    values::obj([
+                        ("loc", v.link.permalink(&q.path).into()),
+                        (
+                            "lastmod",
+                            lastmod.map_or_else(Value::none, |d| {
+                                crate::dates::rfc3339(&d, site.config.timezone).into()
+                            }),
+                        ),
+                    ])
+                })
+                .collect();
+            ctx.insert_value("entries", entries.into());
+        }
+        Job::NewsSitemap => {
+            let entries: Vec<Value> = published::news_posts(site, crate::build::now())
+                .into_iter()
+                .map(|pi| v.card(pi))
+                .collect();
+            ctx.insert_value("entries", entries.into());
+        }
+        Job::Robots => {}
+    }
+    if p.job.is_page() {
+        ctx.insert_value("meta", v.meta(p, &page_title(site, p.job)));
     }
     (template_for(p.job), ctx)
+}
+
+/// A page's name for machines (JSON-LD), in the site's language where it matters.
+fn page_title(site: &Site, job: Job) -> String {
+    let ko = site.config.language.starts_with("ko");
+    let pick = |k: &str, e: &str| if ko { k.to_string() } else { e.to_string() };
+    match job {
+        Job::Home { .. } => site.config.title.clone(),
+        Job::Shows => pick("프로그램", "Shows"),
+        Job::Guests => pick("출연자", "Guests"),
+        Job::Tags => pick("태그", "Tags"),
+        Job::Archive => pick("보관함", "Archive"),
+        Job::Tag { tag, .. } => format!("#{}", site.tags[tag].name),
+        Job::Show { show, .. } => site.shows[show].name.clone(),
+        Job::Guest { guest, .. } => site.guests[guest].name.clone(),
+        _ => site.config.title.clone(),
+    }
 }

@@ -41,6 +41,12 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "partials/pager.html",
     "partials/guests.html",
     "partials/footer.html",
+    "partials/feed_info.html",
+    "atom.xml",
+    "rss.xml",
+    "sitemap.xml",
+    "news-sitemap.xml",
+    "robots.txt",
 );
 
 pub struct Templates {
@@ -102,6 +108,8 @@ impl Templates {
         names.sort();
         for name in &names {
             let mut scratch = Tera::new();
+            // Unknown filters are syntax errors: the scratch instance needs ours too.
+            register_filters(&mut scratch, config);
             if let Err(e) = scratch.add_raw_template(name, &sources[*name].1)
                 && matches!(e.kind(), ErrorKind::SyntaxError(_))
             {
@@ -251,6 +259,14 @@ fn register_filters(tera: &mut Tera, config: &Config) {
     tera.register_filter("slugify", |value: &str, _: Kwargs, _: &State| -> String {
         crate::slug::slugify(value)
     });
+    // Feeds carry HTML as text (`<summary type="html">`): escape the whole rendered HTML once,
+    // including parts marked safe, and mark the result safe so autoescaping leaves it alone.
+    tera.register_filter(
+        "html_as_text",
+        |value: &str, _: Kwargs, _: &State| -> tera::Value {
+            tera::Value::safe_string(&crate::markdown::escape_html(value))
+        },
+    );
 }
 
 #[cfg(test)]

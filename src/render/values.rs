@@ -58,6 +58,12 @@ impl<'a> Values<'a> {
             ("author", c.author.as_str().into()),
             ("extra", json(&c.extra)),
             ("post_count", site.posts.len().into()),
+            (
+                "twitter_site",
+                c.twitter_site
+                    .as_deref()
+                    .map_or_else(Value::none, Value::from),
+            ),
         ]);
         let shows = site
             .shows

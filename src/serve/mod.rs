@@ -29,6 +29,7 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     pub port: u16,
     pub drafts: bool,
+    pub future: bool,
     pub open: bool,
     pub poll: bool,
 }
@@ -62,7 +63,7 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
     };
     let url = format!("http://{host}:{port}/");
 
-    let mut rebuilder = Rebuilder::new(&root, opts.drafts, url.clone());
+    let mut rebuilder = Rebuilder::new(&root, opts.drafts, opts.future, url.clone());
     let builds = BuildIds::new();
     let first = rebuilder.rebuild(&[]);
     let shared = Shared::new(Served::default());

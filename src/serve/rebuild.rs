@@ -72,6 +72,7 @@ impl Tally {
 pub struct Rebuilder {
     root: PathBuf,
     drafts: bool,
+    future: bool,
     base_url: String,
     config: Option<Config>,
     templates: Option<Templates>,
@@ -95,10 +96,11 @@ pub struct Kept {
 }
 
 impl Rebuilder {
-    pub fn new(root: &Path, drafts: bool, base_url: String) -> Self {
+    pub fn new(root: &Path, drafts: bool, future: bool, base_url: String) -> Self {
         Rebuilder {
             root: root.to_path_buf(),
             drafts,
+            future,
             base_url,
             config: None,
             templates: None,
@@ -193,13 +195,16 @@ impl Rebuilder {
             .load(&self.root, config, self.drafts, &changed)
             .map(|(c, _)| c);
         // Keep good templates even when content failed, so the next rebuild need not reload.
-        let (templates, content) = match (templates, content) {
+        let (templates, mut content) = match (templates, content) {
             (Ok(t), Err(e)) => {
                 self.templates = Some(t);
                 return Err(e);
             }
             (t, c) => join_inputs(t, c)?,
         };
+        if !self.future {
+            content.hold_back_future(crate::build::now());
+        }
         self.phase("load", t);
         let result = self.render(config, &templates, content);
         self.templates = Some(templates);
@@ -232,7 +237,7 @@ impl Rebuilder {
         for (i, new) in &swaps {
             site.posts[*i] = new.clone();
         }
-        let keys = Keys::new(site);
+        let keys = Keys::new(site, planned);
         let mut stale = Vec::new();
         for (i, _) in &swaps {
             if let Some(p) = planned.iter().find(|p| p.job == Job::Post(*i)) {
@@ -246,7 +251,7 @@ impl Rebuilder {
         let link = Linker::new(&config.base_url, config.base_path());
         let pages: Vec<Planned> = stale.iter().map(|(p, _)| p.clone()).collect();
         let rendered = Mutex::new(Vec::new());
-        let result = render::render_all(site, templates, link, &pages, |file, html| {
+        let result = render::render_all(site, templates, link, planned, &pages, |file, html| {
             rendered
                 .lock()
                 .expect("no panics while holding it")
@@ -282,7 +287,7 @@ impl Rebuilder {
         let t = Instant::now();
         let site = Site::build(config.clone(), content)?;
         let t = self.phase("site", t);
-        let planned = render::plan(&site);
+        let planned = render::plan(&site, self.root.join("static/robots.txt").is_file());
         let collisions = render::check_collisions(&planned);
         if !collisions.is_empty() {
             return Err(Error::Diagnostics(collisions));
@@ -326,7 +331,7 @@ impl Rebuilder {
         };
 
         // Pages: re-render those whose key changed, drop those no longer planned.
-        let keys = Keys::new(&site).all(&planned, templates);
+        let keys = Keys::new(&site, &planned).all(&planned, templates);
         let t = self.phase("keys", t);
         let mut stale = Vec::new();
         for (p, key) in planned.iter().zip(&keys) {
@@ -341,7 +346,7 @@ impl Rebuilder {
             .cloned()
             .collect();
         let rendered = Mutex::new(Vec::with_capacity(stale.len()));
-        render::render_all(&site, templates, link, &stale, |file, html| {
+        render::render_all(&site, templates, link, &planned, &stale, |file, html| {
             rendered
                 .lock()
                 .expect("no panics while holding it")
