@@ -48,10 +48,17 @@ pub fn plain_text(html: &str, max_chars: usize) -> String {
 /// JSON for a `<script type="application/ld+json">`: `<`, `>` and `&` become `\u` escapes so
 /// no value (a title with `</script>`) can end the script or open a comment.
 pub fn script_json(v: &Json) -> String {
-    v.to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    let raw = v.to_string();
+    let mut out = String::with_capacity(raw.len() + 32);
+    for c in raw.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `ko` → `ko_KR`, `en-GB` → `en_GB`: Open Graph wants language_TERRITORY.
@@ -212,18 +219,7 @@ impl Values<'_> {
         let mut og_type = "website";
         let mut image = c.image.as_deref().map(|i| self.absolute_image(i));
         let (mut published, mut modified, mut tags) = (None, None, Vec::new());
-        let mut feeds = vec![
-            obj([
-                ("title", c.title.as_str().into()),
-                ("url", self.link.url("atom.xml").into()),
-                ("type", "application/atom+xml".into()),
-            ]),
-            obj([
-                ("title", c.title.as_str().into()),
-                ("url", self.link.url("rss.xml").into()),
-                ("type", "application/rss+xml".into()),
-            ]),
-        ];
+        let mut feeds = self.site_feeds.clone();
         let per = c.paginate;
         let jsonld: Option<Json> = match p.job {
             Job::Post(i) => {

@@ -44,6 +44,8 @@ pub struct Values<'a> {
     cards: Vec<OnceLock<Value>>,
     shows: Vec<Value>,
     tags: Vec<Value>,
+    /// The site's own feeds, which every page advertises.
+    pub(super) site_feeds: Vec<Value>,
 }
 
 impl<'a> Values<'a> {
@@ -92,6 +94,18 @@ impl<'a> Values<'a> {
                 ])
             })
             .collect();
+        let site_feeds = vec![
+            obj([
+                ("title", c.title.as_str().into()),
+                ("url", link.url("atom.xml").into()),
+                ("type", "application/atom+xml".into()),
+            ]),
+            obj([
+                ("title", c.title.as_str().into()),
+                ("url", link.url("rss.xml").into()),
+                ("type", "application/rss+xml".into()),
+            ]),
+        ];
         Values {
             site,
             link,
@@ -99,6 +113,7 @@ impl<'a> Values<'a> {
             cards: (0..site.posts.len()).map(|_| OnceLock::new()).collect(),
             shows,
             tags,
+            site_feeds,
         }
     }
 
