@@ -49,15 +49,21 @@ pub fn plain_text(html: &str, max_chars: usize) -> String {
 /// no value (a title with `</script>`) can end the script or open a comment.
 pub fn script_json(v: &Json) -> String {
     let raw = v.to_string();
-    let mut out = String::with_capacity(raw.len() + 32);
-    for c in raw.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(raw.len() + 64);
+    let mut copied = 0;
+    // The three characters are ASCII, so byte positions are character boundaries.
+    for (i, b) in raw.bytes().enumerate() {
+        let escaped = match b {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            b'&' => "\\u0026",
+            _ => continue,
+        };
+        out.push_str(&raw[copied..i]);
+        out.push_str(escaped);
+        copied = i + 1;
     }
+    out.push_str(&raw[copied..]);
     out
 }
 
