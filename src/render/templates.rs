@@ -234,6 +234,28 @@ fn closure_fingerprint(name: &str, sources: &HashMap<String, (String, String)>) 
     crate::fingerprint::of(&parts)
 }
 
+/// `href="/x"` → `href="https://host/x"` (and `src`), leaving `//host` and other URLs alone.
+pub fn absolute_urls(html: &str, origin: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(i) = rest.find("=\"/") {
+        let attr_start = rest[..i]
+            .rfind(|c: char| c.is_whitespace())
+            .map_or(0, |p| p + 1);
+        let attr = &rest[attr_start..i];
+        out.push_str(&rest[..i + 2]);
+        let after = &rest[i + 2..];
+        if (attr.eq_ignore_ascii_case("href") || attr.eq_ignore_ascii_case("src"))
+            && !after.starts_with("//")
+        {
+            out.push_str(origin);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 fn display_name(sources: &HashMap<String, (String, String)>, name: &str) -> String {
     sources
         .get(name)
@@ -259,6 +281,15 @@ fn register_filters(tera: &mut Tera, config: &Config) {
     tera.register_filter("slugify", |value: &str, _: Kwargs, _: &State| -> String {
         crate::slug::slugify(value)
     });
+    // Feed readers show entries away from the site: make root-relative links and images in
+    // rendered HTML absolute. Only `href="/` and `src="/` (not `//host`) are touched.
+    let origin = config.base_url[..config.base_url.len() - config.base_path().len()].to_string();
+    tera.register_filter(
+        "absolute_urls",
+        move |value: &str, _: Kwargs, _: &State| -> tera::Value {
+            tera::Value::safe_string(&absolute_urls(value, &origin))
+        },
+    );
     // Feeds carry HTML as text (`<summary type="html">`): escape the whole rendered HTML once,
     // including parts marked safe, and mark the result safe so autoescaping leaves it alone.
     tera.register_filter(
@@ -272,6 +303,17 @@ fn register_filters(tera: &mut Tera, config: &Config) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absolute_urls_only_for_root_relative_links() {
+        assert_eq!(
+            absolute_urls(
+                r#"<a href="/blog/p/">x</a><img src="/i.png" alt="a=/b"><a href="//cdn/x">y</a><a href="https://o/">z</a>"#,
+                "https://ex.com"
+            ),
+            r#"<a href="https://ex.com/blog/p/">x</a><img src="https://ex.com/i.png" alt="a=/b"><a href="//cdn/x">y</a><a href="https://o/">z</a>"#
+        );
+    }
 
     #[test]
     fn finds_extends_include_and_import() {

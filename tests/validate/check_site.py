@@ -77,10 +77,8 @@ variants in a temp dir and shows that each check catches its breakage (last line
 `N passed, M failed`).
 """
 import argparse
-import glob
 import html.parser
 import json
-import math
 import os
 import posixpath
 import re
@@ -536,7 +534,7 @@ def sitemap_locs(path, tag):
     return locs, tree.getroot().tag
 
 
-def check_locs(site, report, check, rel, locs, require_page=True):
+def check_locs(site, report, check, rel, locs):
     seen = set()
     for loc in locs:
         if loc in seen:
@@ -700,10 +698,11 @@ class JsonLdPage:
         if not isinstance(v, dict) or "TVEpisode" not in types_of(v):
             self.fail(f"{what} is not a TVEpisode: {json.dumps(v, ensure_ascii=False)[:120]}")
             return
+        label = what if what == "TVEpisode" else f"{what} (TVEpisode)"
         if not nonempty(v.get("episodeNumber")):
-            self.fail(f"{what} (TVEpisode) has no episodeNumber")
+            self.fail(f"{label} has no episodeNumber")
         if "partOfSeries" not in v:
-            self.fail(f"{what} (TVEpisode) has no partOfSeries")
+            self.fail(f"{label} has no partOfSeries")
         else:
             self.check_series(f"{what}.partOfSeries", v["partOfSeries"])
         if "url" in v:
