@@ -345,10 +345,19 @@ fn full_content_feeds_carry_the_body() {
         "config.toml",
         &format!("{config}feed_full_content = true\n"),
     );
+    site.write(
+        "content/posts/2025-03-26-links.md",
+        "+++\ntitle = \"링크\"\ndate = 2025-03-26\n+++\n[이전 글](/blog/posts/older/) ![표](/images/t.png) [외부](https://other.example/x)\n",
+    );
     site.build();
     let atom = site.read("atom.xml");
     assert_contains(
         &atom,
         "<content type=\"html\">&lt;p&gt;본문 첫 문단.&lt;/p&gt;\n&lt;p&gt;&lt;a href=",
+    );
+    // Links inside entries are absolute: readers show them away from the site.
+    assert_contains(
+        &atom,
+        "&lt;a href=&quot;https://example.com/blog/posts/older/&quot;&gt;이전 글&lt;/a&gt; &lt;img src=&quot;https://example.com/images/t.png&quot; alt=&quot;표&quot; /&gt; &lt;a href=&quot;https://other.example/x&quot;&gt;외부&lt;/a&gt;",
     );
 }
