@@ -39,10 +39,16 @@ struct Server {
 impl Server {
     /// Starts `serve --port 0` on `site` and waits for the `Serving` line.
     fn start(site: &TestSite) -> Server {
+        Server::start_with(site, &[])
+    }
+
+    /// Like [`Server::start`], with more `serve` options.
+    fn start_with(site: &TestSite, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_showpress"))
             .arg("--root")
             .arg(site.root())
             .args(["serve", "--port", "0"])
+            .args(extra)
             .current_dir(site.root())
             .env_remove("SHOWPRESS_TIMING")
             .stdin(Stdio::null())
@@ -499,6 +505,18 @@ fn traversal_attempts_get_404() {
     }
     // The server is still fine afterwards.
     assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn poll_mode_sees_edits_too() {
+    let site = TestSite::fixture("pages");
+    let mut server = Server::start_with(&site, &["--poll"]);
+    let (mut events, _) = server.events();
+    let sentence = "폴링으로 찾은 문장 91c2입니다.";
+    edit(&site, FIRST, |t| format!("{t}\n{sentence}\n"));
+    events.expect("reload", WAIT);
+    assert_contains(&server.get("/posts/first/").text(), sentence);
+    server.wait_line("Rebuilt ");
 }
 
 #[test]
