@@ -54,7 +54,8 @@ Checks (`--only` / `--skip` take a comma-separated list of these names):
              CollectionPage: name, url, and mainEntity (an ItemList) or hasPart.
              Any other @type only has to parse.
            Nodes given as {"@id": ...} references are looked up among the page's nodes.
-           Same-site URLs in url / @id / mainEntityOfPage must resolve to built files.
+           Every same-site URL anywhere in a block (under url, @id, mainEntityOfPage,
+           image, logo, item, sameAs, ...) must resolve to a built file (#fragment dropped).
            Every post page (posts/<slug>/index.html) must carry an article node
            (disable with --no-require-article-jsonld).
   links    Every href / src / srcset / poster on every HTML page (plus og:url, og:image,
@@ -72,9 +73,28 @@ check, then a count), a summary line per check, and a last line `check_site: OK 
 `check_site: N problem(s) ...`. Exit status: 0 when everything passed, 1 on any problem,
 2 on a usage or setup error (no such folder, no vnu.jar, no xmllint, no feedparser).
 
-Self-test: `python3 tests/validate/selftest.py` builds a small good site and ~40 broken
-variants in a temp dir and shows that each check catches its breakage (last line
-`N passed, M failed`).
+Self-test: `python3 tests/validate/selftest.py` builds a small good site and ~60 broken
+variants in a temp dir and shows that each check catches its breakage (one line per case,
+last line `N passed, M failed`; `-k TEXT` runs some, `--keep` keeps the sites to look at).
+
+The corpus: `python3 tests/validate/make_corpus.py --posts 1000 --out DIR/site` runs
+../shared/bench/gen_corpus.py and makes DIR/site a complete site (the repo's config.toml,
+templates/, static/, the standalone content/*.md pages that the footer links to, and
+placeholder PNGs for the /images/graphic-NN.png files the generated posts embed); then
+`target/release/showpress --root DIR/site build --output DIR/out`.
+
+What .ci/run does (about 25 s on 2 cores, most of it vnu):
+
+    python3 -m pip install -q -r tests/validate/requirements.txt
+    npm ci --prefix tests/validate --no-audit --no-fund --ignore-scripts
+    python3 tests/validate/selftest.py
+    python3 tests/validate/check_site.py public --base-url "$base_url"
+    python3 tests/validate/make_corpus.py --posts 1000 --out "$corpus/site"
+    target/release/showpress --root "$corpus/site" build --output "$corpus/out"
+    python3 tests/validate/check_site.py "$corpus/out" --base-url "$base_url"
+
+vnu checks all ~3,300 corpus pages in about 7 s, so CI runs every page and every feed;
+`--sample 300 --feed-sample 20` is there for bigger corpora.
 """
 import argparse
 import html.parser
@@ -371,15 +391,17 @@ def check_html(site, report, args):
         chunks.append(cur)
     for chunk in chunks:
         cmd = [args.java, "-Xss4m", "-jar", jar, "--errors-only", "--no-langdetect",
-               "--format", "json"] + chunk
+               "--format", "json", "--stdout"] + chunk
         proc = subprocess.run(cmd, capture_output=True)
-        out = proc.stderr.decode("utf-8", "replace").strip()
-        if not out:
-            out = proc.stdout.decode("utf-8", "replace").strip()
+        out = proc.stdout.decode("utf-8", "replace").strip()
+        err = proc.stderr.decode("utf-8", "replace").strip()
         try:
-            result = json.loads(out)
+            result = json.loads(out[out.index("{"):]) if "{" in out else None
         except ValueError:
-            report.fail(check, "vnu.jar", f"exit {proc.returncode}, unreadable output: {out[:500]}")
+            result = None
+        if not isinstance(result, dict):
+            report.fail(check, "vnu.jar", f"exit {proc.returncode}, no JSON report: "
+                                          f"{(out + ' ' + err).strip()[:500]}")
             continue
         msgs = result.get("messages", [])
         for m in msgs:
@@ -676,10 +698,33 @@ class JsonLdPage:
         if parts.scheme not in ("http", "https") or not parts.netloc:
             self.fail(f"{what}: {url!r} is not an absolute http(s) URL")
             return
-        if parts.netloc.lower() == self.site.host and url.split("#")[0].startswith(self.site.base_url):
-            target, err = self.site.resolve_url(url.split("#")[0])
+        # Whether it resolves is checked for every URL of the block by check_site_urls.
+
+    URL_KEYS = {"url", "@id", "mainEntityOfPage", "image", "logo", "contentUrl",
+                "thumbnailUrl", "sameAs", "item", "embedUrl"}
+
+    def check_site_urls(self, v, path=""):
+        """Every same-site URL string under a URL-like key must resolve to a built file."""
+        if isinstance(v, dict):
+            for k, x in v.items():
+                sub = f"{path}.{k}" if path else k
+                if k in self.URL_KEYS:
+                    for u in as_list(x):
+                        if isinstance(u, str):
+                            self.check_site_url(sub, u)
+                self.check_site_urls(x, sub)
+        elif isinstance(v, list):
+            for i, x in enumerate(v):
+                self.check_site_urls(x, f"{path}[{i}]")
+
+    def check_site_url(self, path, url):
+        base = url.split("#")[0]
+        parts = urlsplit(base)
+        if parts.scheme in ("http", "https") and parts.netloc.lower() == self.site.host \
+                and base.startswith(self.site.base_url):
+            target, err = self.site.resolve_url(base)
             if err:
-                self.fail(f"{what}: {err}")
+                self.fail(f"{path}: {err}")
 
     def check_series(self, what, v):
         v = self.deref(v)
@@ -853,6 +898,7 @@ def check_jsonld(site, report, args, pages):
                 continue
             docs.append((line, doc))
             collect_ids(doc, jp.ids)
+            jp.check_site_urls(doc)
         page_types = set()
         for line, doc in docs:
             jp.where = f"{rel}:{line}"
