@@ -517,6 +517,11 @@ fn poll_mode_sees_edits_too() {
     events.expect("reload", WAIT);
     assert_contains(&server.get("/posts/first/").text(), sentence);
     server.wait_line("Rebuilt ");
+    // A second save within the same second is seen too (mtime compared to the nanosecond).
+    let second = "같은 초에 다시 저장한 문장 5d0e입니다.";
+    edit(&site, FIRST, |t| format!("{t}\n{second}\n"));
+    events.expect("reload", WAIT);
+    assert_contains(&server.get("/posts/first/").text(), second);
 }
 
 #[test]

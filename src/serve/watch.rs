@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::error::{Error, Result};
 
@@ -24,12 +24,21 @@ const POLL_INTERVAL: Duration = Duration::from_millis(200);
 const WATCHED_DIRS: [&str; 3] = ["content", "templates", "static"];
 
 pub struct Watch {
-    watcher: Box<dyn Watcher + Send>,
+    /// `None` with `--poll`: a polling thread does the work.
+    watcher: Option<Box<dyn Watcher + Send>>,
     root: PathBuf,
     watched: HashSet<PathBuf>,
 }
 
 pub fn start(root: &Path, poll: bool, tx: Sender<PathBuf>) -> Result<Watch> {
+    if poll {
+        spawn_poller(root.to_path_buf(), tx);
+        return Ok(Watch {
+            watcher: None,
+            root: root.to_path_buf(),
+            watched: HashSet::new(),
+        });
+    }
     let handler = move |res: notify::Result<notify::Event>| {
         let Ok(event) = res else { return };
         // Reads and opens change nothing.
@@ -41,34 +50,82 @@ pub fn start(root: &Path, poll: bool, tx: Sender<PathBuf>) -> Result<Watch> {
         }
     };
     let err = |e: notify::Error| Error::Message(format!("cannot watch the site's files: {e}"));
-    let watcher: Box<dyn Watcher + Send> = if poll {
-        let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
-        Box::new(PollWatcher::new(handler, config).map_err(err)?)
-    } else {
-        Box::new(RecommendedWatcher::new(handler, notify::Config::default()).map_err(err)?)
-    };
+    let mut watcher: Box<dyn Watcher + Send> =
+        Box::new(RecommendedWatcher::new(handler, notify::Config::default()).map_err(err)?);
+    // The root itself, not recursively: config.toml, and folders created later.
+    watcher
+        .watch(root, RecursiveMode::NonRecursive)
+        .map_err(err)?;
     let mut w = Watch {
-        watcher,
+        watcher: Some(watcher),
         root: root.to_path_buf(),
         watched: HashSet::new(),
     };
-    // The root itself, not recursively: config.toml, and folders created later.
-    w.watcher
-        .watch(root, RecursiveMode::NonRecursive)
-        .map_err(err)?;
     w.ensure();
     Ok(w)
+}
+
+/// What the poller compares: modification time to the nanosecond, size and inode. notify's
+/// PollWatcher compares whole seconds of mtime, so a second save within the same second
+/// (or an atomic save right after the first) went unseen.
+type Seen = std::collections::HashMap<PathBuf, (Option<std::time::SystemTime>, u64, u64)>;
+
+fn scan(root: &Path) -> Seen {
+    use std::os::unix::fs::MetadataExt;
+    let mut seen = Seen::new();
+    let mut note = |p: &Path| {
+        if let Ok(m) = std::fs::metadata(p) {
+            seen.insert(p.to_path_buf(), (m.modified().ok(), m.len(), m.ino()));
+        }
+    };
+    note(&root.join("config.toml"));
+    for d in WATCHED_DIRS {
+        for e in walkdir::WalkDir::new(root.join(d))
+            .follow_links(true)
+            .into_iter()
+            .flatten()
+        {
+            note(e.path());
+        }
+    }
+    seen
+}
+
+/// `--poll`: compares the site's files every POLL_INTERVAL and reports what changed, for file
+/// systems that send no notifications (network drives, WSL, some containers).
+fn spawn_poller(root: PathBuf, tx: Sender<PathBuf>) {
+    std::thread::spawn(move || {
+        let mut before = scan(&root);
+        loop {
+            std::thread::sleep(POLL_INTERVAL);
+            let now = scan(&root);
+            let changed = now
+                .iter()
+                .filter(|(p, v)| before.get(*p) != Some(*v))
+                .map(|(p, _)| p)
+                .chain(before.keys().filter(|p| !now.contains_key(*p)));
+            for p in changed {
+                if tx.send(p.clone()).is_err() {
+                    return;
+                }
+            }
+            before = now;
+        }
+    });
 }
 
 impl Watch {
     /// Watches `content/`, `templates/` and `static/` if they exist and are not watched yet
     /// (a site may create `templates/` while being served).
     pub fn ensure(&mut self) {
+        let Some(watcher) = self.watcher.as_mut() else {
+            return;
+        };
         for d in WATCHED_DIRS {
             let p = self.root.join(d);
             if p.is_dir()
                 && !self.watched.contains(&p)
-                && self.watcher.watch(&p, RecursiveMode::Recursive).is_ok()
+                && watcher.watch(&p, RecursiveMode::Recursive).is_ok()
             {
                 self.watched.insert(p);
             } else if !p.is_dir() {
