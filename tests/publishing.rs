@@ -170,7 +170,6 @@ fn post_metadata_and_json_ld() {
             "@context": "https://schema.org",
             "@type": "NewsArticle",
             "headline": "딥시크와 판교",
-            "description": "딥시크의 성공을 두고 나눈 이야기.",
             "datePublished": "2025-03-25T11:46:00+09:00",
             "dateModified": "2025-03-26T00:00:00+09:00",
             "author": {"@type": "Person", "name": "시청자"},

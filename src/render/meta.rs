@@ -117,20 +117,20 @@ impl Values<'_> {
 
     fn person_json(&self, gi: usize, role: Option<&str>) -> Json {
         let g = &self.site.guests[gi];
-        let mut p = json!({"@type": "Person", "name": g.name, "url": self.link.permalink(&urls::guest(&g.slug))});
+        let mut p = json!({"@type": "Person", "name": g.name, "url": self.guest_link(gi).1});
         if let Some(r) = role {
             p["jobTitle"] = json!(r);
         }
         p
     }
 
-    fn post_json(&self, i: usize, description: &str) -> Json {
+    fn post_json(&self, i: usize) -> Json {
         let site = self.site;
         let c = &site.config;
         let p = &site.posts[i];
         let l = &site.links[i];
         let tz = c.timezone;
-        let url = self.link.permalink(&urls::post(&p.slug));
+        let url = &self.post_link(i).1;
         let (author, publisher) = self.site_json();
         let published = crate::dates::rfc3339(&p.date, tz);
         let modified = p
@@ -141,7 +141,6 @@ impl Values<'_> {
             "@context": "https://schema.org",
             "@type": c.article_type,
             "headline": p.title,
-            "description": description,
             "datePublished": published,
             "dateModified": modified,
             "author": author,
@@ -209,7 +208,7 @@ impl Values<'_> {
         posts
             .map(|pi| {
                 let p = &self.site.posts[pi];
-                (p.title.clone(), self.link.permalink(&urls::post(&p.slug)))
+                (p.title.clone(), self.post_link(pi).1.clone())
             })
             .collect()
     }
@@ -244,7 +243,7 @@ impl Values<'_> {
                     c.timezone,
                 ));
                 tags = post.tags.clone();
-                Some(self.post_json(i, &description))
+                Some(self.post_json(i))
             }
             Job::Page(i) => {
                 let page = &site.pages[i];
@@ -357,7 +356,8 @@ impl Values<'_> {
                 let items = site
                     .guests
                     .iter()
-                    .map(|g| (g.name.clone(), self.link.permalink(&urls::guest(&g.slug))))
+                    .enumerate()
+                    .map(|(gi, g)| (g.name.clone(), self.guest_link(gi).1.clone()))
                     .collect();
                 Some(self.collection_json(title, &url, items))
             }

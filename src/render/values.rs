@@ -46,6 +46,10 @@ pub struct Values<'a> {
     tags: Vec<Value>,
     /// The site's own feeds, which every page advertises.
     pub(super) site_feeds: Vec<Value>,
+    /// (url, permalink) of each guest and, on first use, of each post: percent-encoding
+    /// Hangul paths once, not on every page that links them.
+    guest_links: Vec<(String, String)>,
+    post_links: Vec<OnceLock<(String, String)>>,
 }
 
 impl<'a> Values<'a> {
@@ -106,6 +110,14 @@ impl<'a> Values<'a> {
                 ("type", "application/rss+xml".into()),
             ]),
         ];
+        let guest_links = site
+            .guests
+            .iter()
+            .map(|g| {
+                let path = urls::guest(&g.slug);
+                (link.url(&path), link.permalink(&path))
+            })
+            .collect();
         Values {
             site,
             link,
@@ -114,7 +126,22 @@ impl<'a> Values<'a> {
             shows,
             tags,
             site_feeds,
+            guest_links,
+            post_links: (0..site.posts.len()).map(|_| OnceLock::new()).collect(),
         }
+    }
+
+    /// (url, permalink) of a post.
+    pub fn post_link(&self, pi: usize) -> &(String, String) {
+        self.post_links[pi].get_or_init(|| {
+            let path = urls::post(&self.site.posts[pi].slug);
+            (self.link.url(&path), self.link.permalink(&path))
+        })
+    }
+
+    /// (url, permalink) of a guest.
+    pub fn guest_link(&self, gi: usize) -> &(String, String) {
+        &self.guest_links[gi]
     }
 
     fn date(&self, d: &chrono::DateTime<chrono::FixedOffset>) -> Value {
@@ -131,11 +158,10 @@ impl<'a> Values<'a> {
 
     pub fn guest_ref(&self, gi: usize, role: &Option<String>) -> Value {
         let g = &self.site.guests[gi];
-        let path = urls::guest(&g.slug);
         obj([
             ("name", g.name.as_str().into()),
             ("slug", g.slug.as_str().into()),
-            ("url", self.link.url(&path).into()),
+            ("url", self.guest_link(gi).0.as_str().into()),
             ("role", opt_str(role)),
         ])
     }
@@ -159,13 +185,13 @@ impl<'a> Values<'a> {
     fn build_card(&self, pi: usize) -> Value {
         let p = &self.site.posts[pi];
         let l = &self.site.links[pi];
-        let path = urls::post(&p.slug);
+        let (url, permalink) = self.post_link(pi);
         let summary = p.summary_html();
         obj([
             ("title", p.title.as_str().into()),
             ("slug", p.slug.as_str().into()),
-            ("url", self.link.url(&path).into()),
-            ("permalink", self.link.permalink(&path).into()),
+            ("url", url.as_str().into()),
+            ("permalink", permalink.as_str().into()),
             ("date", self.date(&p.date)),
             (
                 "updated",
