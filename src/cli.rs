@@ -27,6 +27,89 @@ pub enum Command {
     Build(BuildArgs),
     /// Serve the site locally, rebuilding and reloading the browser on every save.
     Serve(ServeArgs),
+    /// Write a new post with valid front matter and print its path.
+    New(NewArgs),
+    /// Create a new, working site in an empty or new folder.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The post's title.
+    pub title: String,
+    /// The show the post comments on.
+    #[arg(long)]
+    pub show: Option<String>,
+    /// The episode number (default with --show: the show's next one).
+    #[arg(long)]
+    pub episode: Option<u32>,
+    /// A guest, as "name" or "name:role" (repeat for more).
+    #[arg(long = "guest", value_name = "NAME[:ROLE]")]
+    pub guests: Vec<String>,
+    /// The article the post is based on (absolute http(s) URL).
+    #[arg(long, value_name = "URL")]
+    pub source: Option<String>,
+    /// A tag (repeat for more).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// The post's date (2025-03-25, 2025-03-25T11:46:00 or with an offset); default: now.
+    #[arg(long)]
+    pub date: Option<String>,
+}
+
+impl NewArgs {
+    pub fn run(self, root: PathBuf) -> Result<()> {
+        let created = crate::scaffold::new_post(
+            &root,
+            &crate::scaffold::NewPost {
+                title: self.title,
+                show: self.show,
+                episode: self.episode,
+                guests: self.guests,
+                source: self.source,
+                tags: self.tags,
+                date: self.date,
+            },
+        )?;
+        if let Some((next, last)) = created.proposed_episode {
+            match last {
+                Some(last) => eprintln!(
+                    "note: episode = {next}, the next after {last} (edit it if that is not the one)"
+                ),
+                None => eprintln!(
+                    "note: episode = 1, the show's first in this site (edit it if needed)"
+                ),
+            }
+        }
+        println!("{}", created.path.display());
+        Ok(())
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder for the new site [default: --root, the current folder].
+    pub dir: Option<PathBuf>,
+    /// Write into a folder that is not empty (files of the same names are replaced).
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl InitArgs {
+    pub fn run(self, root: PathBuf) -> Result<()> {
+        let dir = self.dir.unwrap_or(root);
+        let files = crate::scaffold::init_site(&dir, self.force)?;
+        println!(
+            "Created a showpress site in {} ({} files). Next:",
+            dir.display(),
+            files.len()
+        );
+        println!("  cd {}", dir.display());
+        println!("  showpress serve      # preview at http://127.0.0.1:1111/ while you write");
+        println!("  showpress new \"제목\" --show \"프로그램\"   # start a post");
+        println!("  showpress build      # publish to public/");
+        Ok(())
+    }
 }
 
 #[derive(Debug, Args)]
@@ -87,6 +170,8 @@ impl Cli {
         match self.command {
             Command::Build(args) => args.run(self.root),
             Command::Serve(args) => args.run(self.root),
+            Command::New(args) => args.run(self.root),
+            Command::Init(args) => args.run(self.root),
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod fs;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod slug;
