@@ -21,6 +21,39 @@ pub struct Rendered {
     pub summary: Option<String>,
     pub toc: Vec<TocEntry>,
     pub reading: Reading,
+    /// Every id a link can point at: headings and footnotes.
+    pub ids: Vec<String>,
+    /// Links to other content files, in order; the HTML holds [`link_token`]s for them until
+    /// the site model knows their URLs.
+    pub links: Vec<InternalLink>,
+    /// Where each link is in the file (set by `content`, which knows the file).
+    pub link_locations: Vec<crate::diagnostic::Location>,
+}
+
+/// A link to another content file: `@/posts/2025/a.md#anchor`, or a relative `../about.md`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    /// As written, without the anchor.
+    pub target: String,
+    pub anchor: Option<String>,
+    /// Byte range of the link in the Markdown text, for errors.
+    pub range: std::ops::Range<usize>,
+}
+
+/// What stands in an `href` for internal link `n` until it is resolved.
+pub fn link_token(n: usize) -> String {
+    format!("showpress-internal-link:{n}")
+}
+
+/// Whether a link destination names a content file rather than a URL.
+fn internal_target(dest: &str) -> Option<(String, Option<String>)> {
+    let (path, anchor) = match dest.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_string())),
+        None => (dest, None),
+    };
+    let is_internal = path.starts_with("@/")
+        || (path.ends_with(".md") && !path.contains("://") && !path.starts_with('/'));
+    is_internal.then(|| (path.to_string(), anchor))
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -50,8 +83,25 @@ pub fn render(text: &str, opts: &MarkdownOptions) -> Rendered {
     if opts.smart_punctuation {
         options |= Options::ENABLE_SMART_PUNCTUATION;
     }
-    let mut events: Vec<Event> = Parser::new_ext(text, options).collect();
+    let mut links = Vec::new();
+    let mut events: Vec<Event> = Parser::new_ext(text, options)
+        .into_offset_iter()
+        .map(|(mut e, range)| {
+            if let Event::Start(Tag::Link { dest_url, .. }) = &mut e
+                && let Some((target, anchor)) = internal_target(dest_url)
+            {
+                *dest_url = CowStr::from(link_token(links.len()));
+                links.push(InternalLink {
+                    target,
+                    anchor,
+                    range,
+                });
+            }
+            e
+        })
+        .collect();
     let headings = assign_heading_ids(&mut events);
+    let ids = collect_ids(&events);
     let toc = build_toc(&headings, opts.toc_depth);
     let reading = count_reading(&events);
     let summary = summary_range(&events).map(|r| {
@@ -71,7 +121,21 @@ pub fn render(text: &str, opts: &MarkdownOptions) -> Rendered {
         summary,
         toc,
         reading,
+        ids,
+        links,
+        link_locations: Vec::new(),
     }
+}
+
+fn collect_ids(events: &[Event]) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+            Event::Start(Tag::FootnoteDefinition(label)) => Some(label.to_string()),
+            _ => None,
+        })
+        .collect()
 }
 
 struct Heading {
@@ -294,6 +358,26 @@ mod tests {
         assert_eq!(r.summary.unwrap(), "<p>First.</p>\n");
         let r = md("<!-- more -->\n\nOnly paragraph.\n");
         assert_eq!(r.summary.unwrap(), "<p>Only paragraph.</p>\n");
+    }
+
+    #[test]
+    fn internal_links_become_tokens_and_are_recorded() {
+        let r = md(
+            "See [a](@/posts/a.md#x), [b](../about.md) and [c](https://e.com/x.md).\n\n## Heading\n",
+        );
+        assert!(
+            r.html
+                .contains("<a href=\"showpress-internal-link:0\">a</a>")
+        );
+        assert!(
+            r.html
+                .contains("<a href=\"showpress-internal-link:1\">b</a>")
+        );
+        assert!(r.html.contains("<a href=\"https://e.com/x.md\">c</a>"));
+        assert_eq!(r.links[0].target, "@/posts/a.md");
+        assert_eq!(r.links[0].anchor.as_deref(), Some("x"));
+        assert_eq!(r.links[1].target, "../about.md");
+        assert_eq!(r.ids, vec!["heading"]);
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub struct Source {
     pub title: Option<String>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Post {
     /// Path relative to the site root, `/`-separated.
     pub file: String,
@@ -102,7 +102,7 @@ impl Post {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ShowProfile {
     pub file: String,
     /// Fingerprint of the file's text: what `serve` compares to know the file changed.
@@ -116,7 +116,7 @@ pub struct ShowProfile {
     pub body: Rendered,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct GuestProfile {
     pub file: String,
     /// Fingerprint of the file's text: what `serve` compares to know the file changed.
@@ -129,7 +129,7 @@ pub struct GuestProfile {
 }
 
 /// A standalone page such as `content/about.md`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Page {
     pub file: String,
     /// Fingerprint of the file's text: what `serve` compares to know the file changed.

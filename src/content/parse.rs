@@ -140,7 +140,14 @@ impl<'a> Source<'a> {
     }
 
     fn body(&self) -> markdown::Rendered {
-        markdown::render(self.split.body, &self.config.markdown)
+        let mut r = markdown::render(self.split.body, &self.config.markdown);
+        let off = self.split.body_offset;
+        r.link_locations = r
+            .links
+            .iter()
+            .map(|l| crate::diagnostic::locate(self.text, l.range.start + off..l.range.end + off))
+            .collect();
+        r
     }
 
     pub fn post(mut self, rel_in_kind: &str) -> Parsed<Post> {

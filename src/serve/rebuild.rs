@@ -226,9 +226,13 @@ impl Rebuilder {
         let Kept { site, planned } = &mut *kept;
         let mut swaps = Vec::new();
         for o in outcomes {
+            // A post with links to other pages needs the full path, which resolves them.
             let Ok(Parsed::Post(new)) = o else {
                 return Err(kept);
             };
+            if !new.body.links.is_empty() {
+                return Err(kept);
+            }
             match site.posts.iter().position(|p| p.file == new.file) {
                 Some(i) if site.posts[i].card_hash == new.card_hash => swaps.push((i, new.clone())),
                 _ => return Err(kept),

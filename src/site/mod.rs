@@ -1,6 +1,7 @@
 //! The site model: which posts belong to which show, episode, guest and tag, in what order.
 //! Pure: no I/O, so `serve` can rebuild it cheaply and tests can build it from values.
 
+mod links;
 mod paginate;
 
 use std::sync::Arc;
@@ -328,7 +329,7 @@ impl Site {
         let guests = reorder(guests, &guest_order);
         let tags = reorder(tags, &tag_order);
 
-        Ok(Site {
+        let mut site = Site {
             config,
             posts,
             links,
@@ -336,7 +337,9 @@ impl Site {
             guests,
             tags,
             pages,
-        })
+        };
+        links::resolve(&mut site)?;
+        Ok(site)
     }
 
     /// Posts grouped by year and month in the site timezone, newest first.
