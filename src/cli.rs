@@ -27,10 +27,48 @@ pub enum Command {
     Build(BuildArgs),
     /// Serve the site locally, rebuilding and reloading the browser on every save.
     Serve(ServeArgs),
+    /// Check everything a build would, and more, without writing anything.
+    Check(CheckArgs),
     /// Write a new post with valid front matter and print its path.
     New(NewArgs),
     /// Create a new, working site in an empty or new folder.
     Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Exit with 1 on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+impl CheckArgs {
+    pub fn run(self, root: PathBuf) -> Result<()> {
+        let report = crate::check::check(&root)?;
+        for d in &report.diagnostics {
+            eprintln!("{d}\n");
+        }
+        let (errors, warnings) = (report.errors(), report.warnings());
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let mut summary = format!(
+            "check: {}, {}",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        );
+        // Counts only when the site got as far as rendering.
+        if report.pages > 0 {
+            summary.push_str(&format!(
+                " ({} checked, {} rendered)",
+                plural(report.posts, "post"),
+                plural(report.pages, "page")
+            ));
+        }
+        if errors > 0 || (warnings > 0 && self.deny_warnings) {
+            return Err(crate::error::Error::Failed(summary));
+        }
+        println!("{summary}");
+        Ok(())
+    }
 }
 
 #[derive(Debug, Args)]
@@ -170,6 +208,7 @@ impl Cli {
         match self.command {
             Command::Build(args) => args.run(self.root),
             Command::Serve(args) => args.run(self.root),
+            Command::Check(args) => args.run(self.root),
             Command::New(args) => args.run(self.root),
             Command::Init(args) => args.run(self.root),
         }

@@ -20,6 +20,9 @@ pub enum Error {
     },
     #[error("{0}")]
     Message(String),
+    /// The command printed its findings already; this is the closing line, printed as is.
+    #[error("{0}")]
+    Failed(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

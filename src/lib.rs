@@ -7,6 +7,7 @@
 //! [`cli`] parses arguments; only the binary prints fatal errors or chooses the exit code.
 
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;

@@ -29,6 +29,10 @@ fn main() -> ExitCode {
             );
             ExitCode::FAILURE
         }
+        Err(Error::Failed(summary)) => {
+            eprintln!("{summary}");
+            ExitCode::FAILURE
+        }
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
