@@ -130,15 +130,7 @@ impl Site {
         for p in show_profiles {
             let name = p.name.clone();
             let origin = p.file.clone();
-            let i = shows.get_or_insert(&name, &origin, |name, origin| Show {
-                name,
-                slug: String::new(),
-                profile: None,
-                episodes: Vec::new(),
-                other_posts: Vec::new(),
-                post_count: 0,
-                origin,
-            });
+            let i = shows.get_or_insert(&name, &origin, new_show);
             shows.items[i].profile.get_or_insert(p);
         }
         let mut guests = Registry::default();
@@ -157,17 +149,10 @@ impl Site {
         let mut appearance_index: FastMap<AppearanceKey, usize> = FastMap::default();
 
         for (pi, post) in posts.iter().enumerate() {
-            let show = post.show.as_ref().map(|name| {
-                shows.get_or_insert(name, &post.file, |name, origin| Show {
-                    name,
-                    slug: String::new(),
-                    profile: None,
-                    episodes: Vec::new(),
-                    other_posts: Vec::new(),
-                    post_count: 0,
-                    origin,
-                })
-            });
+            let show = post
+                .show
+                .as_ref()
+                .map(|name| shows.get_or_insert(name, &post.file, new_show));
             links[pi].show = show;
             if let Some(si) = show {
                 let s = &mut shows.items[si];
@@ -378,6 +363,18 @@ impl Site {
 
 /// (guest, show, episode, post): an appearance is one episode, or one post outside episodes.
 type AppearanceKey = (usize, Option<usize>, Option<u32>, Option<usize>);
+
+fn new_show(name: String, origin: String) -> Show {
+    Show {
+        name,
+        slug: String::new(),
+        profile: None,
+        episodes: Vec::new(),
+        other_posts: Vec::new(),
+        post_count: 0,
+        origin,
+    }
+}
 
 fn new_guest(name: String, origin: String) -> Guest {
     Guest {
