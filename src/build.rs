@@ -85,7 +85,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     }
 
     let staging = Staging::new(&opts.output, &opts.root)?;
-    let mut static_files = staging.copy_tree(&opts.root.join("static"))?;
+    let mut static_files = staging.copy_static(&opts.root)?;
     for (name, body) in THEME_ASSETS {
         if !staging.contains(name) {
             staging.write(name, body.as_bytes())?;

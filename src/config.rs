@@ -22,10 +22,10 @@ pub const ARTICLE_TYPES: [&str; 4] = [
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
-    title: String,
+    title: Option<String>,
     #[serde(default)]
     description: String,
-    base_url: Spanned<String>,
+    base_url: Option<Spanned<String>>,
     language: Option<Spanned<String>>,
     timezone: Option<Spanned<String>>,
     #[serde(default)]
@@ -95,6 +95,13 @@ impl Config {
     /// Reads and validates `config.toml` in `root`.
     pub fn load(root: &Path) -> Result<Config> {
         let path = root.join(CONFIG_FILE);
+        if path.exists() && !path.is_file() {
+            return Err(Diagnostic::file(
+                CONFIG_FILE,
+                "`config.toml` is a folder, expected a TOML file with the site's settings",
+            )
+            .into());
+        }
         if !path.is_file() {
             return Err(Error::Message(format!(
                 "no `{CONFIG_FILE}` in `{}`: is this a showpress site? (use --root DIR to point at one)",
@@ -115,12 +122,33 @@ impl Config {
             Diagnostic::at(CONFIG_FILE, text, s.clone(), msg)
         };
 
-        let base_url = match validate_base_url(raw.base_url.get_ref()) {
-            Ok(u) => u,
-            Err(msg) => {
-                errors.push(at(&raw.base_url.span(), msg));
+        let missing = |key: &str, example: &str| {
+            Diagnostic::at(
+                CONFIG_FILE,
+                text,
+                0..text.find('\n').unwrap_or(text.len()).max(1),
+                format!("missing `{key}` in config.toml, expected a line such as `{example}`"),
+            )
+        };
+        let title = match raw.title {
+            Some(t) => t,
+            None => {
+                errors.push(missing("title", "title = \"방송 읽기\""));
                 String::new()
             }
+        };
+        let base_url = match &raw.base_url {
+            None => {
+                errors.push(missing("base_url", "base_url = \"https://example.com/\""));
+                String::new()
+            }
+            Some(b) => match validate_base_url(b.get_ref()) {
+                Ok(u) => u,
+                Err(msg) => {
+                    errors.push(at(&b.span(), msg));
+                    String::new()
+                }
+            },
         };
         let language = match raw.language {
             None => "ko".to_string(),
@@ -199,13 +227,13 @@ impl Config {
             return Err(errors);
         }
         Ok(Config {
+            title,
             feed_limit,
             feed_full_content: raw.feed_full_content,
             news_sitemap: raw.news_sitemap,
             article_type,
             image: raw.image.filter(|s| !s.trim().is_empty()),
             twitter_site: raw.twitter_site.filter(|s| !s.trim().is_empty()),
-            title: raw.title,
             description: raw.description,
             base_url,
             language,

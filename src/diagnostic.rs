@@ -114,7 +114,16 @@ impl Diagnostic {
 
 /// Converts a TOML error in text that starts at byte `offset` of the file `source`.
 pub fn from_toml(path: &str, source: &str, offset: usize, err: &toml::de::Error) -> Diagnostic {
-    let message = err.message().trim_end().to_string();
+    let mut message = plain_serde_message(err.message().trim_end());
+    if message == "duplicate key"
+        && let Some(span) = err.span()
+    {
+        let key = source
+            .get(span.start + offset..span.end + offset)
+            .unwrap_or("")
+            .trim();
+        message = format!("duplicate key `{key}`, expected each key once in a table");
+    }
     match err.span() {
         Some(span) => Diagnostic::at(
             path,
@@ -126,6 +135,28 @@ pub fn from_toml(path: &str, source: &str, offset: usize, err: &toml::de::Error)
     }
 }
 
+/// serde's words for types (`i64`, `a sequence`) in words a writer knows.
+fn plain_serde_message(m: &str) -> String {
+    let mut m = m.to_string();
+    if let Some(i) = m.find(" as i128") {
+        m.replace_range(i..i + " as i128".len(), "");
+    }
+    for (from, to) in [
+        ("expected i64", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        ("expected u8", "expected a small whole number (0 to 255)"),
+        (
+            "expected a sequence",
+            "expected an array such as [\"a\", \"b\"]",
+        ),
+        ("expected a map", "expected a table"),
+        ("floating point", "number"),
+    ] {
+        m = m.replace(from, to);
+    }
+    m
+}
+
 /// Resolves a byte range to line, column and caret. Out-of-range or mid-character offsets are
 /// clamped rather than trusted, since spans come from several parsers.
 pub fn locate(source: &str, range: Range<usize>) -> Location {
@@ -133,7 +164,10 @@ pub fn locate(source: &str, range: Range<usize>) -> Location {
     while !source.is_char_boundary(start) {
         start -= 1;
     }
-    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+    // A UTF-8 byte-order mark is not a column anyone sees.
+    let bom = if source.starts_with('\u{feff}') { 3 } else { 0 };
+    let line_start = source[..start].rfind('\n').map_or(bom, |i| i + 1);
+    let start = start.max(line_start);
     let line_end = source[start..]
         .find('\n')
         .map_or(source.len(), |i| start + i);
@@ -221,6 +255,13 @@ mod tests {
         assert_eq!(loc.col, 13);
         // "show = \"" is 8 columns, each Hangul syllable 2, the quote and space 2 more.
         assert_eq!(loc.caret_offset, 14);
+    }
+
+    #[test]
+    fn a_bom_is_not_a_column() {
+        let loc = locate("\u{feff}+++\n", 0..6);
+        assert_eq!((loc.line, loc.col), (1, 1));
+        assert_eq!(loc.source_line, "+++");
     }
 
     #[test]

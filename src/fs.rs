@@ -3,6 +3,7 @@
 use std::fs;
 use std::path::Path;
 
+use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 
 fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> Error + 'a {
@@ -35,4 +36,77 @@ pub fn rename(from: &Path, to: &Path) -> Result<()> {
 
 pub fn copy(from: &Path, to: &Path) -> Result<()> {
     fs::copy(from, to).map(|_| ()).map_err(io("copy", from))
+}
+
+/// What a failed step of a folder walk means for the user: `None` for a dangling symlink (an
+/// editor's lock file, nothing to read), else a diagnostic naming the path relative to `root`.
+pub fn walk_problem(root: &Path, e: &walkdir::Error) -> Option<Diagnostic> {
+    let path = e.path()?;
+    let rel = path
+        .strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/");
+    if e.loop_ancestor().is_some() {
+        return Some(Diagnostic::file(
+            rel,
+            "symlink loop: this folder links back to one of its parents",
+        ));
+    }
+    if path.symlink_metadata().is_ok() && !path.exists() {
+        return None;
+    }
+    let msg = e
+        .io_error()
+        .map_or_else(|| e.to_string(), |io| io.to_string());
+    Some(Diagnostic::file(rel, format!("failed to read: {msg}")))
+}
+
+pub const STATIC_DIR: &str = "static";
+
+/// The files of the site's `static/`, as (path relative to it, absolute path), in a stable
+/// order: what `build` copies and `serve` serves. Editor temp files are left out, dangling
+/// symlinks skipped; a `static` that is a file, a symlink loop or an unreadable entry is an
+/// error.
+pub fn static_files(root: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
+    let dir = root.join(STATIC_DIR);
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    if !dir.is_dir() {
+        return Err(Diagnostic::file(
+            STATIC_DIR,
+            "`static` is not a directory, expected a folder of files to publish as they are",
+        )
+        .into());
+    }
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                errors.extend(walk_problem(root, &e));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file()
+            || crate::serve::classify::is_editor_temp(&entry.file_name().to_string_lossy())
+        {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+        files.push((
+            rel.to_string_lossy().replace('\\', "/"),
+            entry.path().to_path_buf(),
+        ));
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(Error::Diagnostics(errors))
+    }
 }

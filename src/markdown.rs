@@ -158,6 +158,9 @@ fn assign_heading_ids(events: &mut [Event]) -> Vec<Heading> {
         })
         .collect();
     let mut headings = Vec::new();
+    // The next suffix to try per base id, so ten thousand equal headings stay linear.
+    let mut next_suffix: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::new();
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
@@ -176,10 +179,10 @@ fn assign_heading_ids(events: &mut [Event]) -> Vec<Heading> {
                 None => {
                     let base = slugify(title.trim());
                     let mut unique = base.clone();
-                    let mut n = 1;
+                    let n = next_suffix.entry(base.clone()).or_insert(1);
                     while !used.insert(unique.clone()) {
                         unique = format!("{base}-{n}");
-                        n += 1;
+                        *n += 1;
                     }
                     unique
                 }

@@ -4,8 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
-
 use crate::error::{Error, Result};
 
 /// A build in progress. Dropping it without [`Staging::commit`] removes what it wrote.
@@ -49,30 +47,17 @@ impl Staging {
         crate::fs::write(&path, bytes)
     }
 
-    /// Copies every file of `src` (the site's `static/`) to the output root, keeping paths.
-    /// Returns how many files were copied.
-    pub fn copy_tree(&self, src: &Path) -> Result<usize> {
-        let mut n = 0;
-        if !src.is_dir() {
-            return Ok(0);
-        }
-        for entry in WalkDir::new(src).follow_links(true) {
-            let entry = entry
-                .map_err(|e| Error::Message(format!("failed to read `{}`: {e}", src.display())))?;
-            if !entry.file_type().is_file()
-                || crate::serve::classify::is_editor_temp(&entry.file_name().to_string_lossy())
-            {
-                continue;
-            }
-            let rel = entry.path().strip_prefix(src).unwrap_or(entry.path());
+    /// Copies the site's static files to the output root, keeping paths. Returns how many.
+    pub fn copy_static(&self, root: &Path) -> Result<usize> {
+        let files = crate::fs::static_files(root)?;
+        for (rel, abs) in &files {
             let to = self.dir.join(rel);
             if let Some(parent) = to.parent() {
                 crate::fs::create_dir_all(parent)?;
             }
-            crate::fs::copy(entry.path(), &to)?;
-            n += 1;
+            crate::fs::copy(abs, &to)?;
         }
-        Ok(n)
+        Ok(files.len())
     }
 
     /// Whether a file already exists in the staged output (static files win over theme assets).

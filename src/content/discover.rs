@@ -67,23 +67,8 @@ pub fn discover(root: &Path) -> Result<(Vec<ContentFile>, Vec<Diagnostic>)> {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(|p| rel_lossy(root, p)).unwrap_or_default();
-                if e.loop_ancestor().is_some() {
-                    errors.push(Diagnostic::file(
-                        path,
-                        "symlink loop: this folder links back to one of its parents",
-                    ));
-                } else if e
-                    .path()
-                    .is_some_and(|p| p.symlink_metadata().is_ok() && !p.exists())
-                {
-                    // A dangling symlink is usually an editor's lock file; nothing to read.
-                } else {
-                    let msg = e
-                        .io_error()
-                        .map_or_else(|| e.to_string(), |io| io.to_string());
-                    errors.push(Diagnostic::file(path, format!("failed to read: {msg}")));
-                }
+                // Loops and unreadable entries are reported; dangling symlinks skipped.
+                errors.extend(crate::fs::walk_problem(root, &e));
                 continue;
             }
         };

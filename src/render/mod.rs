@@ -273,7 +273,7 @@ pub fn render_all(
                         Some(f) => format!("/{} ({f})", p.path),
                         None => format!("/{}", p.path),
                     };
-                    Error::Diagnostics(vec![templates.diagnose(&e, &page)])
+                    Error::Diagnostics(templates.diagnose(&e, &page))
                 })?;
             bytes.fetch_add(html.len() as u64, Ordering::Relaxed);
             write(&p.file, &html)

@@ -71,15 +71,18 @@ impl Templates {
             .collect();
         let mut errors = Vec::new();
         let dir = root.join(TEMPLATES_DIR);
+        if dir.exists() && !dir.is_dir() {
+            errors.push(Diagnostic::file(
+                TEMPLATES_DIR,
+                "`templates` is not a directory, expected a folder of Tera templates",
+            ));
+        }
         if dir.is_dir() {
             for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
                 let entry = match entry {
                     Ok(e) => e,
                     Err(e) => {
-                        errors.push(Diagnostic::file(
-                            TEMPLATES_DIR,
-                            format!("failed to read: {e}"),
-                        ));
+                        errors.extend(crate::fs::walk_problem(root, &e));
                         continue;
                     }
                 };
@@ -108,12 +111,12 @@ impl Templates {
         names.sort();
         for name in &names {
             let mut scratch = Tera::new();
-            // Unknown filters are syntax errors: the scratch instance needs ours too.
+            // Templates using our filters must check out here too.
             register_filters(&mut scratch, config);
             if let Err(e) = scratch.add_raw_template(name, &sources[*name].1)
                 && matches!(e.kind(), ErrorKind::SyntaxError(_))
             {
-                errors.push(diagnose(&e, &sources, None));
+                errors.extend(diagnose(&e, &sources, None));
             }
         }
         if !errors.is_empty() {
@@ -123,7 +126,7 @@ impl Templates {
         let mut tera = Tera::new();
         register_filters(&mut tera, config);
         tera.add_raw_templates(names.iter().map(|n| (n.as_str(), sources[*n].1.as_str())))
-            .map_err(|e| Error::Diagnostics(vec![diagnose(&e, &sources, None)]))?;
+            .map_err(|e| Error::Diagnostics(diagnose(&e, &sources, None)))?;
         let fingerprints = sources
             .keys()
             .map(|name| (name.clone(), closure_fingerprint(name, &sources)))
@@ -140,18 +143,60 @@ impl Templates {
         self.fingerprints.get(name).copied().unwrap_or(0)
     }
 
-    /// A diagnostic for an error met while rendering the page at `page`.
-    pub fn diagnose(&self, e: &tera::Error, page: &str) -> Diagnostic {
+    /// Diagnostics for an error met while rendering the page at `page`.
+    pub fn diagnose(&self, e: &tera::Error, page: &str) -> Vec<Diagnostic> {
         diagnose(e, &self.sources, Some(page))
     }
 }
 
-fn diagnose(
-    e: &tera::Error,
-    sources: &HashMap<String, (String, String)>,
-    page: Option<&str>,
-) -> Diagnostic {
-    let d = match e.kind() {
+/// Tera reports some problems (an unknown filter, function or test; an include of a missing
+/// template) as plain text holding its own `error: …` / `--> name:line:col` reports. Read them
+/// back into diagnostics with our paths, one per report.
+fn reports_in_text(text: &str, sources: &HashMap<String, (String, String)>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(message) = line.trim_start().strip_prefix("error: ") else {
+            continue;
+        };
+        let message = message.trim_start_matches("error: ");
+        let Some(locus) = lines
+            .get(i + 1)
+            .and_then(|l| l.trim_start().strip_prefix("--> "))
+        else {
+            continue;
+        };
+        let mut parts = locus.rsplitn(3, ':');
+        let (Some(col), Some(line_no), Some(name)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let (Ok(col), Ok(line_no)) = (col.parse::<usize>(), line_no.parse::<usize>()) else {
+            continue;
+        };
+        let width = lines
+            .get(i + 4)
+            .map_or(1, |l| l.matches('^').count().max(1));
+        let d = match sources.get(name) {
+            Some((display, src)) => Diagnostic::at_line_col(
+                display.clone(),
+                src,
+                line_no,
+                col.saturating_sub(1),
+                width,
+                message,
+            ),
+            None => Diagnostic::file(format!("{TEMPLATES_DIR}/{name}"), message),
+        };
+        out.push(d);
+    }
+    out
+}
+
+/// One diagnostic for an error Tera reports with a kind of its own.
+fn single(e: &tera::Error, sources: &HashMap<String, (String, String)>) -> Diagnostic {
+    let chain = |c: &[String]| c.join(" → ");
+    match e.kind() {
         ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
             match sources.get(r.filename()) {
                 Some((display, src)) => {
@@ -183,11 +228,49 @@ fn diagnose(
             TEMPLATES_DIR,
             format!("template `{name}` not found, expected `templates/{name}`"),
         ),
+        ErrorKind::CircularExtend {
+            tpl,
+            inheritance_chain,
+        } => Diagnostic::file(
+            display_name(sources, tpl),
+            format!(
+                "`{tpl}` extends itself ({}), expected a chain of `extends` that ends in a template without one",
+                chain(inheritance_chain)
+            ),
+        ),
+        ErrorKind::CircularInclude { tpl, include_chain } => Diagnostic::file(
+            display_name(sources, tpl),
+            format!(
+                "`{tpl}` includes itself ({}), expected includes that do not come back to it",
+                chain(include_chain)
+            ),
+        ),
         _ => Diagnostic::file(TEMPLATES_DIR, e.to_string()),
+    }
+}
+
+fn diagnose(
+    e: &tera::Error,
+    sources: &HashMap<String, (String, String)>,
+    page: Option<&str>,
+) -> Vec<Diagnostic> {
+    let ds = match e.kind() {
+        ErrorKind::Msg(text) => {
+            let found = reports_in_text(text, sources);
+            if found.is_empty() {
+                vec![Diagnostic::file(TEMPLATES_DIR, text.clone())]
+            } else {
+                found
+            }
+        }
+        _ => vec![single(e, sources)],
     };
     match page {
-        Some(p) => d.with_note(format!("while rendering {p}")),
-        None => d,
+        Some(p) => ds
+            .into_iter()
+            .map(|d| d.with_note(format!("while rendering {p}")))
+            .collect(),
+        None => ds,
     }
 }
 

@@ -8,8 +8,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use walkdir::WalkDir;
-
 use super::classify::Change;
 use crate::build::{THEME_ASSETS, join_inputs};
 use crate::config::Config;
@@ -306,7 +304,7 @@ impl Rebuilder {
             None => {
                 // Static files, then theme assets where `static/` has no file of that name;
                 // a page of the same name wins over both, as in `build`.
-                let mut want = read_statics(&self.root.join("static"))?;
+                let mut want = read_statics(&self.root)?;
                 for (name, body) in THEME_ASSETS {
                     want.entry(name.to_string())
                         .or_insert_with(|| Arc::from(body.as_bytes()));
@@ -383,24 +381,12 @@ impl Rebuilder {
     }
 }
 
-/// Every file under `static/`, by its path relative to it.
-fn read_statics(dir: &Path) -> Result<HashMap<String, Arc<[u8]>>> {
+/// Every file of the site's `static/`, by its path relative to it.
+fn read_statics(root: &Path) -> Result<HashMap<String, Arc<[u8]>>> {
     let mut out = HashMap::new();
-    if !dir.is_dir() {
-        return Ok(out);
-    }
-    for entry in WalkDir::new(dir).follow_links(true) {
-        let Ok(entry) = entry else { continue };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        if super::classify::is_editor_temp(rel.rsplit('/').next().unwrap_or("")) {
-            continue;
-        }
+    for (rel, abs) in crate::fs::static_files(root)? {
         // A file deleted between the walk and the read is simply not there any more.
-        if let Ok(bytes) = std::fs::read(entry.path()) {
+        if let Ok(bytes) = std::fs::read(&abs) {
             out.insert(rel, Arc::from(bytes));
         }
     }
