@@ -94,8 +94,10 @@ fn scan(root: &Path) -> Seen {
 /// `--poll`: compares the site's files every POLL_INTERVAL and reports what changed, for file
 /// systems that send no notifications (network drives, WSL, some containers).
 fn spawn_poller(root: PathBuf, tx: Sender<PathBuf>) {
+    // The first look happens before `serve` says it is serving: a save right after that line
+    // must be a change, not part of the starting state.
+    let mut before = scan(&root);
     std::thread::spawn(move || {
-        let mut before = scan(&root);
         loop {
             std::thread::sleep(POLL_INTERVAL);
             let now = scan(&root);
