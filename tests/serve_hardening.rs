@@ -6,19 +6,22 @@
 mod common;
 #[path = "common/http.rs"]
 mod http;
+#[path = "common/server.rs"]
+mod server;
 
 use std::fs;
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::sync::{Arc, Mutex};
+use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
 use common::TestSite;
 use http::{Sse, encode_path};
+use server::Server;
 
 /// The longest any one wait may take (a rebuild, an event, the server starting).
 const WAIT: Duration = Duration::from_secs(10);
@@ -28,69 +31,12 @@ const FIRST: &str = "content/posts/2025-03-11-first.md";
 const RECAP: &str = "content/posts/2025-03-20-recap.md";
 const RATES: &str = "content/posts/2025-03-18-rates.md";
 
-/// A running `showpress serve`; killed (and reaped) when dropped, even if the test panicked.
-/// (The same harness as tests/serve_http.rs, plus process checks and memory readings.)
-struct Server {
-    child: Child,
-    port: u16,
-    lines: Receiver<String>,
-    /// Every stdout line received so far.
-    stdout: Vec<String>,
-    stderr: Arc<Mutex<String>>,
-}
-
 impl Server {
     /// Starts `serve --port 0` on `site` and waits for the `Serving` line.
     fn start(site: &TestSite) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_showpress"))
-            .arg("--root")
-            .arg(site.root())
-            .args(["serve", "--port", "0"])
-            .current_dir(site.root())
-            .env_remove("SHOWPRESS_TIMING")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start showpress serve");
-        let (tx, lines) = channel();
-        let out = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let err = child.stderr.take().unwrap();
-        let sink = stderr.clone();
-        std::thread::spawn(move || {
-            let mut err = err;
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = err.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
-        let mut server = Server {
-            child,
-            port: 0,
-            lines,
-            stdout: Vec::new(),
-            stderr,
-        };
+        let mut server = Server::spawn(site, &[]);
         let serving = server.wait_line("Serving http://127.0.0.1:", WAIT);
-        server.port = serving
-            .strip_prefix("Serving http://127.0.0.1:")
-            .and_then(|rest| rest.split('/').next())
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("no port in {serving:?}"));
+        server.port = Server::port_of(&serving);
         server
     }
 
@@ -134,10 +80,6 @@ impl Server {
         got
     }
 
-    fn stderr(&self) -> String {
-        self.stderr.lock().unwrap().clone()
-    }
-
     /// Asserts the process is still running and never panicked.
     #[track_caller]
     fn assert_alive(&mut self, after: &str) {
@@ -173,13 +115,6 @@ impl Server {
             .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
             .and_then(|v| v.split_whitespace().next()?.parse().ok())
             .unwrap_or_else(|| panic!("no {field} in /proc status"))
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

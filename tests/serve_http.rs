@@ -5,18 +5,20 @@
 mod common;
 #[path = "common/http.rs"]
 mod http;
+#[path = "common/server.rs"]
+mod server;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::sync::{Arc, Mutex};
+use std::process::{Command, Stdio};
+use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
 use common::{TestSite, assert_contains, assert_not_contains};
 use http::{Response, Sse, encode_path, get};
+use server::Server;
 
 /// The longest any one wait may take (a rebuild, an event, the server starting).
 const WAIT: Duration = Duration::from_secs(10);
@@ -26,16 +28,6 @@ const NOT_FOUND_TEXT: &str = "페이지를 찾을 수 없습니다";
 const FIRST: &str = "content/posts/2025-03-11-first.md";
 const RECAP: &str = "content/posts/2025-03-20-recap.md";
 
-/// A running `showpress serve`; killed (and reaped) when dropped, even if the test panicked.
-struct Server {
-    child: Child,
-    port: u16,
-    lines: Receiver<String>,
-    /// Every stdout line received so far.
-    stdout: Vec<String>,
-    stderr: Arc<Mutex<String>>,
-}
-
 impl Server {
     /// Starts `serve --port 0` on `site` and waits for the `Serving` line.
     fn start(site: &TestSite) -> Server {
@@ -44,56 +36,9 @@ impl Server {
 
     /// Like [`Server::start`], with more `serve` options.
     fn start_with(site: &TestSite, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_showpress"))
-            .arg("--root")
-            .arg(site.root())
-            .args(["serve", "--port", "0"])
-            .args(extra)
-            .current_dir(site.root())
-            .env_remove("SHOWPRESS_TIMING")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start showpress serve");
-        let (tx, lines) = channel();
-        let out = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let err = child.stderr.take().unwrap();
-        let sink = stderr.clone();
-        std::thread::spawn(move || {
-            let mut err = err;
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = err.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
-        let mut server = Server {
-            child,
-            port: 0,
-            lines,
-            stdout: Vec::new(),
-            stderr,
-        };
+        let mut server = Server::spawn(site, extra);
         let serving = server.wait_line("Serving http://127.0.0.1:");
-        let port = serving
-            .strip_prefix("Serving http://127.0.0.1:")
-            .and_then(|rest| rest.split('/').next())
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("no port in {serving:?}"));
+        let port = Server::port_of(&serving);
         assert_eq!(
             serving,
             format!("Serving http://127.0.0.1:{port}/ (Ctrl-C to stop)")
@@ -149,10 +94,6 @@ impl Server {
         }
     }
 
-    fn stderr(&self) -> String {
-        self.stderr.lock().unwrap().clone()
-    }
-
     /// Waits until stderr contains `text`.
     #[track_caller]
     fn wait_stderr(&self, text: &str) {
@@ -185,13 +126,6 @@ impl Server {
 
     fn url(&self) -> String {
         format!("http://127.0.0.1:{}/", self.port)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

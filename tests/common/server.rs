@@ -1,0 +1,90 @@
+//! A running `showpress serve` for tests: started on a free port of 127.0.0.1, its stdout lines
+//! and stderr collected by threads, killed and reaped when dropped (even after a panic).
+//! Test files add their own waiting helpers in `impl Server` blocks.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Mutex};
+
+use super::common::TestSite;
+
+pub struct Server {
+    pub child: Child,
+    /// 0 until the test has read the `Serving` line.
+    pub port: u16,
+    pub lines: Receiver<String>,
+    /// Every stdout line received so far.
+    pub stdout: Vec<String>,
+    pub stderr: Arc<Mutex<String>>,
+}
+
+impl Server {
+    /// Starts `showpress --root <site> serve --port 0 <extra>` without waiting for it.
+    pub fn spawn(site: &TestSite, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_showpress"))
+            .arg("--root")
+            .arg(site.root())
+            .args(["serve", "--port", "0"])
+            .args(extra)
+            .current_dir(site.root())
+            .env_remove("SHOWPRESS_TIMING")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start showpress serve");
+        let (tx, lines) = channel();
+        let out = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut err = child.stderr.take().unwrap();
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = err.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        Server {
+            child,
+            port: 0,
+            lines,
+            stdout: Vec::new(),
+            stderr,
+        }
+    }
+
+    /// The port in a `Serving http://127.0.0.1:PORT/ (Ctrl-C to stop)` line.
+    pub fn port_of(serving: &str) -> u16 {
+        serving
+            .strip_prefix("Serving http://127.0.0.1:")
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no port in {serving:?}"))
+    }
+
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
