@@ -270,6 +270,11 @@ fn validate_base_url(raw: &str) -> Result<String, String> {
             "invalid base_url `{raw}`, expected an http or https URL"
         ));
     }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(format!(
+            "invalid base_url `{raw}`: it has a query or fragment, expected the site's address only, such as `https://example.com/blog/`"
+        ));
+    }
     let mut s = parsed.to_string();
     if !s.ends_with('/') {
         s.push('/');

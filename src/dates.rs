@@ -25,6 +25,11 @@ pub fn parse(value: &toml::Value, tz: Tz) -> Result<DateTime<FixedOffset>, Strin
             "invalid date `{dt}`: a time without a day, {EXPECTED}"
         ));
     };
+    if d.year == 0 {
+        return Err(format!(
+            "invalid date `{dt}`: there is no year 0, {EXPECTED}"
+        ));
+    }
     let date = NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into())
         .ok_or_else(|| format!("invalid date `{dt}`: no such day, {EXPECTED}"))?;
     let time = match dt.time {

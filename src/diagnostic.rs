@@ -159,6 +159,78 @@ fn plain_serde_message(m: &str) -> String {
 
 /// Resolves a byte range to line, column and caret. Out-of-range or mid-character offsets are
 /// clamped rather than trusted, since spans come from several parsers.
+/// Locates many ranges of one source in increasing order without rescanning it for each:
+/// line starts are found once, and columns counted on from the previous range on the same
+/// line. Long lines are clipped around the range in the snippet.
+pub struct Locator<'a> {
+    source: &'a str,
+    line_starts: Vec<usize>,
+    /// (byte offset, 0-based column in characters) of the last range located.
+    last: std::cell::Cell<(usize, usize)>,
+}
+
+/// Longest source line a diagnostic shows whole; longer ones are clipped around the caret.
+const SNIPPET_BYTES: usize = 240;
+
+impl<'a> Locator<'a> {
+    pub fn new(source: &'a str) -> Self {
+        let bom = if source.starts_with('\u{feff}') { 3 } else { 0 };
+        let line_starts = std::iter::once(bom)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Locator {
+            source,
+            line_starts,
+            last: std::cell::Cell::new((0, 0)),
+        }
+    }
+
+    pub fn locate(&self, range: Range<usize>) -> Location {
+        let source = self.source;
+        let mut start = range.start.min(source.len());
+        while !source.is_char_boundary(start) {
+            start -= 1;
+        }
+        let line_ix = self.line_starts.partition_point(|&s| s <= start).max(1) - 1;
+        let line_start = self.line_starts[line_ix];
+        let start = start.max(line_start);
+        let line_end = source[start..]
+            .find('\n')
+            .map_or(source.len(), |i| start + i);
+        let (last_at, last_col) = self.last.get();
+        let col0 = if last_at >= line_start && last_at <= start {
+            last_col + source[last_at..start].chars().count()
+        } else {
+            source[line_start..start].chars().count()
+        };
+        self.last.set((start, col0));
+        // A very long line shows a window around the range; a normal one shows whole.
+        let (mut from, mut to) = if line_end - line_start <= SNIPPET_BYTES {
+            (line_start, line_end)
+        } else {
+            (
+                start.saturating_sub(SNIPPET_BYTES / 2).max(line_start),
+                (start + SNIPPET_BYTES / 2).min(line_end),
+            )
+        };
+        while !source.is_char_boundary(from) {
+            from += 1;
+        }
+        while !source.is_char_boundary(to) {
+            to -= 1;
+        }
+        let end = range.end.clamp(start, to);
+        let window = source[from..to].trim_end_matches('\r');
+        Location {
+            line: line_ix + 1,
+            col: col0 + 1,
+            source_line: window.to_string(),
+            caret_offset: source[from..start].width(),
+            caret_width: source[start..end].width().max(1),
+        }
+    }
+}
+
 pub fn locate(source: &str, range: Range<usize>) -> Location {
     let mut start = range.start.min(source.len());
     while !source.is_char_boundary(start) {
@@ -255,6 +327,16 @@ mod tests {
         assert_eq!(loc.col, 13);
         // "show = \"" is 8 columns, each Hangul syllable 2, the quote and space 2 more.
         assert_eq!(loc.caret_offset, 14);
+    }
+
+    #[test]
+    fn the_locator_agrees_with_locate() {
+        let src = "\u{feff}+++\ntitle = \"딥시크\"\n+++\n[a](b.md) 그리고 [c](d.md)\n";
+        let locator = Locator::new(src);
+        for needle in ["+++", "[a]", "[c]", "title"] {
+            let i = src.find(needle).unwrap();
+            assert_eq!(locator.locate(i..i + 3), locate(src, i..i + 3), "{needle}");
+        }
     }
 
     #[test]

@@ -74,6 +74,35 @@ pub struct Reading {
     pub minutes: u32,
 }
 
+thread_local! {
+    /// Set while a Markdown render runs under `render_guarded`, so its panic stays quiet.
+    static QUIET_PANICS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Renders like [`render`], but a panic inside the Markdown parser (pulldown-cmark has known
+/// ones on odd input) becomes an `Err` with its message instead of crashing the build.
+pub fn render_guarded(text: &str, opts: &MarkdownOptions) -> Result<Rendered, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET_PANICS.with(|q| q.get()) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET_PANICS.with(|q| q.set(true));
+    let result = std::panic::catch_unwind(|| render(text, opts));
+    QUIET_PANICS.with(|q| q.set(false));
+    result.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown failure".to_string())
+    })
+}
+
 pub fn render(text: &str, opts: &MarkdownOptions) -> Rendered {
     let mut options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES

@@ -41,10 +41,18 @@ impl Staging {
     /// Writes one file, `rel` being `/`-separated and relative to the output root.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.dir.join(rel);
+        // Name the output path, not the staging folder: a file or folder of `static/` in the
+        // way of a page is the usual cause.
+        let named = |e: Error| match e {
+            Error::Io { source, .. } => Error::Message(format!(
+                "cannot write `{rel}` into the output: {source} (is `static/{rel}` a folder or file in its way?)"
+            )),
+            other => other,
+        };
         if let Some(parent) = path.parent() {
-            crate::fs::create_dir_all(parent)?;
+            crate::fs::create_dir_all(parent).map_err(named)?;
         }
-        crate::fs::write(&path, bytes)
+        crate::fs::write(&path, bytes).map_err(named)
     }
 
     /// Copies the site's static files to the output root, keeping paths. Returns how many.

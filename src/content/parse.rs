@@ -139,13 +139,25 @@ impl<'a> Source<'a> {
         }
     }
 
-    fn body(&self) -> markdown::Rendered {
-        let mut r = markdown::render(self.split.body, &self.config.markdown);
+    fn body(&mut self) -> markdown::Rendered {
+        let mut r = match markdown::render_guarded(self.split.body, &self.config.markdown) {
+            Ok(r) => r,
+            Err(why) => {
+                self.errors.push(Diagnostic::file(
+                    self.rel,
+                    format!(
+                        "the Markdown parser (pulldown-cmark) failed on this file ({why}), expected Markdown it can read: change the construct it stumbles on (for example a heading attribute `{{#id}}` inside a block quote)"
+                    ),
+                ));
+                return markdown::Rendered::default();
+            }
+        };
         let off = self.split.body_offset;
+        let locator = crate::diagnostic::Locator::new(self.text);
         r.link_locations = r
             .links
             .iter()
-            .map(|l| crate::diagnostic::locate(self.text, l.range.start + off..l.range.end + off))
+            .map(|l| locator.locate(l.range.start + off..l.range.end + off))
             .collect();
         r
     }

@@ -96,17 +96,40 @@ fn resolve_body(
         urls_out.push(url);
     }
     let mut r = body.clone();
-    for (n, url) in urls_out.iter().enumerate().rev() {
-        // Reverse order, so `:1` never matches the start of `:10`.
-        let token = format!("\"{}\"", link_token(n));
-        let with = format!("\"{}\"", crate::markdown::escape_html(url));
-        r.html = r.html.replace(&token, &with);
-        if let Some(s) = &mut r.summary {
-            *s = s.replace(&token, &with);
-        }
+    r.html = substitute(&r.html, &urls_out);
+    if let Some(s) = &r.summary {
+        r.summary = Some(substitute(s, &urls_out));
     }
     r.links.clear();
     Some((r, urls_out))
+}
+
+/// Replaces every `"<link_token(n)>"` with the quoted, escaped `urls[n]`, in one pass (a post
+/// with thousands of links stays linear).
+fn substitute(html: &str, urls: &[String]) -> String {
+    let prefix = format!("\"{}", link_token(0).trim_end_matches('0'));
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(&prefix) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + prefix.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let n = after[..digits].parse::<usize>().ok();
+        match (n, after[digits..].starts_with('"')) {
+            (Some(n), true) if n < urls.len() => {
+                out.push('"');
+                out.push_str(&crate::markdown::escape_html(&urls[n]));
+                out.push('"');
+                rest = &after[digits + 1..];
+            }
+            _ => {
+                out.push_str(&prefix);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Resolves every internal link in the site's posts, pages and profiles.
@@ -217,6 +240,18 @@ pub fn resolve(site: &mut Site) -> Result<(), Vec<Diagnostic>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_are_replaced_in_one_pass() {
+        let urls = vec!["/a/".to_string(), "/b/#x\"y".to_string()];
+        assert_eq!(
+            substitute(
+                "<a href=\"showpress-internal-link:1\">b</a><a href=\"showpress-internal-link:0\">a</a>",
+                &urls
+            ),
+            "<a href=\"/b/#x&quot;y\">b</a><a href=\"/a/\">a</a>"
+        );
+    }
 
     #[test]
     fn paths_from_at_and_relative_links() {
