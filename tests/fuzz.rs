@@ -24,10 +24,11 @@
 //! process, so an abort such as a stack overflow is caught and shrunk too (the counts are then
 //! the child's, not printed). `FUZZ_VERBOSE=1` prints the first diagnostic of each failed build.
 //!
-//! Known bugs, each with an ignored regression test at the end of this file and its minimal
-//! input in `tests/fuzz_corpus/`, are stepped over so a long run can find others: the
-//! pulldown-cmark panic is counted as "known bug" instead of failing, and posts of the
-//! repetition target hold at most `LINK_CAP` internal links. `FUZZ_KNOWN_BUGS=1` turns both off.
+//! Findings are kept as regression tests at the end of this file, each with its minimal input
+//! in `tests/fuzz_corpus/`. One is a bug of pulldown-cmark that showpress can only contain: the
+//! build catches it (`markdown::render_guarded`), but `markdown::render`, which the render target
+//! calls directly, still panics; that target counts such a case as "known bug" and goes on, so a
+//! long run can find others. `FUZZ_KNOWN_BUGS=1` makes it fail instead.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -899,23 +900,9 @@ struct Repeated {
     tail: String,
 }
 
-/// Internal links one post may hold in the default run. A post with thousands of them takes
-/// quadratic time (see `regression_many_internal_links_build_in_linear_time`, ignored until
-/// fixed); `FUZZ_KNOWN_BUGS=1` lifts the cap to look for it again.
-const LINK_CAP: usize = 600;
-
 impl Repeated {
     fn text(&self) -> String {
-        let mut n = self.n;
-        if std::env::var_os("FUZZ_KNOWN_BUGS").is_none() {
-            let per = markdown::render(&self.piece, &MarkdownOptions::default())
-                .links
-                .len();
-            if let Some(cap) = LINK_CAP.checked_div(per) {
-                n = n.min(cap);
-            }
-        }
-        let mut s = self.piece.repeat(n);
+        let mut s = self.piece.repeat(self.n);
         s.push_str(&self.tail);
         s
     }
@@ -2453,8 +2440,9 @@ fn baseline_site_builds() {
 }
 
 /// `many-internal-links.md` is one link; a post of 8000 of them (168 KB) renders in a few
-/// milliseconds but took 10 s to build (44 s for 16000): `site::links::resolve_body` runs one
-/// `str::replace` over the whole HTML, and another over the summary, per link.
+/// milliseconds but took 10 s to build (44 s for 16000): `site::links::resolve_body` ran one
+/// `str::replace` over the whole HTML, and another over the summary, per link. Found by the
+/// repetition target; fixed in c058bcd.
 #[test]
 fn regression_many_internal_links_build_in_linear_time() {
     let unit = String::from_utf8(corpus("many-internal-links.md")).unwrap();
@@ -2482,7 +2470,9 @@ fn regression_many_internal_links_build_in_linear_time() {
 /// `begin > end (… > …) when slicing` at pulldown-cmark src/parse.rs:2327 in release builds,
 /// `assertion failed: self[child_ix].item.start < end_byte_ix` at src/tree.rs:237 in debug
 /// ones. showpress enables `ENABLE_HEADING_ATTRIBUTES` (src/markdown.rs `render`), so one such
-/// post makes `showpress build` panic (exit 101) instead of reporting a diagnostic.
+/// post made `showpress build` panic (exit 101), and made `serve` stop rebuilding for good (its
+/// rebuild thread died; later saves were never picked up), instead of reporting a diagnostic.
+/// Found by the render target; contained since c058bcd (`markdown::render_guarded`).
 #[test]
 fn regression_setext_heading_attributes_in_blockquote_render() {
     let file = String::from_utf8(corpus("setext-heading-attributes-in-blockquote.md")).unwrap();
@@ -2569,7 +2559,8 @@ fn regression_template_validation_errors_are_diagnostics() {
 /// template (`the date filter expects an RFC 3339 date ... got "-0001-12-31T18:27:52+08:28"`),
 /// none pointing at the post. The same happens after year 9999 (`9999-12-31T23:00:00Z` with
 /// `--future` becomes `+10000-01-01T08:00:00+09:00`). Either the post's `date` line should be
-/// the error (src/dates.rs parse, src/content/parse.rs) or the date should render.
+/// the error (src/dates.rs parse, src/content/parse.rs) or the date should render. Found by
+/// reading the date code while fuzzing; fixed in c058bcd.
 #[test]
 fn regression_date_before_year_1_is_reported_at_the_post() {
     let post = corpus("date-before-year-1.md");
@@ -2580,7 +2571,7 @@ fn regression_date_before_year_1_is_reported_at_the_post() {
 }
 
 /// `base_url` with a query or fragment passes validation (src/config.rs validate_base_url) and
-/// the build succeeds, but every link then reads `/?q=1#frag/style.css`.
+/// the build succeeded, but every link then read `/?q=1#frag/style.css`. Fixed in c058bcd.
 #[test]
 fn regression_base_url_with_query_is_rejected() {
     let text = String::from_utf8(corpus("base-url-with-query.toml")).unwrap();
@@ -2590,7 +2581,8 @@ fn regression_base_url_with_query_is_rejected() {
 /// A folder in `static/` named like a page the build writes (`static/index.html/`): the build
 /// fails, as it must, and leaves the previous output alone, but the error names the hidden
 /// staging folder (`failed to write `…/out/.public.showpress-4501/index.html`: Is a directory`)
-/// rather than the site's `static/index.html` that is in the way.
+/// rather than the site's `static/index.html` that is in the way. Found by the file-name and
+/// static-file target; fixed in c058bcd.
 #[test]
 fn regression_static_folder_in_the_way_of_a_page_is_named() {
     let marker = corpus("static-folder-named-index.html.txt");
