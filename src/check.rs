@@ -1,15 +1,18 @@
 //! `showpress check`: everything a build would check (config, every file's front matter, every
 //! template rendered against every page) without writing anything, plus the mistakes a build
-//! lets through: guest lists that disagree about one episode (errors), and names that differ
+//! lets through: air dates or guest lists that disagree about one episode (errors), and names that differ
 //! from a profile only in spacing or case, posts with a show but no episode, future-dated posts
 //! and sources cited twice (warnings).
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::Path;
+
+use chrono_tz::Tz;
 
 use crate::build::join_inputs;
 use crate::config::Config;
-use crate::content::Content;
+use crate::content::{Content, Post};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::render::{self, Templates};
@@ -54,8 +57,9 @@ pub fn check(root: &Path) -> Result<Report> {
     };
     // Drafts are checked too: they will be published one day.
     let content = crate::content::load(root, &config, true);
+    let mut at = Pointer::new(root);
     if let Ok(c) = &content {
-        report.diagnostics.extend(warnings(c, &config));
+        report.diagnostics.extend(warnings(c, &config, &mut at));
     }
     let templates = Templates::load(root, &config);
     let (templates, content) = match join_inputs(templates, content) {
@@ -65,7 +69,9 @@ pub fn check(root: &Path) -> Result<Report> {
             return Ok(report);
         }
     };
-    report.diagnostics.extend(episode_conflicts(&content));
+    report
+        .diagnostics
+        .extend(episode_conflicts(&content, config.timezone, &mut at));
     let link = Linker::new(&config.base_url, config.base_path());
     let site = match Site::build(config, content) {
         Ok(s) => s,
@@ -88,17 +94,78 @@ pub fn check(root: &Path) -> Result<Report> {
     Ok(report)
 }
 
-/// Posts about one episode must agree on who was on it.
-fn episode_conflicts(content: &Content) -> Vec<Diagnostic> {
-    let mut by_episode: BTreeMap<(&str, u32), Vec<&crate::content::Post>> = BTreeMap::new();
+/// Points diagnostics at keys of post files, reading each file once (only when it has
+/// something to report, so a clean check reads nothing twice).
+struct Pointer<'a> {
+    root: &'a Path,
+    texts: BTreeMap<String, Option<String>>,
+}
+
+impl<'a> Pointer<'a> {
+    fn new(root: &'a Path) -> Self {
+        Pointer {
+            root,
+            texts: BTreeMap::new(),
+        }
+    }
+
+    /// A diagnostic at `span` of `file`, or on the whole file when it cannot be read back (it
+    /// changed or vanished since it was loaded).
+    fn at(&mut self, file: &str, span: Option<&Range<usize>>, message: String) -> Diagnostic {
+        let text = self
+            .texts
+            .entry(file.to_string())
+            .or_insert_with(|| std::fs::read_to_string(self.root.join(file)).ok());
+        match (text, span) {
+            (Some(text), Some(span)) if span.end <= text.len() => {
+                Diagnostic::at(file, text, span.clone(), message)
+            }
+            _ => Diagnostic::file(file, message),
+        }
+    }
+}
+
+/// Posts about one episode must agree on when it aired and who was on it.
+fn episode_conflicts(content: &Content, tz: Tz, at: &mut Pointer) -> Vec<Diagnostic> {
+    let mut by_episode: BTreeMap<(&str, u32), Vec<&Post>> = BTreeMap::new();
     for p in &content.posts {
         if let (Some(show), Some(n)) = (&p.show, p.episode) {
             by_episode.entry((show, n)).or_default().push(p);
         }
     }
     let mut out = Vec::new();
-    for ((show, n), posts) in by_episode {
-        fn names(p: &crate::content::Post) -> Vec<&str> {
+    for ((show, n), mut posts) in by_episode {
+        // The earliest post is the reference the others are compared with.
+        posts.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.file.cmp(&b.file)));
+        // Posts that do not say when it aired say nothing about it.
+        let aired: Vec<_> = posts.iter().filter(|p| p.aired.is_some()).collect();
+        if let Some(first) = aired.first() {
+            // Compared as days in the site's time zone: `2025-03-25` and
+            // `2025-03-25T20:00:00+09:00` agree.
+            let day = |p: &Post| {
+                p.aired
+                    .map(|d| d.with_timezone(&tz).format("%Y-%m-%d").to_string())
+                    .unwrap_or_default()
+            };
+            for other in &aired[1..] {
+                if day(other) != day(first) {
+                    out.push(
+                        at.at(
+                            &other.file,
+                            other.spans.aired.as_ref(),
+                            format!(
+                                "{show} episode {n}: aired {} here, but {} in {}, expected one air date per episode",
+                                day(other),
+                                day(first),
+                                first.file
+                            ),
+                        )
+                        .with_note(format!("the other post is {}", first.file)),
+                    );
+                }
+            }
+        }
+        fn names(p: &Post) -> Vec<&str> {
             let mut v: Vec<&str> = p.guests.iter().map(|g| g.name.as_str()).collect();
             v.sort_unstable();
             v
@@ -109,8 +176,9 @@ fn episode_conflicts(content: &Content) -> Vec<Diagnostic> {
             for other in &with_guests[1..] {
                 if names(first) != names(other) {
                     out.push(
-                        Diagnostic::file(
-                            other.file.clone(),
+                        at.at(
+                            &other.file,
+                            other.spans.guests.as_ref(),
                             format!(
                                 "{show} episode {n}: guests {} here, but {} in {}, expected the same guests in every post about one episode",
                                 names(other).join(", "),
@@ -126,7 +194,6 @@ fn episode_conflicts(content: &Content) -> Vec<Diagnostic> {
     }
     out
 }
-
 /// The key two names share when they differ only in spacing or case.
 fn loose(name: &str) -> String {
     name.chars()
@@ -135,7 +202,7 @@ fn loose(name: &str) -> String {
         .collect()
 }
 
-fn warnings(content: &Content, config: &Config) -> Vec<Diagnostic> {
+fn warnings(content: &Content, config: &Config, at: &mut Pointer) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut profile_names: BTreeMap<String, (&str, &str)> = BTreeMap::new();
     for s in &content.shows {
@@ -147,15 +214,26 @@ fn warnings(content: &Content, config: &Config) -> Vec<Diagnostic> {
     let now = crate::build::now();
     let mut sources: BTreeMap<&str, &str> = BTreeMap::new();
     for p in &content.posts {
-        let mut names: Vec<&str> = p.guests.iter().map(|g| g.name.as_str()).collect();
-        names.extend(p.show.as_deref());
-        for name in names {
+        let names = p
+            .guests
+            .iter()
+            .map(|g| g.name.as_str())
+            .zip(
+                p.spans
+                    .guest_names
+                    .iter()
+                    .map(Some)
+                    .chain(std::iter::repeat(None)),
+            )
+            .chain(p.show.as_deref().map(|s| (s, p.spans.show.as_ref())));
+        for (name, span) in names {
             if let Some((profile, file)) = profile_names.get(&loose(name))
                 && *profile != name
             {
                 out.push(
-                    Diagnostic::file(
-                        p.file.clone(),
+                    at.at(
+                        &p.file,
+                        span,
                         format!("`{name}` differs from the profile name `{profile}` only in spacing or case: a typo?"),
                     )
                     .with_note(format!("the profile is {file}"))
@@ -165,17 +243,19 @@ fn warnings(content: &Content, config: &Config) -> Vec<Diagnostic> {
         }
         if p.show.is_some() && p.episode.is_none() {
             out.push(
-                Diagnostic::file(
-                    p.file.clone(),
-                    "the post names a show but no `episode`, so it is listed outside the episode index",
+                at.at(
+                    &p.file,
+                    p.spans.show.as_ref(),
+                    "the post names a show but no `episode`, so it is listed outside the episode index".into(),
                 )
                 .warning(),
             );
         }
         if p.date > now {
             out.push(
-                Diagnostic::file(
-                    p.file.clone(),
+                at.at(
+                    &p.file,
+                    p.spans.date.as_ref(),
                     format!(
                         "dated {} (in the future): held back until then unless --future",
                         crate::dates::rfc3339(&p.date, config.timezone)
@@ -187,8 +267,9 @@ fn warnings(content: &Content, config: &Config) -> Vec<Diagnostic> {
         if let Some(src) = &p.source {
             match sources.get(src.url.as_str()) {
                 Some(first) => out.push(
-                    Diagnostic::file(
-                        p.file.clone(),
+                    at.at(
+                        &p.file,
+                        p.spans.source.as_ref(),
                         format!(
                             "the source {} is also the source of {first}: a copy-paste slip?",
                             src.url

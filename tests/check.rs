@@ -37,16 +37,50 @@ fn every_broken_file_is_reported_in_one_run() {
 }
 
 #[test]
-fn disagreeing_guest_lists_for_one_episode_are_an_error_naming_both_files() {
+fn disagreeing_air_dates_or_guest_lists_for_one_episode_are_errors_at_the_key_naming_both_files() {
+    // Episode 3: a.md (earliest) airs 2025-01-01 with 갑, 을; b.md names 갑, 병; c.md airs a
+    // day earlier; d.md agrees with a.md in table form and with a time of day. Episode 4: the
+    // `[[guests]]` table form disagrees with a plain list.
     let site = TestSite::fixture("check-conflict");
     let r = site.run(&["check"]);
     assert_eq!(r.code, 1);
     assert_eq!(
         r.stderr,
-        "error: 쇼 episode 3: guests 갑, 병 here, but 갑, 을 in content/posts/a.md, expected the same guests in every post about one episode\n \
-         --> content/posts/b.md\n  = note: the other post is content/posts/a.md\n\n\
-         check: 1 error, 0 warnings (3 posts checked, 22 pages rendered)\n"
+        "error: 쇼 episode 3: aired 2024-12-31 here, but 2025-01-01 in content/posts/a.md, expected one air date per episode\n \
+         --> content/posts/c.md:6:9\n  |\n6 | aired = 2024-12-31\n  |         ^^^^^^^^^^\n  \
+         = note: the other post is content/posts/a.md\n\n\
+         error: 쇼 episode 3: guests 갑, 병 here, but 갑, 을 in content/posts/a.md, expected the same guests in every post about one episode\n \
+         --> content/posts/b.md:6:10\n  |\n6 | guests = [\"갑\", \"병\"]\n  |          ^^^^^^^^^^^^\n  \
+         = note: the other post is content/posts/a.md\n\n\
+         error: 쇼 episode 4: guests 무 here, but 정 in content/posts/e.md, expected the same guests in every post about one episode\n \
+         --> content/posts/f.md:7:1\n  |\n7 | [[guests]]\n  | ^^^^^^^^^^\n  \
+         = note: the other post is content/posts/e.md\n\n\
+         check: 3 errors, 0 warnings (6 posts checked, 30 pages rendered)\n"
     );
+    // A build lets it through: the episode airs on the earliest post's day.
+    let r = site.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let episode = site.read("shows/쇼/3/index.html");
+    assert!(
+        episode.contains(
+            "<p class=\"meta\"><time datetime=\"2025-01-01T00:00:00+09:00\">2025년 1월 1일 (수)</time> 방송</p>"
+        ),
+        "{episode}"
+    );
+    assert!(episode.contains("\"datePublished\":\"2025-01-01T00:00:00+09:00\""));
+    let post = site.read("posts/d/index.html");
+    assert!(
+        post.contains(
+            "<a href=\"/shows/%EC%87%BC/3/\">3회</a> · <time datetime=\"2025-01-01T20:00:00+09:00\">2025년 1월 1일 (수)</time> 방송</p>"
+        ),
+        "{post}"
+    );
+    // An episode no post gives an air date for shows its earliest post's date, unlabelled.
+    let episode = site.read("shows/쇼/4/index.html");
+    assert!(episode.contains(
+        "<p class=\"meta\"><time datetime=\"2025-02-01T00:00:00+09:00\">2025년 2월 1일 (토)</time></p>"
+    ));
+    assert!(!episode.contains("datePublished"));
 }
 
 #[test]
@@ -57,13 +91,14 @@ fn likely_slips_are_warnings_and_deny_warnings_fails_on_them() {
     assert_eq!(
         r.stderr,
         "warning: `서영 주` differs from the profile name `서영주` only in spacing or case: a typo?\n \
-         --> content/posts/a.md\n  = note: the profile is content/guests/seo.md\n\n\
+         --> content/posts/a.md:6:11\n  |\n6 | guests = [\"서영 주\"]\n  |           ^^^^^^^^^\n  \
+         = note: the profile is content/guests/seo.md\n\n\
          warning: the post names a show but no `episode`, so it is listed outside the episode index\n \
-         --> content/posts/b.md\n\n\
+         --> content/posts/b.md:4:8\n  |\n4 | show = \"경제토크쇼픽\"\n  |        ^^^^^^^^^^^^^^\n\n\
          warning: the source https://news.example.com/1 is also the source of content/posts/a.md: a copy-paste slip?\n \
-         --> content/posts/b.md\n\n\
+         --> content/posts/b.md:5:10\n  |\n5 | source = \"https://news.example.com/1\"\n  |          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n\n\
          warning: dated 2999-01-01T00:00:00+09:00 (in the future): held back until then unless --future\n \
-         --> content/posts/c.md\n\n"
+         --> content/posts/c.md:3:8\n  |\n3 | date = 2999-01-01\n  |        ^^^^^^^^^^\n\n"
     );
     assert_eq!(
         r.stdout,

@@ -131,7 +131,16 @@ fn run_sequence(seed: u64, steps: usize) {
             touched.push(path);
             "fix"
         } else {
-            match rng.below(14) {
+            match rng.below(15) {
+                14 => {
+                    // An air date shows on the post and on its episode's page.
+                    let p = rng.pick(&all).clone();
+                    let t = fs::read_to_string(&p).unwrap();
+                    let day = format!("2024-12-{:02}", 1 + rng.below(28));
+                    fs::write(&p, set_key(&t, "aired", &day)).unwrap();
+                    touched.push(p);
+                    "aired"
+                }
                 13 => {
                     // A new slug moves the post's URL without moving its file: links to it
                     // must follow.

@@ -10,6 +10,7 @@ pub mod frontmatter;
 mod parse;
 mod raw;
 
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -51,6 +52,8 @@ pub struct Post {
     pub updated: Option<DateTime<FixedOffset>>,
     pub show: Option<String>,
     pub episode: Option<u32>,
+    /// When the episode was broadcast, if the post says.
+    pub aired: Option<DateTime<FixedOffset>>,
     pub tags: Vec<String>,
     pub guests: Vec<GuestMention>,
     pub source: Option<Source>,
@@ -64,6 +67,21 @@ pub struct Post {
     /// Fingerprint of what the post shows in lists (everything but its body): a body edit
     /// that leaves the summary alone re-renders only the post's own page in `serve`.
     pub card_hash: u64,
+    /// Where the keys `check` reports on are written, for its diagnostics.
+    pub spans: PostSpans,
+}
+
+/// Byte ranges in a post's file (the whole text, not the front matter) of the keys that
+/// `check` compares across posts.
+#[derive(Debug, Clone, Default)]
+pub struct PostSpans {
+    pub date: Option<Range<usize>>,
+    pub show: Option<Range<usize>>,
+    pub aired: Option<Range<usize>>,
+    pub guests: Option<Range<usize>>,
+    /// One per entry of `guests`, in the same order.
+    pub guest_names: Vec<Range<usize>>,
+    pub source: Option<Range<usize>>,
 }
 
 impl Post {
@@ -81,6 +99,7 @@ impl Post {
             (
                 &self.show,
                 self.episode,
+                self.aired,
                 &self.tags,
                 &self.guests,
                 &self.source,

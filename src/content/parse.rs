@@ -10,7 +10,8 @@ use unicode_normalization::UnicodeNormalization;
 use super::frontmatter::{self, Split};
 use super::raw::{RawGuestProfile, RawPage, RawPost, RawShowProfile, StrOr};
 use super::{
-    GuestMention, GuestProfile, Page, Post, ShowProfile, Source as PostSource, toml_to_json,
+    GuestMention, GuestProfile, Page, Post, PostSpans, ShowProfile, Source as PostSource,
+    toml_to_json,
 };
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, from_toml};
@@ -164,6 +165,16 @@ impl<'a> Source<'a> {
 
     pub fn post(mut self, rel_in_kind: &str) -> Parsed<Post> {
         let raw: RawPost = self.deserialize()?;
+        let off = self.split.front_matter_offset;
+        let at = |r: Range<usize>| r.start + off..r.end + off;
+        let mut spans = PostSpans {
+            date: raw.date.as_ref().map(|d| at(d.span())),
+            show: raw.show.as_ref().map(|s| at(s.span())),
+            aired: raw.aired.as_ref().map(|a| at(a.span())),
+            guests: raw.guests.as_ref().map(|g| at(g.span())),
+            source: raw.source.as_ref().map(|s| at(s.span())),
+            guest_names: Vec::new(),
+        };
         let title = self.required_text(raw.title, "title", "title = \"제목\"");
         let date = match raw.date {
             None => {
@@ -173,6 +184,7 @@ impl<'a> Source<'a> {
             v => self.date(v),
         };
         let updated = self.date(raw.updated);
+        let aired = self.date(raw.aired);
         let show = raw.show.and_then(|s| self.non_empty(s, "show"));
         let episode = raw.episode.and_then(|e| {
             let n = *e.get_ref();
@@ -198,12 +210,16 @@ impl<'a> Source<'a> {
             }
         }
         let mut guests: Vec<GuestMention> = Vec::new();
-        for g in raw.guests {
+        for g in raw.guests.map(Spanned::into_inner).unwrap_or_default() {
             let span = g.span();
+            let mut name_span = span.clone();
             let mention = match g.into_inner() {
                 StrOr::Str(name) => Some(GuestMention { name, role: None }),
                 StrOr::Table(t) => t.name.map(|name| GuestMention {
-                    name: name.into_inner(),
+                    name: {
+                        name_span = name.span();
+                        name.into_inner()
+                    },
                     role: t
                         .role
                         .map(|r| r.trim().to_string())
@@ -215,6 +231,7 @@ impl<'a> Source<'a> {
                     let name: String = m.name.trim().nfc().collect();
                     if !guests.iter().any(|g| g.name == name) {
                         guests.push(GuestMention { name, role: m.role });
+                        spans.guest_names.push(at(name_span));
                     }
                 }
                 _ => self.error(
@@ -263,6 +280,7 @@ impl<'a> Source<'a> {
             updated,
             show,
             episode,
+            aired,
             tags,
             guests,
             source,
@@ -275,6 +293,7 @@ impl<'a> Source<'a> {
             extra: toml_to_json(toml::Value::Table(raw.extra)),
             body,
             card_hash: 0,
+            spans,
         }
         .with_card_hash();
         self.finish(post)

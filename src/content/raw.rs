@@ -16,14 +16,15 @@ pub struct RawPost {
     pub updated: Option<Spanned<toml::Value>>,
     pub show: Option<Spanned<String>>,
     pub episode: Option<Spanned<i64>>,
+    /// When the episode was broadcast (`date` is when the post was written).
+    pub aired: Option<Spanned<toml::Value>>,
     #[serde(default)]
     pub tags: Vec<Spanned<String>>,
     pub summary: Option<String>,
     pub slug: Option<Spanned<String>>,
     #[serde(default)]
     pub draft: bool,
-    #[serde(default)]
-    pub guests: Vec<Spanned<StrOr<RawGuest>>>,
+    pub guests: Option<Spanned<Vec<Spanned<StrOr<RawGuest>>>>>,
     pub source: Option<Spanned<StrOr<RawSource>>>,
     pub image: Option<String>,
     #[serde(default)]

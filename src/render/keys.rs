@@ -91,7 +91,7 @@ impl<'a> Keys<'a> {
                 )
             })
             .collect();
-        fingerprint::of(&(&s.slug, e.number, guests, self.cards(&e.posts)))
+        fingerprint::of(&(&s.slug, e.number, e.aired, guests, self.cards(&e.posts)))
     }
 
     fn guest(&self, gi: usize) -> u64 {

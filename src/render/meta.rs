@@ -166,12 +166,18 @@ impl Values<'_> {
         }
         if let Some(si) = l.show {
             j["about"] = match p.episode {
-                Some(n) => json!({
-                    "@type": "TVEpisode",
-                    "episodeNumber": n,
-                    "url": self.link.permalink(&urls::episode(&site.shows[si].slug, n)),
-                    "partOfSeries": self.series_json(si),
-                }),
+                Some(n) => {
+                    let mut e = json!({
+                        "@type": "TVEpisode",
+                        "episodeNumber": n,
+                        "url": self.link.permalink(&urls::episode(&site.shows[si].slug, n)),
+                        "partOfSeries": self.series_json(si),
+                    });
+                    if let Some(aired) = &p.aired {
+                        e["datePublished"] = json!(crate::dates::rfc3339(aired, c.timezone));
+                    }
+                    e
+                }
                 None => self.series_json(si),
             };
         }
@@ -282,7 +288,7 @@ impl Values<'_> {
                         .iter()
                         .map(|(gi, role)| self.person_json(*gi, role.as_deref()))
                         .collect();
-                    Some(json!({
+                    let mut j = json!({
                         "@context": "https://schema.org",
                         "@type": "TVEpisode",
                         "name": format!("{} {}", s.name, e.number),
@@ -291,7 +297,11 @@ impl Values<'_> {
                         "partOfSeries": self.series_json(show),
                         "actor": actors,
                         "inLanguage": c.language,
-                    }))
+                    });
+                    if let Some(aired) = &e.aired {
+                        j["datePublished"] = json!(crate::dates::rfc3339(aired, c.timezone));
+                    }
+                    Some(j)
                 } else {
                     let mut j = self.series_json(show);
                     j["@context"] = json!("https://schema.org");

@@ -205,6 +205,10 @@ impl<'a> Values<'a> {
             ),
             ("episode", p.episode.map_or_else(Value::none, Value::from)),
             (
+                "aired",
+                p.aired.as_ref().map_or_else(Value::none, |d| self.date(d)),
+            ),
+            (
                 "episode_url",
                 match (l.show, p.episode) {
                     (Some(si), Some(n)) => self.episode_url(si, n),
@@ -363,6 +367,10 @@ impl<'a> Values<'a> {
             ("url", self.link.url(&path).into()),
             ("permalink", self.link.permalink(&path).into()),
             ("date", self.date(&e.date)),
+            (
+                "aired",
+                e.aired.as_ref().map_or_else(Value::none, |d| self.date(d)),
+            ),
             (
                 "guests",
                 list(e.guests.iter().map(|(gi, role)| self.guest_ref(*gi, role))),

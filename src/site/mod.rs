@@ -65,6 +65,8 @@ pub struct Episode {
     pub sources: Vec<Source>,
     /// The date of the earliest post about it.
     pub date: DateTime<FixedOffset>,
+    /// When it was broadcast: the `aired` of the earliest post that gives one.
+    pub aired: Option<DateTime<FixedOffset>>,
 }
 
 #[derive(Debug)]
@@ -169,6 +171,7 @@ impl Site {
                                     guests: Vec::new(),
                                     sources: Vec::new(),
                                     date: post.date,
+                                    aired: None,
                                 });
                                 s.episodes.len() - 1
                             }
@@ -177,6 +180,9 @@ impl Site {
                         e.posts.push(pi);
                         // Posts come newest first, so the last one seen is the earliest.
                         e.date = post.date;
+                        if post.aired.is_some() {
+                            e.aired = post.aired;
+                        }
                         if let Some(src) = &post.source
                             && !e.sources.iter().any(|x| x.url == src.url)
                         {
