@@ -85,6 +85,9 @@ pub struct Rebuilder {
     /// while the last rebuild failed (a broken file elsewhere must keep failing).
     kept: Option<Box<Kept>>,
     timing: bool,
+    /// Makes the next rebuild panic, to test that a panic is survived.
+    #[cfg(test)]
+    panic_next: bool,
 }
 
 /// The site model and page plan of the snapshot being served.
@@ -108,6 +111,8 @@ impl Rebuilder {
             snapshot: Arc::new(Snapshot::default()),
             kept: None,
             timing: std::env::var_os("SHOWPRESS_TIMING").is_some(),
+            #[cfg(test)]
+            panic_next: false,
         }
     }
 
@@ -120,7 +125,44 @@ impl Rebuilder {
 
     /// Applies `changes` (absolute paths with what they are) and rebuilds. On error the previous
     /// snapshot stays as it was.
+    ///
+    /// A panic (a bug in showpress or in a library) becomes an error too, so one bad rebuild
+    /// does not end rebuilding for the rest of the session; everything kept between rebuilds
+    /// may be half-updated then, so it is dropped and the next rebuild starts from the files.
     pub fn rebuild(&mut self, changes: &[(PathBuf, Change)]) -> Result<Rebuilt> {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            #[cfg(test)]
+            if std::mem::take(&mut self.panic_next) {
+                panic!("a panic for the test");
+            }
+            self.rebuild_changes(changes)
+        }));
+        outcome.unwrap_or_else(|panic| {
+            self.forget();
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no message".into());
+            Err(Error::Message(format!(
+                "showpress crashed while rebuilding ({what}). This is a bug in showpress: please \
+                 report it with the change that caused it. Still serving the last good site; \
+                 the next save rebuilds everything"
+            )))
+        })
+    }
+
+    /// Drops everything kept between rebuilds but the snapshot being served.
+    fn forget(&mut self) {
+        self.config = None;
+        self.templates = None;
+        self.content.clear();
+        self.statics = None;
+        self.keys.clear();
+        self.kept = None;
+    }
+
+    fn rebuild_changes(&mut self, changes: &[(PathBuf, Change)]) -> Result<Rebuilt> {
         let start = Instant::now();
         let kept = self.kept.take();
         let result = self.rebuild_from(changes, kept, start);
@@ -314,7 +356,13 @@ impl Rebuilder {
                     .snapshot
                     .files
                     .keys()
-                    .filter(|k| !self.keys.contains_key(*k) && !want.contains_key(*k))
+                    .filter(|k| {
+                        // Pages still planned are compared when rendered below, also when
+                        // their keys were dropped (a config change): not removed here.
+                        !self.keys.contains_key(*k)
+                            && !wanted.contains(k.as_str())
+                            && !want.contains_key(*k)
+                    })
                     .cloned()
                     .collect();
                 for k in old {
@@ -391,4 +439,39 @@ fn read_statics(root: &Path) -> Result<HashMap<String, Arc<[u8]>>> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_while_rebuilding_is_an_error_the_site_stays_and_the_next_rebuild_starts_afresh() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pages");
+        let mut r = Rebuilder::new(&root, false, false, "http://127.0.0.1:1111/".into());
+        let first = r.rebuild(&[]).expect("the fixture builds");
+        let served = r.snapshot.clone();
+
+        r.panic_next = true;
+        let post = root.join("content/posts/a.md");
+        let err = r.rebuild(&[(post.clone(), Change::Content)]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "showpress crashed while rebuilding (a panic for the test). This is a bug in \
+             showpress: please report it with the change that caused it. Still serving the last \
+             good site; the next save rebuilds everything"
+        );
+        assert!(
+            Arc::ptr_eq(&served, &r.snapshot),
+            "the snapshot was replaced"
+        );
+        assert!(r.kept.is_none() && r.config.is_none() && r.keys.is_empty());
+
+        // Every page is rendered again and compared: the same site, nothing changed.
+        let again = r.rebuild(&[(post, Change::Content)]).expect("rebuilds");
+        assert!(first.pages > 10);
+        assert_eq!((again.pages, again.files), (0, 0));
+        assert_eq!(r.snapshot.files, served.files);
+        assert!(r.kept.is_some());
+    }
 }
