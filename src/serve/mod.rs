@@ -8,6 +8,7 @@
 
 pub mod classify;
 pub mod inject;
+mod listen;
 pub mod rebuild;
 pub mod server;
 mod watch;
@@ -112,9 +113,7 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
     // stream, which never ends while the tab is open.
     let result = runtime.block_on(async move {
         tokio::select! {
-            r = axum::serve(listener, app) => {
-                r.map_err(|e| Error::Message(format!("the server stopped: {e}")))
-            }
+            () = listen::run(listener, app) => Ok(()),
             _ = tokio::signal::ctrl_c() => Ok(()),
         }
     });
