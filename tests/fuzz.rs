@@ -5,7 +5,7 @@
 //! or structured-random input (a grammar of what it imitates, mixed with garbage) through the
 //! library as the binary uses it: `build::build` on a temp site (`config.toml`, content files
 //! of every kind, template overrides, `static/`), `Config::parse`, `markdown::render`,
-//! `frontmatter::split` and the diagnostic renderer.
+//! `frontmatter::split`, the diagnostic renderer and `check::check`.
 //!
 //! What every case asserts:
 //! - no panic (a panic in the build thread is re-raised here, so proptest shrinks it);
@@ -16,7 +16,9 @@
 //!   diagnostic, and no diagnostic is a whole report passed through as its message;
 //! - a failed build leaves the previously built output exactly as it was, a good one writes an
 //!   `index.html`, and no build leaves a staging folder behind; where the author wrote no
-//!   literal token, no `showpress-internal-link:` placeholder reaches the output.
+//!   literal token, no `showpress-internal-link:` placeholder reaches the output;
+//! - `check` finds an error on every site `build` rejects, and its diagnostics point inside
+//!   the files they name.
 //!
 //! The default `cargo test` run is short (a few dozen cases per target, a few seconds). A long
 //! run: `PROPTEST_CASES=20000 cargo test --release --test fuzz -- --nocapture` (each target
@@ -1052,8 +1054,9 @@ fn toml_scalar() -> BoxedStrategy<String> {
 }
 
 const TOML_KEYS: &[&str] = &[
-    "title", "date", "updated", "show", "episode", "tags", "summary", "slug", "draft", "guests",
-    "source", "extra", "image", "name", "role", "url", "outlet", "network", "homepage", "schedule",
+    "title", "date", "updated", "aired", "show", "episode", "tags", "summary", "slug", "draft",
+    "guests", "source", "extra", "image", "name", "role", "url", "outlet", "network", "homepage",
+    "schedule",
 ];
 
 fn toml_key() -> BoxedStrategy<String> {
@@ -1086,7 +1089,7 @@ fn toml_value() -> BoxedStrategy<String> {
 /// A value of the type a front-matter key expects, most of the time.
 fn typed_value(key: &str) -> BoxedStrategy<String> {
     let typed: BoxedStrategy<String> = match key {
-        "date" | "updated" => {
+        "date" | "updated" | "aired" => {
             prop_oneof![3 => toml_datetime(), 1 => toml_datetime().prop_map(|d| toml_quote(&d))]
                 .boxed()
         }
@@ -1182,8 +1185,8 @@ fn front_matter() -> BoxedStrategy<String> {
 
 const POST_REQUIRED: &[&str] = &["title", "date"];
 const POST_OPTIONAL: &[&str] = &[
-    "updated", "show", "episode", "tags", "summary", "slug", "draft", "guests", "source", "extra",
-    "image",
+    "updated", "aired", "show", "episode", "tags", "summary", "slug", "draft", "guests", "source",
+    "extra", "image",
 ];
 const PAGE_REQUIRED: &[&str] = &["title"];
 const PAGE_OPTIONAL: &[&str] = &["date", "updated", "summary", "slug", "draft", "extra"];
@@ -1221,7 +1224,7 @@ fn clean_url() -> BoxedStrategy<String> {
 /// A value of the right type for `key`, and nearly always a valid one.
 fn clean_value(key: &str) -> BoxedStrategy<String> {
     match key {
-        "date" | "updated" => plausible_date(),
+        "date" | "updated" | "aired" => plausible_date(),
         "episode" => prop_oneof![
             (1i64..300).prop_map(|i| i.to_string()),
             (1i64..=i64::from(u32::MAX)).prop_map(|i| i.to_string())
@@ -2183,10 +2186,34 @@ fn site_post() -> BoxedStrategy<(String, String)> {
             prop::option::weighted(0.3, clean_url()),
             prop::option::weighted(0.2, (0u32..6).prop_map(|d| format!("2024-01-{:02}", d + 1))),
         ),
+        // Few values, so posts about one episode often agree and sometimes do not.
+        prop::option::weighted(
+            0.4,
+            select(
+                &[
+                    "2023-12-31",
+                    "2024-01-01",
+                    "2024-01-01T23:30:00+09:00",
+                    "2024-01-01T23:30:00Z",
+                    "\"2024-01-01\"",
+                    "\"어제\"",
+                    "2024-02-30",
+                ][..],
+            ),
+        ),
         site_body(),
     )
         .prop_map(
-            |(path, (day, hour, off), show, tags, guests, (slug, draft, source, updated), body)| {
+            |(
+                path,
+                (day, hour, off),
+                show,
+                tags,
+                guests,
+                (slug, draft, source, updated),
+                aired,
+                body,
+            )| {
                 let mut fm = format!(
                     "title = \"P\"\ndate = 2024-01-{:02}T{hour:02}:00:00{}\n",
                     day + 1,
@@ -2197,6 +2224,9 @@ fn site_post() -> BoxedStrategy<(String, String)> {
                     if let Some(ep) = ep {
                         fm.push_str(&format!("episode = {ep}\n"));
                     }
+                }
+                if let Some(a) = aired {
+                    fm.push_str(&format!("aired = {a}\n"));
                 }
                 fm.push_str(&format!(
                     "tags = [{}]\nguests = [{}]\n",
@@ -2323,6 +2353,74 @@ fn fuzz_site_model() {
             let mut all: Vec<(&str, &[u8])> = vec![("config.toml", config.as_bytes())];
             all.extend(files.iter().map(|(p, t)| (p.as_str(), t.as_bytes())));
             let _ = build_site_checking_links(&all, &o, stats);
+            Ok(())
+        },
+    );
+}
+
+/// `check` on the same sites: it must not panic or hang, its diagnostics must point inside
+/// their files, and it must find an error whenever `build` (with drafts and future posts, as
+/// `check` sees them) fails: check is meant to catch before a build what the build would reject.
+#[test]
+fn fuzz_check() {
+    run_target(
+        "fuzz::fuzz_check",
+        24,
+        (
+            site_config(),
+            vec(prop_oneof![3 => site_post(), 1 => site_profile()], 1..8),
+        ),
+        |(config, files), stats| {
+            let tmp = tempfile::tempdir().unwrap();
+            let root = tmp.path().join("site");
+            for (rel, text) in BASE_FILES {
+                write_file(&root, rel, text.as_bytes());
+            }
+            write_file(&root, "config.toml", config.as_bytes());
+            for (rel, text) in &files {
+                try_write_file(&root, rel, text.as_bytes());
+            }
+            let r = root.clone();
+            let (report, took) = bounded("check", move || showpress::check::check(&r));
+            let Ok(report) = report else {
+                stats.record(None, took);
+                return Ok(());
+            };
+            // "ok" in the summary: sites check found no error in.
+            stats.record(Some(report.errors() == 0), took);
+            for d in &report.diagnostics {
+                let path = root.join(&d.path);
+                prop_assert!(
+                    path.exists() || d.path.is_empty(),
+                    "diagnostic names a file that does not exist: {d}"
+                );
+                if let (Some(loc), Ok(text)) = (&d.location, fs::read_to_string(&path)) {
+                    prop_assert!(
+                        loc.line >= 1 && loc.line <= text.lines().count().max(1),
+                        "line {} outside {} ({} lines): {d}",
+                        loc.line,
+                        d.path,
+                        text.lines().count()
+                    );
+                }
+            }
+            let out = tmp.path().join("out");
+            let options = BuildOptions {
+                root,
+                output: out,
+                drafts: true,
+                future: true,
+                base_url: None,
+            };
+            let (built, _) = bounded("build", move || {
+                build(&options).map_err(|e| render_error(&e))
+            });
+            if let Err(e) = built {
+                prop_assert!(
+                    report.errors() > 0,
+                    "build failed but check found no error:\n{e}"
+                );
+            }
             Ok(())
         },
     );
