@@ -45,14 +45,20 @@ impl ContentCache {
     }
 
     /// When every changed path is a file we already know and it still exists, the file list
-    /// cannot have changed: parse just those files. Anything else (a new, deleted or renamed
-    /// file, a folder, an empty list) takes the full scan.
+    /// cannot have changed: parse just those files. A path that is gone and held nothing we
+    /// know (the temp file of an atomic save by gedit or `sed -i`, renamed over the post) does
+    /// not change the list either. Anything else (a new, deleted or renamed file, a folder, an
+    /// empty list) takes the full scan.
     fn only_known_files_changed(&self, changed: &HashSet<PathBuf>) -> bool {
-        !changed.is_empty()
-            && self.scanned.is_some()
-            && changed
-                .iter()
-                .all(|p| self.entries.contains_key(p) && p.is_file())
+        let known = |p: &PathBuf| self.entries.contains_key(p) && p.is_file();
+        let vanished = |p: &PathBuf| {
+            !self.entries.contains_key(p)
+                && std::fs::symlink_metadata(p).is_err()
+                && !self.entries.keys().any(|k| k.starts_with(p))
+        };
+        self.scanned.is_some()
+            && changed.iter().any(known)
+            && changed.iter().all(|p| known(p) || vanished(p))
     }
 
     /// When only known files changed, parses them again and returns their new outcomes, in
@@ -130,5 +136,72 @@ impl ContentCache {
             .collect();
         self.scanned = Some((files, errors.clone()));
         Ok((assemble(results, errors, drafts)?, reparsed))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> (tempfile::TempDir, Config) {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::write(
+            root.join("config.toml"),
+            "title = \"t\"\nbase_url = \"https://e.com/\"\n",
+        )
+        .unwrap();
+        for (dir, name) in [("posts", "a"), ("posts", "b"), ("posts/old", "c")] {
+            let d = root.join("content").join(dir);
+            std::fs::create_dir_all(&d).unwrap();
+            std::fs::write(
+                d.join(format!("{name}.md")),
+                format!("+++\ntitle = \"{name}\"\ndate = 2025-01-01\n+++\n"),
+            )
+            .unwrap();
+        }
+        let config = Config::load(root).unwrap();
+        (tmp, config)
+    }
+
+    fn titles(c: &Content) -> Vec<String> {
+        let mut t: Vec<String> = c.posts.iter().map(|p| p.title.clone()).collect();
+        t.sort();
+        t
+    }
+
+    #[test]
+    fn an_atomic_save_through_a_temp_file_reparses_only_the_post() {
+        let (tmp, config) = site();
+        let root = tmp.path();
+        let mut cache = ContentCache::default();
+        let (_, n) = cache.load(root, &config, false, &HashSet::new()).unwrap();
+        assert_eq!(n, 3);
+        let post = root.join("content/posts/a.md");
+        let temp = root.join("content/posts/sedX1y2Z3");
+        std::fs::write(&temp, "+++\ntitle = \"a2\"\ndate = 2025-01-01\n+++\n").unwrap();
+        std::fs::rename(&temp, &post).unwrap();
+        let changed: HashSet<PathBuf> = [temp, post].into_iter().collect();
+        assert!(cache.only_known_files_changed(&changed));
+        let (content, n) = cache.load(root, &config, false, &changed).unwrap();
+        assert_eq!(n, 1);
+        assert_eq!(titles(&content), ["a2", "b", "c"]);
+    }
+
+    #[test]
+    fn a_folder_moved_out_of_content_takes_its_posts_with_it() {
+        let (tmp, config) = site();
+        let root = tmp.path();
+        let mut cache = ContentCache::default();
+        cache.load(root, &config, false, &HashSet::new()).unwrap();
+        let old = root.join("content/posts/old");
+        std::fs::rename(&old, root.join("elsewhere")).unwrap();
+        let b = root.join("content/posts/b.md");
+        std::fs::write(&b, "+++\ntitle = \"b2\"\ndate = 2025-01-01\n+++\n").unwrap();
+        // The watcher reports the folder (gone, but it held a known post) and a saved post.
+        let changed: HashSet<PathBuf> = [old, b].into_iter().collect();
+        assert!(!cache.only_known_files_changed(&changed));
+        let (content, _) = cache.load(root, &config, false, &changed).unwrap();
+        assert_eq!(titles(&content), ["a", "b2"]);
     }
 }

@@ -99,9 +99,13 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
                 continue;
             }
             let result = rebuilder.rebuild(&changes);
-            let rel: Vec<String> = changes
-                .iter()
-                .filter_map(|(p, _)| p.strip_prefix(&loop_root).ok())
+            // Name files that exist first: an atomic save's temp file (`sedX1y2Z3`) is gone
+            // by now and means nothing to the writer; a deleted post still gets named.
+            let mut named: Vec<&PathBuf> = changes.iter().map(|(p, _)| p).collect();
+            named.sort_by_key(|p| !p.exists());
+            let rel: Vec<String> = named
+                .into_iter()
+                .filter_map(|p| p.strip_prefix(&loop_root).ok())
                 .map(|p| p.to_string_lossy().into_owned())
                 .collect();
             publish(&loop_shared, &rebuilder, &builds, result, &rel);
