@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::content::Content;
+use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
+use crate::fs::STATIC_DIR;
 use crate::output::Staging;
 use crate::render::{self, Templates};
 use crate::site::Site;
@@ -41,6 +43,8 @@ pub struct BuildReport {
     pub static_files: usize,
     /// Posts dated in the future, left out.
     pub scheduled: usize,
+    /// Warnings for files of `static/` not published because a generated page has their name.
+    pub shadowed: Vec<Diagnostic>,
     pub bytes: u64,
     pub elapsed: Duration,
 }
@@ -58,6 +62,17 @@ pub fn join_inputs(
         }
         (Err(e), _) | (_, Err(e)) => Err(e),
     }
+}
+
+/// A warning for a file of `static/` left out because a page is written where it would go.
+pub fn shadowed_static(rel: &str, page_path: &str) -> Diagnostic {
+    Diagnostic::file(
+        format!("{STATIC_DIR}/{rel}"),
+        format!(
+            "not published: the generated page /{page_path} is written to the same file; rename or move this one"
+        ),
+    )
+    .warning()
 }
 
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
@@ -85,7 +100,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     }
 
     let staging = Staging::new(&opts.output, &opts.root)?;
-    let mut static_files = staging.copy_static(&opts.root)?;
+    let pages = render::pages_by_file(&planned);
+    let mut shadowed = Vec::new();
+    let copied = staging.copy_static(&opts.root, |rel| match pages.get(rel) {
+        Some(page) => {
+            shadowed.push(shadowed_static(rel, page));
+            true
+        }
+        None => false,
+    })?;
+    let mut static_files = copied.len();
     for (name, body) in THEME_ASSETS {
         if !staging.contains(name) {
             staging.write(name, body.as_bytes())?;
@@ -102,6 +126,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         pages: rendered.pages,
         static_files,
         scheduled,
+        shadowed,
         bytes: rendered.bytes,
         elapsed: start.elapsed(),
     })

@@ -225,6 +225,9 @@ impl BuildArgs {
             base_url: self.base_url,
         };
         let r = build(&opts)?;
+        for warning in &r.shadowed {
+            eprintln!("{warning}\n");
+        }
         if r.scheduled > 0 {
             println!(
                 "Held back {} scheduled post{} dated in the future (--future includes them)",

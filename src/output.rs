@@ -56,16 +56,26 @@ impl Staging {
     }
 
     /// Copies the site's static files to the output root, keeping paths. Returns how many.
-    pub fn copy_static(&self, root: &Path) -> Result<usize> {
-        let files = crate::fs::static_files(root)?;
-        for (rel, abs) in &files {
-            let to = self.dir.join(rel);
+    /// Copies `static/` into the staged output, except files a generated page takes the place
+    /// of (`skip`); returns the names copied.
+    pub fn copy_static(
+        &self,
+        root: &Path,
+        mut skip: impl FnMut(&str) -> bool,
+    ) -> Result<Vec<String>> {
+        let mut copied = Vec::new();
+        for (rel, abs) in crate::fs::static_files(root)? {
+            if skip(&rel) {
+                continue;
+            }
+            let to = self.dir.join(&rel);
             if let Some(parent) = to.parent() {
                 crate::fs::create_dir_all(parent)?;
             }
-            crate::fs::copy(abs, &to)?;
+            crate::fs::copy(&abs, &to)?;
+            copied.push(rel);
         }
-        Ok(files.len())
+        Ok(copied)
     }
 
     /// Whether a file already exists in the staged output (static files win over theme assets).

@@ -525,3 +525,32 @@ fn a_static_style_css_replaces_the_theme_one() {
     site.build();
     assert_eq!(site.read("style.css"), "body { color: red; }\n");
 }
+
+#[test]
+fn a_static_file_named_like_a_generated_page_is_left_out_with_a_warning() {
+    let site = TestSite::fixture("pages");
+    let statics = |out: &str| {
+        let (_, rest) = out.split_once(" posts, ").unwrap();
+        rest.split(' ').next().unwrap().parse::<usize>().unwrap()
+    };
+    let before = statics(&site.build().stdout);
+    site.write("static/tags/index.html", "<p>my own tag list</p>\n");
+    site.write("static/tags/extra.txt", "kept\n");
+    let r = site.build();
+    assert_eq!(
+        r.stderr,
+        "warning: not published: the generated page /tags/ is written to the same file; rename or move this one\n \
+         --> static/tags/index.html\n\n"
+    );
+    // Only extra.txt is counted as published.
+    assert_eq!(statics(&r.stdout), before + 1, "{}", r.stdout);
+    assert!(site.read("tags/index.html").contains("<h1>"));
+    assert_eq!(site.read("tags/extra.txt"), "kept\n");
+    // check says the same, as a warning.
+    let c = site.run(&["check"]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    assert!(c.stderr.starts_with(
+        "warning: not published: the generated page /tags/ is written to the same file; rename or move this one\n \
+         --> static/tags/index.html\n"
+    ), "{}", c.stderr);
+}

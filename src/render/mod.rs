@@ -70,6 +70,14 @@ impl Job {
     }
 }
 
+/// Output file → site path of every planned page.
+pub fn pages_by_file(planned: &[Planned]) -> crate::fingerprint::FastMap<&str, &str> {
+    planned
+        .iter()
+        .map(|p| (p.file.as_str(), p.path.as_str()))
+        .collect()
+}
+
 /// A planned page: where it goes and which file (if any) it comes from.
 #[derive(Debug, Clone)]
 pub struct Planned {
