@@ -93,6 +93,9 @@ pub struct NewArgs {
     /// The post's date (2025-03-25, 2025-03-25T11:46:00 or with an offset); default: now.
     #[arg(long)]
     pub date: Option<String>,
+    /// When the episode was broadcast (same forms as --date); needs --show.
+    #[arg(long)]
+    pub aired: Option<String>,
 }
 
 impl NewArgs {
@@ -107,6 +110,7 @@ impl NewArgs {
                 source: self.source,
                 tags: self.tags,
                 date: self.date,
+                aired: self.aired,
             },
         )?;
         if let Some((next, last)) = created.proposed_episode {

@@ -20,6 +20,8 @@ pub struct NewPost {
     pub tags: Vec<String>,
     /// A date in any front-matter form; default: now in the site timezone.
     pub date: Option<String>,
+    /// When the episode was broadcast, in any front-matter date form.
+    pub aired: Option<String>,
 }
 
 /// What `new` wrote.
@@ -59,6 +61,26 @@ pub fn new_post(root: &Path, req: &NewPost) -> Result<Created> {
             "--episode needs --show: which show is it an episode of?".into(),
         ));
     }
+    let aired = match &req.aired {
+        None => None,
+        Some(_) if req.show.is_none() => {
+            return Err(Error::Message(
+                "--aired needs --show: which show's episode aired then?".into(),
+            ));
+        }
+        Some(a) => {
+            let d = crate::dates::parse(&toml::Value::String(a.clone()), config.timezone)
+                .map_err(|m| Error::Message(format!("--aired: {m}")))?;
+            // A day stays a day; a time is written with its offset.
+            Some(if a.trim().contains('T') {
+                d.with_timezone(&config.timezone)
+                    .format("%Y-%m-%dT%H:%M:%S%:z")
+                    .to_string()
+            } else {
+                d.format("%Y-%m-%d").to_string()
+            })
+        }
+    };
     if req.episode == Some(0) {
         return Err(Error::Message(
             "--episode 0: episodes are numbered from 1".into(),
@@ -94,6 +116,9 @@ pub fn new_post(root: &Path, req: &NewPost) -> Result<Created> {
     }
     if let Some(n) = episode {
         fm.push_str(&format!("episode = {n}\n"));
+    }
+    if let Some(a) = &aired {
+        fm.push_str(&format!("aired = {a}\n"));
     }
     if !req.tags.is_empty() {
         let tags: Vec<String> = req.tags.iter().map(|t| toml_str(t.trim())).collect();

@@ -93,20 +93,45 @@ fn new_writes_a_post_with_valid_front_matter() {
         "https://news.example.com/1?a=b",
         "--date",
         "2025-03-25T11:46:00",
+        "--aired",
+        "2025-03-21T18:30:00",
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, "content/posts/2025/2025-03-25-딥시크와-판교.md\n");
     assert_eq!(r.stderr, "");
     assert_eq!(
         fs::read_to_string(site.path("content/posts/2025/2025-03-25-딥시크와-판교.md")).unwrap(),
-        "+++\ntitle = '딥시크와 \"판교\"'\ndate = 2025-03-25T11:46:00+09:00\nshow = \"AI 라운드테이블\"\nepisode = 6\ntags = [\"AI\", \"딥시크\"]\n\n[[guests]]\nname = \"서영주\"\nrole = \"포항공과대학교 인공지능대학원장\"\n\n[[guests]]\nname = \"박희덕\"\n\n[source]\nurl = \"https://news.example.com/1?a=b\"\n+++\n\n첫 문단은 목록과 피드에 요약으로 쓰입니다.\n\n<!-- more -->\n\n## 방송의 요지\n\n\n## 내 생각\n\n"
+        "+++\ntitle = '딥시크와 \"판교\"'\ndate = 2025-03-25T11:46:00+09:00\nshow = \"AI 라운드테이블\"\nepisode = 6\naired = 2025-03-21T18:30:00+09:00\ntags = [\"AI\", \"딥시크\"]\n\n[[guests]]\nname = \"서영주\"\nrole = \"포항공과대학교 인공지능대학원장\"\n\n[[guests]]\nname = \"박희덕\"\n\n[source]\nurl = \"https://news.example.com/1?a=b\"\n+++\n\n첫 문단은 목록과 피드에 요약으로 쓰입니다.\n\n<!-- more -->\n\n## 방송의 요지\n\n\n## 내 생각\n\n"
     );
     site.build();
     let page = site.read("posts/딥시크와-판교/index.html");
     assert_contains(&page, "<h1>딥시크와 &quot;판교&quot;</h1>");
     assert_contains(
         &page,
-        "AI 라운드테이블</a> <a href=\"/shows/ai-%EB%9D%BC%EC%9A%B4%EB%93%9C%ED%85%8C%EC%9D%B4%EB%B8%94/6/\">6회</a>",
+        "AI 라운드테이블</a> <a href=\"/shows/ai-%EB%9D%BC%EC%9A%B4%EB%93%9C%ED%85%8C%EC%9D%B4%EB%B8%94/6/\">6회</a> · <time datetime=\"2025-03-21T18:30:00+09:00\">2025년 3월 21일 (금)</time> 방송</p>",
+    );
+}
+
+#[test]
+fn new_writes_an_air_day_as_a_day() {
+    let site = TestSite::fixture("pages");
+    let r = site.run(&[
+        "new",
+        "방송 메모",
+        "--show",
+        "쇼",
+        "--episode",
+        "2",
+        "--aired",
+        "2025-03-21",
+        "--date",
+        "2025-03-25",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = fs::read_to_string(site.path("content/posts/2025/2025-03-25-방송-메모.md")).unwrap();
+    assert!(
+        text.contains("\nshow = \"쇼\"\nepisode = 2\naired = 2025-03-21\n"),
+        "{text}"
     );
 }
 
@@ -183,6 +208,14 @@ fn new_rejects_what_would_not_build() {
         (
             vec!["new", "x", "--date", "어제"],
             "error: --date: invalid date \"어제\", expected a date such as 2025-03-25, 2025-03-25T11:46:00 or 2025-03-25T11:46:00+09:00\n",
+        ),
+        (
+            vec!["new", "x", "--aired", "2025-03-21"],
+            "error: --aired needs --show: which show's episode aired then?\n",
+        ),
+        (
+            vec!["new", "x", "--show", "쇼", "--aired", "지난주"],
+            "error: --aired: invalid date \"지난주\", expected a date such as 2025-03-25, 2025-03-25T11:46:00 or 2025-03-25T11:46:00+09:00\n",
         ),
         (
             vec!["new", "x", "--guest", ":역할"],
