@@ -263,6 +263,13 @@ impl<'a> Values<'a> {
     }
 
     pub fn cards(&self, posts: &[usize]) -> Value {
+        // The archive lists every post: on a large site its cards are most of its render time,
+        // which `serve` pays on every title edit. Other lists are a page long.
+        if posts.len() > 256 {
+            use rayon::prelude::*;
+            let cards: Vec<Value> = posts.par_iter().map(|&pi| self.card(pi)).collect();
+            return Value::from(cards);
+        }
         list(posts.iter().map(|&pi| self.card(pi)))
     }
 

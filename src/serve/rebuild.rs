@@ -211,20 +211,32 @@ impl Rebuilder {
             .collect();
         let t = Instant::now();
         // The common case while writing: the saved post changed only in its body.
+        let mut kept = kept;
         if kinds.len() == 1
             && kinds.contains(&Change::Content)
-            && let (Some(kept), Some(templates)) = (kept, self.templates.take())
+            // Both or neither: taking one alone would drop it.
+            && kept.is_some()
+            && self.templates.is_some()
+            && let (Some(k), Some(templates)) = (kept.take(), self.templates.take())
         {
             let outcome = match self.content.reparse(config, &changed) {
-                Some(outcomes) => self.body_only(kept, &outcomes, &templates),
-                None => Err(kept),
+                Some(outcomes) => self.body_only(k, &outcomes, &templates),
+                None => Err(k),
             };
             self.templates = Some(templates);
             // Not a body-only edit: the full path below (the files are parsed already).
-            if let Ok(done) = outcome {
-                self.phase("body-only rebuild", start);
-                return done;
+            match outcome {
+                Ok(done) => {
+                    self.phase("body-only rebuild", start);
+                    return done;
+                }
+                Err(k) => kept = Some(k),
             }
+        }
+        // The old model is not needed any more; freeing a large one takes milliseconds the
+        // writer would wait for.
+        if let Some(k) = kept {
+            drop_later(k);
         }
         let templates = match self.templates.take() {
             Some(t) => Ok(t),
@@ -427,6 +439,14 @@ impl Rebuilder {
         self.phase("commit", t);
         Ok((Snapshot { files }, tally, Box::new(Kept { site, planned })))
     }
+}
+
+/// Frees `value` on another thread, off the path from a save to the reloaded page.
+fn drop_later<T: Send + 'static>(value: T) {
+    // If no thread can be started, the value is dropped here instead, as before.
+    let _ = std::thread::Builder::new()
+        .name("showpress-free".into())
+        .spawn(move || drop(value));
 }
 
 /// Every file of the site's `static/`, by its path relative to it.
