@@ -112,8 +112,16 @@ fn set_key(text: &str, key: &str, value: &str) -> String {
     lines.join("\n") + "\n"
 }
 
-fn run_sequence(seed: u64, steps: usize) {
+fn run_sequence(seed: u64, steps: usize, full_feeds: bool) {
     let site = TestSite::fixture("pages");
+    if full_feeds {
+        // Feeds then carry each post's body: a body-only edit changes them too.
+        let config = fs::read_to_string(site.path("config.toml")).unwrap();
+        site.write(
+            "config.toml",
+            &format!("feed_full_content = true\n{config}"),
+        );
+    }
     site.write("static/style.css", "body { color: black; }\n");
     let out = site.root().with_extension("clean-out");
     let mut rng = Rng(seed);
@@ -121,17 +129,64 @@ fn run_sequence(seed: u64, steps: usize) {
     rebuilder.rebuild(&[]).expect("first build");
     let mut created = 0;
     let mut broken: Option<(PathBuf, String)> = None;
+    // Headings added by the sequence, as (file, id): targets for links with an anchor.
+    let mut headings: Vec<(PathBuf, String)> = Vec::new();
+    // A file to put back at the next step, which may or may not break the site meanwhile.
+    let mut restore: Option<(PathBuf, String)> = None;
 
     for step in 0..steps {
         let mut touched: Vec<PathBuf> = Vec::new();
         let all = posts(&site);
-        let op = if let Some((path, good)) = broken.take() {
+        let op = if let Some((path, good)) = broken.take().or_else(|| restore.take()) {
             // Fix what the previous step broke.
             fs::write(&path, good).unwrap();
             touched.push(path);
             "fix"
         } else {
-            match rng.below(15) {
+            let live: Vec<(PathBuf, String)> = headings
+                .iter()
+                .filter(|(p, id)| {
+                    fs::read_to_string(p)
+                        .is_ok_and(|t| t.contains(&format!("\n## Part {}\n", &id[5..])))
+                })
+                .cloned()
+                .collect();
+            match rng.below(18) {
+                15 => {
+                    let p = rng.pick(&all).clone();
+                    let mut t = fs::read_to_string(&p).unwrap();
+                    t.push_str(&format!("\n## Part {step}\n\n문단.\n"));
+                    fs::write(&p, t).unwrap();
+                    headings.push((p.clone(), format!("part-{step}")));
+                    touched.push(p);
+                    "heading"
+                }
+                16 if !live.is_empty() => {
+                    // A link to a heading of another post: it breaks when the heading goes.
+                    let (to, id) = rng.pick(&live).clone();
+                    let from = rng.pick(&all).clone();
+                    let rel = to
+                        .strip_prefix(site.path("content"))
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned();
+                    let mut t = fs::read_to_string(&from).unwrap();
+                    t.push_str(&format!("\n[링크 {step}](@/{rel}#{id})\n"));
+                    fs::write(&from, t).unwrap();
+                    touched.push(from);
+                    "anchor link"
+                }
+                17 if !live.is_empty() => {
+                    // A body-only edit of the target that removes the heading: links to it
+                    // elsewhere must now fail in serve as in build. Put back at the next step.
+                    let (p, id) = rng.pick(&live).clone();
+                    let good = fs::read_to_string(&p).unwrap();
+                    let line = format!("\n## Part {}\n", &id[5..]);
+                    fs::write(&p, good.replacen(&line, "\n", 1)).unwrap();
+                    touched.push(p.clone());
+                    restore = Some((p, good));
+                    "drop heading"
+                }
                 14 => {
                     // An air date shows on the post and on its episode's page.
                     let p = rng.pick(&all).clone();
@@ -337,8 +392,72 @@ fn run_sequence(seed: u64, steps: usize) {
 }
 
 #[test]
+fn random_edits_always_serve_what_a_clean_build_writes_with_full_content_feeds() {
+    run_sequence(0xfeed_f011, 60, true);
+}
+
+#[test]
 fn random_edits_always_serve_what_a_clean_build_writes() {
     for seed in [0x5eed_0001_u64, 0xdead_beef, 0x1234_5678_9abc] {
-        run_sequence(seed, 60);
+        run_sequence(seed, 60, false);
     }
+}
+
+/// Found in session 2: a body-only edit that removed a heading was swapped in alone, so a link
+/// to that heading from another post stayed "working" in serve while build rejected it.
+#[test]
+fn removing_a_heading_another_post_links_to_fails_in_serve_as_in_build() {
+    let site = TestSite::fixture("pages");
+    site.write(
+        "content/posts/target.md",
+        "+++\ntitle = \"대상\"\ndate = 2025-01-01\n+++\n첫 문단.\n\n## Intro\n\n본문.\n",
+    );
+    site.write(
+        "content/posts/linker.md",
+        "+++\ntitle = \"링크\"\ndate = 2025-01-02\n+++\n[도입](@/posts/target.md#intro)\n",
+    );
+    let mut rebuilder = Rebuilder::new(site.root(), false, false, URL.to_string());
+    rebuilder.rebuild(&[]).expect("first build");
+    let target = site.path("content/posts/target.md");
+    let change = [(target.clone(), Change::Content)];
+
+    // Only the body changes: the heading is renamed.
+    site.write(
+        "content/posts/target.md",
+        "+++\ntitle = \"대상\"\ndate = 2025-01-01\n+++\n첫 문단.\n\n## Outro\n\n본문.\n",
+    );
+    let err = rebuilder
+        .rebuild(&change)
+        .expect_err("the link to #intro is broken");
+    let text = match err {
+        showpress::error::Error::Diagnostics(d) => d
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => panic!("expected diagnostics, got {other}"),
+    };
+    assert!(
+        text.starts_with(
+            "error: broken link `@/posts/target.md#intro`: `content/posts/target.md` has no heading or footnote with the id `intro`\n --> content/posts/linker.md:5:1"
+        ),
+        "{text}"
+    );
+    let build = site.run(&["build"]);
+    assert_eq!(build.code, 1);
+    assert!(
+        build
+            .stderr
+            .contains("broken link `@/posts/target.md#intro`")
+    );
+
+    // Putting the heading back mends it.
+    site.write(
+        "content/posts/target.md",
+        "+++\ntitle = \"대상\"\ndate = 2025-01-01\n+++\n첫 문단.\n\n## Intro\n\n다른 본문.\n",
+    );
+    rebuilder.rebuild(&change).expect("mended");
+    let page =
+        String::from_utf8(rebuilder.snapshot.files["posts/target/index.html"].to_vec()).unwrap();
+    assert!(page.contains("다른 본문."));
 }

@@ -15,7 +15,7 @@ use crate::content::{Content, ContentCache, Outcome, Parsed};
 use crate::error::{Error, Result};
 use crate::fingerprint::FastSet;
 use crate::render::keys::Keys;
-use crate::render::{self, Job, Planned, Templates};
+use crate::render::{self, Feed, Job, Planned, Templates};
 use crate::site::Site;
 use crate::urls::Linker;
 
@@ -266,7 +266,8 @@ impl Rebuilder {
     }
 
     /// Swaps re-parsed posts whose card did not change (same `card_hash`: nothing any list
-    /// shows changed) into the kept model and renders their own pages only. Hands `kept` back
+    /// shows changed) and whose link targets did not either into the kept model and renders
+    /// their own pages only. Hands `kept` back
     /// when the edit is anything else.
     #[allow(clippy::type_complexity)] // Ok(result of the fast path) or Err(not applicable)
     fn body_only(
@@ -285,8 +286,15 @@ impl Rebuilder {
             if !new.body.links.is_empty() {
                 return Err(kept);
             }
+            // Its ids (headings, footnotes) are what links from other files point at: when
+            // they change, a link elsewhere may break (or mend), which only the full path sees.
             match site.posts.iter().position(|p| p.file == new.file) {
-                Some(i) if site.posts[i].card_hash == new.card_hash => swaps.push((i, new.clone())),
+                Some(i)
+                    if site.posts[i].card_hash == new.card_hash
+                        && site.posts[i].body.ids == new.body.ids =>
+                {
+                    swaps.push((i, new.clone()))
+                }
                 _ => return Err(kept),
             }
         }
@@ -294,11 +302,21 @@ impl Rebuilder {
             site.posts[*i] = new.clone();
         }
         let keys = Keys::new(site, planned);
-        let mut stale = Vec::new();
+        let mut stale: Vec<(Planned, u64)> = Vec::new();
         for (i, _) in &swaps {
-            if let Some(p) = planned.iter().find(|p| p.job == Job::Post(*i)) {
+            // Its own page; and with full-content feeds, every feed it may be in.
+            let mut jobs = vec![Job::Post(*i)];
+            if site.config.feed_full_content {
+                let l = &site.links[*i];
+                jobs.extend([Job::Feed(Feed::Atom), Job::Feed(Feed::Rss)]);
+                jobs.extend(l.show.map(|si| Job::Feed(Feed::Show(si))));
+                jobs.extend(l.guests.iter().map(|&gi| Job::Feed(Feed::Guest(gi))));
+            }
+            for p in planned.iter().filter(|p| jobs.contains(&p.job)) {
                 let key = keys.page(p, templates);
-                if self.keys.get(&p.file) != Some(&key) {
+                if self.keys.get(&p.file) != Some(&key)
+                    && !stale.iter().any(|(s, _)| s.file == p.file)
+                {
                     stale.push((p.clone(), key));
                 }
             }
