@@ -154,7 +154,18 @@ fn run_sequence(seed: u64, steps: usize, full_feeds: bool) {
                 })
                 .cloned()
                 .collect();
-            match rng.below(26) {
+            match rng.below(27) {
+                26 => {
+                    // Episode pages list their posts' sources.
+                    let p = rng.pick(&all).clone();
+                    let t = fs::read_to_string(&p).unwrap();
+                    if !t.contains("[source]") {
+                        let url = format!("\"https://news.example.com/{}\"", rng.below(4));
+                        fs::write(&p, set_key(&t, "source", &url)).unwrap();
+                    }
+                    touched.push(p);
+                    "source"
+                }
                 18 => {
                     let p = rng.pick(&all).clone();
                     let t = fs::read_to_string(&p).unwrap();

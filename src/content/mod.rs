@@ -114,6 +114,23 @@ impl Post {
         ))
     }
 
+    /// Fingerprint of everything the site model is built from (where the post is listed and
+    /// in what order, what it links to and can be linked at), but not of what it shows: posts
+    /// with equal keys can be swapped in a built model without building it again.
+    pub fn structure_key(&self) -> u64 {
+        crate::fingerprint::of(&(
+            (&self.file, &self.slug, self.date, self.draft),
+            (
+                &self.show,
+                self.episode,
+                self.aired,
+                &self.tags,
+                &self.guests,
+            ),
+            (&self.source, &self.body.ids, self.body.links.len()),
+        ))
+    }
+
     /// Sets `card_hash` from the other fields.
     pub fn with_card_hash(mut self) -> Self {
         self.card_hash = self.compute_card_hash();

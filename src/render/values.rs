@@ -241,7 +241,7 @@ impl<'a> Values<'a> {
         let l = &self.site.links[pi];
         obj([
             ("title", p.title.as_str().into()),
-            ("url", self.link.url(&urls::post(&p.slug)).into()),
+            ("url", self.post_link(pi).0.as_str().into()),
             ("date", self.date(&p.date)),
             (
                 "show",
@@ -263,13 +263,6 @@ impl<'a> Values<'a> {
     }
 
     pub fn cards(&self, posts: &[usize]) -> Value {
-        // The archive lists every post: on a large site its cards are most of its render time,
-        // which `serve` pays on every title edit. Other lists are a page long.
-        if posts.len() > 256 {
-            use rayon::prelude::*;
-            let cards: Vec<Value> = posts.par_iter().map(|&pi| self.card(pi)).collect();
-            return Value::from(cards);
-        }
         list(posts.iter().map(|&pi| self.card(pi)))
     }
 

@@ -210,7 +210,7 @@ impl Rebuilder {
             .map(|(p, _)| p.clone())
             .collect();
         let t = Instant::now();
-        // The common case while writing: the saved post changed only in its body.
+        // The common case while writing: the saved post changed but not its place in the site.
         let mut kept = kept;
         if kinds.len() == 1
             && kinds.contains(&Change::Content)
@@ -220,14 +220,15 @@ impl Rebuilder {
             && let (Some(k), Some(templates)) = (kept.take(), self.templates.take())
         {
             let outcome = match self.content.reparse(config, &changed) {
-                Some(outcomes) => self.body_only(k, &outcomes, &templates),
+                Some(outcomes) => self.swap_posts(k, &outcomes, &templates),
                 None => Err(k),
             };
             self.templates = Some(templates);
-            // Not a body-only edit: the full path below (the files are parsed already).
+            // The post moved in the site (or it is not a post): the full path below (the files
+            // are parsed already).
             match outcome {
                 Ok(done) => {
-                    self.phase("body-only rebuild", start);
+                    self.phase("swapped posts", start);
                     return done;
                 }
                 Err(k) => kept = Some(k),
@@ -265,12 +266,13 @@ impl Rebuilder {
         Ok((tally, kept))
     }
 
-    /// Swaps re-parsed posts whose card did not change (same `card_hash`: nothing any list
-    /// shows changed) and whose link targets did not either into the kept model and renders
-    /// their own pages only. Hands `kept` back
-    /// when the edit is anything else.
+    /// Swaps re-parsed posts into the kept model when the model would come out the same
+    /// (equal [`Post::structure_key`]: same place in every list, same links) and renders only
+    /// the pages whose key changed: the post's own page (and its feeds, with full-content
+    /// feeds) after a body edit, every page showing its card after a title or summary edit.
+    /// Hands `kept` back when the edit is anything else.
     #[allow(clippy::type_complexity)] // Ok(result of the fast path) or Err(not applicable)
-    fn body_only(
+    fn swap_posts(
         &mut self,
         mut kept: Box<Kept>,
         outcomes: &[Outcome],
@@ -278,22 +280,19 @@ impl Rebuilder {
     ) -> Result<Result<(Tally, Box<Kept>)>, Box<Kept>> {
         let Kept { site, planned } = &mut *kept;
         let mut swaps = Vec::new();
+        let mut cards_changed = false;
         for o in outcomes {
-            // A post with links to other pages needs the full path, which resolves them.
             let Ok(Parsed::Post(new)) = o else {
                 return Err(kept);
             };
+            // Links in its body are resolved by building the model.
             if !new.body.links.is_empty() {
                 return Err(kept);
             }
-            // Its ids (headings, footnotes) are what links from other files point at: when
-            // they change, a link elsewhere may break (or mend), which only the full path sees.
             match site.posts.iter().position(|p| p.file == new.file) {
-                Some(i)
-                    if site.posts[i].card_hash == new.card_hash
-                        && site.posts[i].body.ids == new.body.ids =>
-                {
-                    swaps.push((i, new.clone()))
+                Some(i) if site.posts[i].structure_key() == new.structure_key() => {
+                    cards_changed |= site.posts[i].card_hash != new.card_hash;
+                    swaps.push((i, new.clone()));
                 }
                 _ => return Err(kept),
             }
@@ -301,23 +300,33 @@ impl Rebuilder {
         for (i, new) in &swaps {
             site.posts[*i] = new.clone();
         }
+        let t = Instant::now();
         let keys = Keys::new(site, planned);
         let mut stale: Vec<(Planned, u64)> = Vec::new();
-        for (i, _) in &swaps {
-            // Its own page; and with full-content feeds, every feed it may be in.
-            let mut jobs = vec![Job::Post(*i)];
-            if site.config.feed_full_content {
-                let l = &site.links[*i];
-                jobs.extend([Job::Feed(Feed::Atom), Job::Feed(Feed::Rss)]);
-                jobs.extend(l.show.map(|si| Job::Feed(Feed::Show(si))));
-                jobs.extend(l.guests.iter().map(|&gi| Job::Feed(Feed::Guest(gi))));
-            }
-            for p in planned.iter().filter(|p| jobs.contains(&p.job)) {
-                let key = keys.page(p, templates);
-                if self.keys.get(&p.file) != Some(&key)
-                    && !stale.iter().any(|(s, _)| s.file == p.file)
-                {
+        if cards_changed {
+            // Lists, feeds, neighbours' navigation: the keys find them.
+            for (p, key) in planned.iter().zip(keys.all(planned, templates)) {
+                if self.keys.get(&p.file) != Some(&key) {
                     stale.push((p.clone(), key));
+                }
+            }
+        } else {
+            for (i, _) in &swaps {
+                // Its own page; and with full-content feeds, every feed it may be in.
+                let mut jobs = vec![Job::Post(*i)];
+                if site.config.feed_full_content {
+                    let l = &site.links[*i];
+                    jobs.extend([Job::Feed(Feed::Atom), Job::Feed(Feed::Rss)]);
+                    jobs.extend(l.show.map(|si| Job::Feed(Feed::Show(si))));
+                    jobs.extend(l.guests.iter().map(|&gi| Job::Feed(Feed::Guest(gi))));
+                }
+                for p in planned.iter().filter(|p| jobs.contains(&p.job)) {
+                    let key = keys.page(p, templates);
+                    if self.keys.get(&p.file) != Some(&key)
+                        && !stale.iter().any(|(s, _)| s.file == p.file)
+                    {
+                        stale.push((p.clone(), key));
+                    }
                 }
             }
         }
@@ -325,6 +334,7 @@ impl Rebuilder {
         let link = Linker::new(&config.base_url, config.base_path());
         let pages: Vec<Planned> = stale.iter().map(|(p, _)| p.clone()).collect();
         let rendered = Mutex::new(Vec::new());
+        let t = self.phase("keys of swapped posts", t);
         let result = render::render_all(site, templates, link, planned, &pages, |file, html| {
             rendered
                 .lock()
@@ -332,6 +342,7 @@ impl Rebuilder {
                 .push((file.to_string(), Arc::<[u8]>::from(html)));
             Ok(())
         });
+        self.phase(&format!("render {} pages", pages.len()), t);
         if let Err(e) = result {
             return Ok(Err(e));
         }
