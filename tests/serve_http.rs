@@ -1093,3 +1093,29 @@ fn a_folder_with_a_dot_moved_into_content_is_seen() {
     events.expect("reload", WAIT);
     assert_eq!(server.get("/posts/s3/").status, 200);
 }
+
+#[test]
+fn a_static_file_a_page_takes_the_place_of_is_warned_about_as_in_build() {
+    let site = TestSite::fixture("pages");
+    site.write("static/tags/index.html", "<p>my own tag list</p>\n");
+    let mut server = Server::start(&site);
+    let warning = "warning: not published: the generated page /tags/ is written to the same file; rename or move this one\n \
+                   --> static/tags/index.html\n";
+    server.wait_stderr(warning);
+    assert!(server.get("/tags/").text().contains("<h1>"));
+    // Renaming it is a static change: it is published, and no new warning comes.
+    fs::rename(
+        site.path("static/tags/index.html"),
+        site.path("static/tags/mine.html"),
+    )
+    .unwrap();
+    server.wait_line("Rebuilt ");
+    // An HTML file gets the live-reload script like any page.
+    assert!(
+        server
+            .get("/tags/mine.html")
+            .text()
+            .starts_with("<p>my own tag list</p>\n<script src=\"/__showpress/livereload.js\"")
+    );
+    assert_eq!(server.stderr().matches(warning).count(), 1);
+}

@@ -182,6 +182,9 @@ fn publish(
     };
     match result {
         Ok(r) => {
+            for w in &r.warnings {
+                eprintln!("{w}\n");
+            }
             // Pages showing an error overlay must reload to lose it, whatever changed.
             let showing_error = shared.current().error.is_some();
             let notice = if r.css_only && !showing_error {

@@ -12,6 +12,7 @@ use super::classify::Change;
 use crate::build::{THEME_ASSETS, join_inputs};
 use crate::config::Config;
 use crate::content::{Content, ContentCache, Outcome, Parsed};
+use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::fingerprint::FastSet;
 use crate::render::keys::Keys;
@@ -40,6 +41,8 @@ pub struct Rebuilt {
     /// Only stylesheets changed: the browser can swap them without reloading.
     pub css_only: bool,
     pub elapsed: Duration,
+    /// What `build` would warn about (files of `static/` a page takes the place of).
+    pub warnings: Vec<Diagnostic>,
 }
 
 #[derive(Default)]
@@ -47,6 +50,7 @@ struct Tally {
     pages: usize,
     others: usize,
     css_only: bool,
+    warnings: Vec<Diagnostic>,
 }
 
 impl Tally {
@@ -173,6 +177,7 @@ impl Rebuilder {
                 files: tally.others,
                 css_only: tally.css_only && tally.others > 0 && tally.pages == 0,
                 elapsed: start.elapsed(),
+                warnings: tally.warnings,
             }
         })
     }
@@ -388,6 +393,16 @@ impl Rebuilder {
                 // Static files, then theme assets where `static/` has no file of that name;
                 // a page of the same name wins over both, as in `build`.
                 let mut want = read_statics(&self.root)?;
+                let pages = render::pages_by_file(&planned);
+                let mut shadowed: Vec<&String> = want
+                    .keys()
+                    .filter(|k| pages.contains_key(k.as_str()))
+                    .collect();
+                shadowed.sort();
+                tally.warnings = shadowed
+                    .into_iter()
+                    .map(|k| crate::build::shadowed_static(k, pages[k.as_str()]))
+                    .collect();
                 for (name, body) in THEME_ASSETS {
                     want.entry(name.to_string())
                         .or_insert_with(|| Arc::from(body.as_bytes()));
