@@ -1,8 +1,8 @@
 //! `showpress check`: everything a build would check (config, every file's front matter, every
 //! template rendered against every page) without writing anything, plus the mistakes a build
-//! lets through: air dates or guest lists that disagree about one episode (errors), and names that differ
-//! from a profile only in spacing or case, posts with a show but no episode, future-dated posts
-//! and sources cited twice (warnings).
+//! lets through: air dates or guest lists that disagree about one episode (errors), and names
+//! that differ from a profile only in spacing or case, posts with a show but no episode,
+//! future-dated posts, sources cited twice and static files a page replaces (warnings).
 
 use std::collections::BTreeMap;
 use std::ops::Range;
