@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::content::Content;
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
+use crate::fingerprint::FastMap;
 use crate::fs::STATIC_DIR;
 use crate::output::Staging;
 use crate::render::{self, Templates};
@@ -64,15 +65,30 @@ pub fn join_inputs(
     }
 }
 
-/// A warning for a file of `static/` left out because a page is written where it would go.
-pub fn shadowed_static(rel: &str, page_path: &str) -> Diagnostic {
-    Diagnostic::file(
-        format!("{STATIC_DIR}/{rel}"),
-        format!(
-            "not published: the generated page /{page_path} is written to the same file; rename or move this one"
-        ),
-    )
-    .warning()
+/// Warnings for the files of `static/` (`names`, relative to it) that a generated page is
+/// written in place of, so they are not published. `pages` is [`render::pages_by_file`].
+pub fn shadowed_statics<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+    pages: &FastMap<&str, &str>,
+) -> Vec<Diagnostic> {
+    let mut hidden: Vec<&str> = names
+        .into_iter()
+        .filter(|n| pages.contains_key(n))
+        .collect();
+    hidden.sort_unstable();
+    hidden
+        .into_iter()
+        .map(|rel| {
+            Diagnostic::file(
+                format!("{STATIC_DIR}/{rel}"),
+                format!(
+                    "not published: the generated page /{} is written to the same file; rename or move this one",
+                    pages[rel]
+                ),
+            )
+            .warning()
+        })
+        .collect()
 }
 
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
@@ -101,15 +117,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 
     let staging = Staging::new(&opts.output, &opts.root)?;
     let pages = render::pages_by_file(&planned);
-    let mut shadowed = Vec::new();
-    let copied = staging.copy_static(&opts.root, |rel| match pages.get(rel) {
-        Some(page) => {
-            shadowed.push(shadowed_static(rel, page));
-            true
-        }
-        None => false,
-    })?;
-    let mut static_files = copied.len();
+    let statics = crate::fs::static_files(&opts.root)?;
+    let shadowed = shadowed_statics(statics.iter().map(|(rel, _)| rel.as_str()), &pages);
+    let mut static_files = staging.copy_static(
+        statics
+            .iter()
+            .filter(|(rel, _)| !pages.contains_key(rel.as_str())),
+    )?;
     for (name, body) in THEME_ASSETS {
         if !staging.contains(name) {
             staging.write(name, body.as_bytes())?;

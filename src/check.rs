@@ -88,14 +88,11 @@ pub fn check(root: &Path) -> Result<Report> {
         return Ok(report);
     }
     report.pages = planned.len();
-    let pages = render::pages_by_file(&planned);
-    for (rel, _) in crate::fs::static_files(root).unwrap_or_default() {
-        if let Some(page) = pages.get(rel.as_str()) {
-            report
-                .diagnostics
-                .push(crate::build::shadowed_static(&rel, page));
-        }
-    }
+    let statics = crate::fs::static_files(root).unwrap_or_default();
+    report.diagnostics.extend(crate::build::shadowed_statics(
+        statics.iter().map(|(rel, _)| rel.as_str()),
+        &render::pages_by_file(&planned),
+    ));
     if let Err(e) = render::render_all(&site, &templates, link, &planned, &planned, |_, _| Ok(())) {
         report.diagnostics.extend(diagnostics_of(e)?);
     }

@@ -55,25 +55,20 @@ impl Staging {
         crate::fs::write(&path, bytes).map_err(named)
     }
 
-    /// Copies the site's static files to the output root, keeping paths. Returns how many.
-    /// Copies `static/` into the staged output, except files a generated page takes the place
-    /// of (`skip`); returns the names copied.
-    pub fn copy_static(
+    /// Copies `files` (path relative to `static/`, absolute path) into the staged output,
+    /// keeping their paths. Returns how many.
+    pub fn copy_static<'a>(
         &self,
-        root: &Path,
-        mut skip: impl FnMut(&str) -> bool,
-    ) -> Result<Vec<String>> {
-        let mut copied = Vec::new();
-        for (rel, abs) in crate::fs::static_files(root)? {
-            if skip(&rel) {
-                continue;
-            }
-            let to = self.dir.join(&rel);
+        files: impl IntoIterator<Item = &'a (String, PathBuf)>,
+    ) -> Result<usize> {
+        let mut copied = 0;
+        for (rel, abs) in files {
+            let to = self.dir.join(rel);
             if let Some(parent) = to.parent() {
                 crate::fs::create_dir_all(parent)?;
             }
-            crate::fs::copy(&abs, &to)?;
-            copied.push(rel);
+            crate::fs::copy(abs, &to)?;
+            copied += 1;
         }
         Ok(copied)
     }

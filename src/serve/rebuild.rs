@@ -393,16 +393,10 @@ impl Rebuilder {
                 // Static files, then theme assets where `static/` has no file of that name;
                 // a page of the same name wins over both, as in `build`.
                 let mut want = read_statics(&self.root)?;
-                let pages = render::pages_by_file(&planned);
-                let mut shadowed: Vec<&String> = want
-                    .keys()
-                    .filter(|k| pages.contains_key(k.as_str()))
-                    .collect();
-                shadowed.sort();
-                tally.warnings = shadowed
-                    .into_iter()
-                    .map(|k| crate::build::shadowed_static(k, pages[k.as_str()]))
-                    .collect();
+                tally.warnings = crate::build::shadowed_statics(
+                    want.keys().map(String::as_str),
+                    &render::pages_by_file(&planned),
+                );
                 for (name, body) in THEME_ASSETS {
                     want.entry(name.to_string())
                         .or_insert_with(|| Arc::from(body.as_bytes()));
