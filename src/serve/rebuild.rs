@@ -335,30 +335,17 @@ impl Rebuilder {
                 }
             }
         }
-        let config = &site.config;
-        let link = Linker::new(&config.base_url, config.base_path());
         let pages: Vec<Planned> = stale.iter().map(|(p, _)| p.clone()).collect();
-        let rendered = Mutex::new(Vec::new());
         let t = self.phase("keys of swapped posts", t);
-        let result = render::render_all(site, templates, link, planned, &pages, |file, html| {
-            rendered
-                .lock()
-                .expect("no panics while holding it")
-                .push((file.to_string(), Arc::<[u8]>::from(html)));
-            Ok(())
-        });
+        let result = render_pages(site, templates, planned, &pages);
         self.phase(&format!("render {} pages", pages.len()), t);
-        if let Err(e) = result {
-            return Ok(Err(e));
-        }
+        let rendered = match result {
+            Ok(r) => r,
+            Err(e) => return Ok(Err(e)),
+        };
         let mut files = self.snapshot.files.clone();
         let mut tally = Tally::new();
-        for (file, html) in rendered.into_inner().expect("render finished") {
-            if files.get(&file).is_none_or(|o| **o != *html) {
-                tally.count(&file);
-            }
-            files.insert(file, html);
-        }
+        put_pages(&mut files, &mut tally, rendered);
         for (p, key) in stale {
             self.keys.insert(p.file, key);
         }
@@ -373,7 +360,6 @@ impl Rebuilder {
         templates: &Templates,
         content: Content,
     ) -> Result<(Snapshot, Tally, Box<Kept>)> {
-        let link = Linker::new(&config.base_url, config.base_path());
         let t = Instant::now();
         let site = Site::build(config.clone(), content)?;
         let t = self.phase("site", t);
@@ -445,14 +431,7 @@ impl Rebuilder {
             .filter(|f| !wanted.contains(f.as_str()))
             .cloned()
             .collect();
-        let rendered = Mutex::new(Vec::with_capacity(stale.len()));
-        render::render_all(&site, templates, link, &planned, &stale, |file, html| {
-            rendered
-                .lock()
-                .expect("no panics while holding it")
-                .push((file.to_string(), Arc::<[u8]>::from(html)));
-            Ok(())
-        })?;
+        let rendered = render_pages(&site, templates, &planned, &stale)?;
         let t = self.phase(&format!("render {} pages", stale.len()), t);
 
         // Nothing failed: commit to the new state.
@@ -462,12 +441,7 @@ impl Rebuilder {
                 tally.count(f);
             }
         }
-        for (file, html) in rendered.into_inner().expect("render finished") {
-            if files.get(&file).is_none_or(|o| **o != *html) {
-                tally.count(&file);
-            }
-            files.insert(file, html);
-        }
+        put_pages(&mut files, &mut tally, rendered);
         for (p, key) in planned.iter().zip(keys) {
             if self.keys.get(&p.file) != Some(&key) {
                 self.keys.insert(p.file.clone(), key);
@@ -476,6 +450,35 @@ impl Rebuilder {
         self.statics = Some(statics);
         self.phase("commit", t);
         Ok((Snapshot { files }, tally, Box::new(Kept { site, planned })))
+    }
+}
+
+/// Renders `pages` of the site planned as `planned` into memory: (output file, bytes).
+fn render_pages(
+    site: &Site,
+    templates: &Templates,
+    planned: &[Planned],
+    pages: &[Planned],
+) -> Result<Vec<(String, Arc<[u8]>)>> {
+    let link = Linker::new(&site.config.base_url, site.config.base_path());
+    let rendered = Mutex::new(Vec::with_capacity(pages.len()));
+    render::render_all(site, templates, link, planned, pages, |file, html| {
+        rendered
+            .lock()
+            .expect("no panics while holding it")
+            .push((file.to_string(), Arc::<[u8]>::from(html)));
+        Ok(())
+    })?;
+    Ok(rendered.into_inner().expect("render finished"))
+}
+
+/// Puts rendered pages into `files`, counting those whose bytes changed.
+fn put_pages(files: &mut FileMap, tally: &mut Tally, rendered: Vec<(String, Arc<[u8]>)>) {
+    for (file, html) in rendered {
+        if files.get(&file).is_none_or(|o| **o != *html) {
+            tally.count(&file);
+        }
+        files.insert(file, html);
     }
 }
 
