@@ -142,63 +142,66 @@ fn episode_conflicts(content: &Content, tz: Tz, at: &mut Pointer) -> Vec<Diagnos
     for ((show, n), mut posts) in by_episode {
         // The earliest post is the reference the others are compared with.
         posts.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.file.cmp(&b.file)));
-        // Posts that do not say when it aired say nothing about it.
-        let aired: Vec<_> = posts.iter().filter(|p| p.aired.is_some()).collect();
-        if let Some(first) = aired.first() {
-            // Compared as days in the site's time zone: `2025-03-25` and
-            // `2025-03-25T20:00:00+09:00` agree.
-            let day = |p: &Post| {
-                p.aired
-                    .map(|d| d.with_timezone(&tz).format("%Y-%m-%d").to_string())
-                    .unwrap_or_default()
-            };
-            for other in &aired[1..] {
-                if day(other) != day(first) {
-                    out.push(
-                        at.at(
-                            &other.file,
-                            other.spans.aired.as_ref(),
-                            format!(
-                                "{show} episode {n}: aired {} here, but {} in {}, expected one air date per episode",
-                                day(other),
-                                day(first),
-                                first.file
-                            ),
-                        )
-                        .with_note(format!("the other post is {}", first.file)),
-                    );
-                }
-            }
+        // "{show} episode {n}: {what} {here} here, but {there} in {first}, expected {expected}"
+        let mut report = |(other, here, first, there): (&Post, String, &Post, String),
+                          span: Option<&Range<usize>>,
+                          what: &str,
+                          expected: &str| {
+            out.push(
+                at.at(
+                    &other.file,
+                    span,
+                    format!(
+                        "{show} episode {n}: {what} {here} here, but {there} in {}, expected {expected}",
+                        first.file
+                    ),
+                )
+                .with_note(format!("the other post is {}", first.file)),
+            );
+        };
+        // Days in the site's time zone: `2025-03-25` and `2025-03-25T20:00:00+09:00` agree.
+        let day = |p: &Post| {
+            p.aired
+                .map(|d| d.with_timezone(&tz).format("%Y-%m-%d").to_string())
+        };
+        for d in disagreeing(&posts, day) {
+            let span = d.0.spans.aired.as_ref();
+            report(d, span, "aired", "one air date per episode");
         }
-        fn names(p: &Post) -> Vec<&str> {
-            let mut v: Vec<&str> = p.guests.iter().map(|g| g.name.as_str()).collect();
+        let names = |p: &Post| {
+            let mut v: Vec<String> = p.guests.iter().map(|g| g.name.clone()).collect();
             v.sort_unstable();
-            v
-        }
-        // Posts that name no guests say nothing about the lineup.
-        let with_guests: Vec<_> = posts.iter().filter(|p| !p.guests.is_empty()).collect();
-        if let Some(first) = with_guests.first() {
-            for other in &with_guests[1..] {
-                if names(first) != names(other) {
-                    out.push(
-                        at.at(
-                            &other.file,
-                            other.spans.guests.as_ref(),
-                            format!(
-                                "{show} episode {n}: guests {} here, but {} in {}, expected the same guests in every post about one episode",
-                                names(other).join(", "),
-                                names(first).join(", "),
-                                first.file
-                            ),
-                        )
-                        .with_note(format!("the other post is {}", first.file)),
-                    );
-                }
-            }
+            (!v.is_empty()).then_some(v)
+        };
+        for (other, v, first, r) in disagreeing(&posts, names) {
+            report(
+                (other, v.join(", "), first, r.join(", ")),
+                other.spans.guests.as_ref(),
+                "guests",
+                "the same guests in every post about one episode",
+            );
         }
     }
     out
 }
+
+/// The posts that say something about one property of an episode (`value` is `Some`) and
+/// disagree with the first one that does: (post, its value, that first post, its value).
+fn disagreeing<'p, T: PartialEq + Clone>(
+    posts: &[&'p Post],
+    value: impl Fn(&Post) -> Option<T>,
+) -> Vec<(&'p Post, T, &'p Post, T)> {
+    let said: Vec<(&Post, T)> = posts.iter().filter_map(|p| Some((*p, value(p)?))).collect();
+    let Some((first, reference)) = said.first().cloned() else {
+        return Vec::new();
+    };
+    said.into_iter()
+        .skip(1)
+        .filter(|(_, v)| *v != reference)
+        .map(|(p, v)| (p, v, first, reference.clone()))
+        .collect()
+}
+
 /// The key two names share when they differ only in spacing or case.
 fn loose(name: &str) -> String {
     name.chars()
