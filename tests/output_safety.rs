@@ -4,35 +4,11 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{CONFIG, TestSite, assert_contains, post};
-
-/// Every file under `dir` with its bytes, by `/`-separated relative path.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(dir: &Path, base: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for e in fs::read_dir(dir).unwrap() {
-            let e = e.unwrap();
-            if e.file_type().unwrap().is_dir() {
-                walk(&e.path(), base, out);
-            } else {
-                let rel = e
-                    .path()
-                    .strip_prefix(base)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.insert(rel, fs::read(e.path()).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
+use common::{CONFIG, TestSite, assert_contains, files_under, post};
 
 /// Names in `dir` that look like staging folders of an output called `name`.
 fn staging_folders(dir: &Path, name: &str) -> Vec<String> {
@@ -81,7 +57,7 @@ fn built_site() -> TestSite {
 #[test]
 fn failed_content_build_leaves_the_previous_output_untouched() {
     let site = built_site();
-    let before = snapshot(&site.path("public"));
+    let before = files_under(&site.path("public"));
     site.write(
         "content/posts/broken.md",
         &post("title = 1\ndate = 2025-03-26", "x\n"),
@@ -91,14 +67,14 @@ fn failed_content_build_leaves_the_previous_output_untouched() {
     assert!(r.stderr.contains("content/posts/broken.md"), "{}", r.stderr);
     assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
     assert_eq!(r.stdout, "");
-    assert_eq!(snapshot(&site.path("public")), before);
+    assert_eq!(files_under(&site.path("public")), before);
     assert!(staging_folders(site.root(), "public").is_empty());
 }
 
 #[test]
 fn failed_render_leaves_the_previous_output_untouched_and_no_staging_folder() {
     let site = built_site();
-    let before = snapshot(&site.path("public"));
+    let before = files_under(&site.path("public"));
     // Fails while rendering, after the staging folder has been created and partly written.
     site.write(
         "templates/post.html",
@@ -108,7 +84,7 @@ fn failed_render_leaves_the_previous_output_untouched_and_no_staging_folder() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("templates/post.html"), "{}", r.stderr);
     assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
-    assert_eq!(snapshot(&site.path("public")), before);
+    assert_eq!(files_under(&site.path("public")), before);
     assert_eq!(hidden_siblings(site.root(), "public"), Vec::<String>::new());
 }
 

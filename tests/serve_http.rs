@@ -16,7 +16,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
-use common::{TestSite, assert_contains, assert_not_contains};
+use common::{TestSite, assert_contains, assert_not_contains, files_under};
 use http::{Response, Sse, encode_path, get};
 use server::Server;
 
@@ -178,25 +178,6 @@ fn escape_html(s: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
         .replace('\'', "&#39;")
-}
-
-/// Every file under `dir`, by `/`-separated path.
-fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(dir: &Path, base: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for e in fs::read_dir(dir).unwrap() {
-            let e = e.unwrap();
-            if e.file_type().unwrap().is_dir() {
-                walk(&e.path(), base, out);
-            } else {
-                let path = e.path();
-                let rel = path.strip_prefix(base).unwrap().to_string_lossy();
-                out.insert(rel.replace('\\', "/"), fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
 }
 
 /// `showpress build` of the site as it is now, with the server's base URL, into a folder

@@ -44,20 +44,7 @@ fn clean_build(site: &TestSite, out: &Path) -> Option<BTreeMap<String, Vec<u8>>>
         base_url: Some(URL.to_string()),
     })
     .ok()?;
-    let mut files = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(out) {
-        let entry = entry.unwrap();
-        if entry.file_type().is_file() {
-            let rel = entry
-                .path()
-                .strip_prefix(out)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            files.insert(rel, fs::read(entry.path()).unwrap());
-        }
-    }
-    Some(files)
+    Some(common::files_under(out))
 }
 
 fn posts(site: &TestSite) -> Vec<PathBuf> {

@@ -2,6 +2,7 @@
 //! it, and gives access to what it printed and wrote.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -163,4 +164,17 @@ pub const CONFIG: &str =
 /// A post with the given front-matter lines and body.
 pub fn post(front_matter: &str, body: &str) -> String {
     format!("+++\n{front_matter}\n+++\n{body}")
+}
+
+/// Every file under `dir` with its bytes, by `/`-separated relative path.
+pub fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy();
+            (rel.replace('\\', "/"), fs::read(e.path()).unwrap())
+        })
+        .collect()
 }
