@@ -80,15 +80,19 @@ fn new_post(rng: &mut Rng, n: usize) -> String {
     )
 }
 
-/// Replaces the first line starting with `key =` in a post's front matter, or inserts it.
+/// Replaces the first line starting with `key =` in a post's front matter (or anywhere in a
+/// file without one, such as config.toml), or inserts it at the top.
 fn set_key(text: &str, key: &str, value: &str) -> String {
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-    let close = lines
-        .iter()
-        .skip(1)
-        .position(|l| l == "+++")
-        .map(|i| i + 1)
-        .unwrap_or(1);
+    let close = if lines.first().is_some_and(|l| l == "+++") {
+        lines
+            .iter()
+            .skip(1)
+            .position(|l| l == "+++")
+            .map_or(1, |i| i + 1)
+    } else {
+        lines.len()
+    };
     match lines[..close]
         .iter()
         .position(|l| l.starts_with(&format!("{key} =")))
@@ -97,6 +101,12 @@ fn set_key(text: &str, key: &str, value: &str) -> String {
         None => lines.insert(1, format!("{key} = {value}")),
     }
     lines.join("\n") + "\n"
+}
+
+/// Reads `path`, changes its text with `f`, writes it back.
+fn rewrite(path: &Path, f: impl FnOnce(String) -> String) {
+    let text = fs::read_to_string(path).unwrap();
+    fs::write(path, f(text)).unwrap();
 }
 
 fn run_sequence(seed: u64, steps: usize, full_feeds: bool) {
@@ -155,63 +165,51 @@ fn run_sequence(seed: u64, steps: usize, full_feeds: bool) {
                 }
                 18 => {
                     let p = rng.pick(&all).clone();
-                    let t = fs::read_to_string(&p).unwrap();
-                    let t = set_key(&t, "show", &format!("\"{}\"", rng.pick(&SHOWS)));
-                    let t = set_key(&t, "episode", &(1 + rng.below(6)).to_string());
-                    fs::write(&p, t).unwrap();
+                    let show = format!("\"{}\"", rng.pick(&SHOWS));
+                    let episode = (1 + rng.below(6)).to_string();
+                    rewrite(&p, |t| {
+                        set_key(&set_key(&t, "show", &show), "episode", &episode)
+                    });
                     touched.push(p);
                     "move to another episode"
                 }
                 19 => {
                     let p = rng.pick(&all).clone();
-                    let t = fs::read_to_string(&p).unwrap();
                     let draft = if rng.below(2) == 0 { "true" } else { "false" };
-                    fs::write(&p, set_key(&t, "draft", draft)).unwrap();
+                    rewrite(&p, |t| set_key(&t, "draft", draft));
                     touched.push(p);
                     "draft"
                 }
                 20 => {
                     let p = rng.pick(&all).clone();
-                    let t = fs::read_to_string(&p).unwrap();
-                    fs::write(&p, set_key(&t, "summary", &format!("\"요약 {step}\""))).unwrap();
+                    rewrite(&p, |t| set_key(&t, "summary", &format!("\"요약 {step}\"")));
                     touched.push(p);
                     "summary"
                 }
                 21 => {
                     let p = rng.pick(&all).clone();
-                    let t = fs::read_to_string(&p).unwrap();
                     let day = format!("2025-06-{:02}", 1 + rng.below(28));
-                    fs::write(&p, set_key(&t, "updated", &day)).unwrap();
+                    rewrite(&p, |t| set_key(&t, "updated", &day));
                     touched.push(p);
                     "updated"
                 }
                 22 => {
                     let p = site.path("content/about.md");
-                    let mut t = fs::read_to_string(&p).unwrap();
-                    t.push_str(&format!("\n소개 갱신 {step}.\n"));
-                    fs::write(&p, t).unwrap();
+                    rewrite(&p, |t| t + &format!("\n소개 갱신 {step}.\n"));
                     touched.push(p);
                     "page"
                 }
                 23 => {
                     let p = site.path("content/guests/seo.md");
-                    let t = fs::read_to_string(&p).unwrap();
-                    fs::write(&p, set_key(&t, "role", &format!("\"역할 {step}\""))).unwrap();
+                    rewrite(&p, |t| set_key(&t, "role", &format!("\"역할 {step}\"")));
                     touched.push(p);
                     "guest profile"
                 }
                 24 => {
                     let p = site.path("config.toml");
-                    let t = fs::read_to_string(&p).unwrap();
-                    let t = match t.lines().position(|l| l.starts_with("title = ")) {
-                        Some(i) => {
-                            let mut lines: Vec<String> = t.lines().map(str::to_string).collect();
-                            lines[i] = format!("title = \"토크쇼 읽기 {step}\"");
-                            lines.join("\n") + "\n"
-                        }
-                        None => t,
-                    };
-                    fs::write(&p, t).unwrap();
+                    rewrite(&p, |t| {
+                        set_key(&t, "title", &format!("\"토크쇼 읽기 {step}\""))
+                    });
                     touched.push(p);
                     "config"
                 }
@@ -228,9 +226,7 @@ fn run_sequence(seed: u64, steps: usize, full_feeds: bool) {
                 }
                 15 => {
                     let p = rng.pick(&all).clone();
-                    let mut t = fs::read_to_string(&p).unwrap();
-                    t.push_str(&format!("\n## Part {step}\n\n문단.\n"));
-                    fs::write(&p, t).unwrap();
+                    rewrite(&p, |t| t + &format!("\n## Part {step}\n\n문단.\n"));
                     headings.push((p.clone(), format!("part-{step}")));
                     touched.push(p);
                     "heading"
@@ -244,9 +240,7 @@ fn run_sequence(seed: u64, steps: usize, full_feeds: bool) {
                         .unwrap()
                         .to_string_lossy()
                         .into_owned();
-                    let mut t = fs::read_to_string(&from).unwrap();
-                    t.push_str(&format!("\n[링크 {step}](@/{rel}#{id})\n"));
-                    fs::write(&from, t).unwrap();
+                    rewrite(&from, |t| t + &format!("\n[링크 {step}](@/{rel}#{id})\n"));
                     touched.push(from);
                     "anchor link"
                 }
@@ -264,9 +258,8 @@ fn run_sequence(seed: u64, steps: usize, full_feeds: bool) {
                 14 => {
                     // An air date shows on the post and on its episode's page.
                     let p = rng.pick(&all).clone();
-                    let t = fs::read_to_string(&p).unwrap();
                     let day = format!("2024-12-{:02}", 1 + rng.below(28));
-                    fs::write(&p, set_key(&t, "aired", &day)).unwrap();
+                    rewrite(&p, |t| set_key(&t, "aired", &day));
                     touched.push(p);
                     "aired"
                 }
@@ -274,8 +267,7 @@ fn run_sequence(seed: u64, steps: usize, full_feeds: bool) {
                     // A new slug moves the post's URL without moving its file: links to it
                     // must follow.
                     let p = rng.pick(&all).clone();
-                    let t = fs::read_to_string(&p).unwrap();
-                    fs::write(&p, set_key(&t, "slug", &format!("\"slug-{step}\""))).unwrap();
+                    rewrite(&p, |t| set_key(&t, "slug", &format!("\"slug-{step}\"")));
                     touched.push(p);
                     "reslug"
                 }
@@ -289,40 +281,33 @@ fn run_sequence(seed: u64, steps: usize, full_feeds: bool) {
                         .unwrap()
                         .to_string_lossy()
                         .into_owned();
-                    let mut t = fs::read_to_string(&from).unwrap();
-                    t.push_str(&format!("\n[링크 {step}](@/{rel})\n"));
-                    fs::write(&from, t).unwrap();
+                    rewrite(&from, |t| t + &format!("\n[링크 {step}](@/{rel})\n"));
                     touched.push(from);
                     "link"
                 }
                 0 | 1 => {
                     let p = rng.pick(&all).clone();
-                    let mut t = fs::read_to_string(&p).unwrap();
-                    t.push_str(&format!("\n추가 문단 {step}.\n"));
-                    fs::write(&p, t).unwrap();
+                    rewrite(&p, |t| t + &format!("\n추가 문단 {step}.\n"));
                     touched.push(p);
                     "append body"
                 }
                 2 => {
                     let p = rng.pick(&all).clone();
-                    let t = fs::read_to_string(&p).unwrap();
-                    fs::write(&p, set_key(&t, "title", &format!("\"제목 {step}\""))).unwrap();
+                    rewrite(&p, |t| set_key(&t, "title", &format!("\"제목 {step}\"")));
                     touched.push(p);
                     "retitle"
                 }
                 3 => {
                     let p = rng.pick(&all).clone();
-                    let t = fs::read_to_string(&p).unwrap();
                     let date = format!("2024-{:02}-{:02}", 1 + rng.below(12), 1 + rng.below(28));
-                    fs::write(&p, set_key(&t, "date", &date)).unwrap();
+                    rewrite(&p, |t| set_key(&t, "date", &date));
                     touched.push(p);
                     "redate"
                 }
                 4 => {
                     let p = rng.pick(&all).clone();
-                    let t = fs::read_to_string(&p).unwrap();
                     let tags = format!("[\"{}\", \"{}\"]", rng.pick(&TAGS), rng.pick(&TAGS));
-                    fs::write(&p, set_key(&t, "tags", &tags)).unwrap();
+                    rewrite(&p, |t| set_key(&t, "tags", &tags));
                     touched.push(p);
                     "retag"
                 }
@@ -382,9 +367,7 @@ fn run_sequence(seed: u64, steps: usize, full_feeds: bool) {
                 }
                 10 => {
                     let p = site.path("content/shows/econ.md");
-                    let mut t = fs::read_to_string(&p).unwrap();
-                    t.push_str(&format!("\n프로필 갱신 {step}.\n"));
-                    fs::write(&p, t).unwrap();
+                    rewrite(&p, |t| t + &format!("\n프로필 갱신 {step}.\n"));
                     touched.push(p);
                     "profile"
                 }
