@@ -26,15 +26,8 @@ pub struct BuildOptions {
     /// Publish posts dated in the future too.
     pub future: bool,
     pub base_url: Option<String>,
-}
-
-/// The moment a build publishes at: posts dated later are scheduled, not published.
-/// `SHOWPRESS_NOW` (RFC 3339) pins it, for reproducible tests.
-pub fn now() -> chrono::DateTime<chrono::FixedOffset> {
-    std::env::var("SHOWPRESS_NOW")
-        .ok()
-        .and_then(|s| chrono::DateTime::parse_from_rfc3339(&s).ok())
-        .unwrap_or_else(|| chrono::Utc::now().fixed_offset())
+    /// When the build publishes at: posts dated later are scheduled, not published.
+    pub clock: crate::dates::Clock,
 }
 
 #[derive(Debug, Clone)]
@@ -102,13 +95,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         || crate::content::load(&opts.root, &config, opts.drafts),
     );
     let (templates, mut content) = join_inputs(templates, content)?;
+    let now = opts.clock.now();
     let scheduled = if opts.future {
         0
     } else {
-        content.hold_back_future(now())
+        content.hold_back_future(now)
     };
     let link = Linker::new(&config.base_url, config.base_path());
-    let site = Site::build(config, content)?;
+    let site = Site::build(config, content, now)?;
     let planned = render::plan(&site, opts.root.join("static/robots.txt").is_file());
     let collisions = render::check_collisions(&planned);
     if !collisions.is_empty() {

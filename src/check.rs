@@ -46,7 +46,7 @@ fn diagnostics_of(e: Error) -> Result<Vec<Diagnostic>> {
 
 /// Checks the site in `root`. `Err` only for what stops the check itself (no config.toml, an
 /// unreadable folder); problems in the site's files are in the report.
-pub fn check(root: &Path) -> Result<Report> {
+pub fn check(root: &Path, now: chrono::DateTime<chrono::FixedOffset>) -> Result<Report> {
     let mut report = Report::default();
     let config = match Config::load(root) {
         Ok(c) => c,
@@ -59,7 +59,9 @@ pub fn check(root: &Path) -> Result<Report> {
     let content = crate::content::load(root, &config, true);
     let mut at = Pointer::new(root);
     if let Ok(c) = &content {
-        report.diagnostics.extend(warnings(c, &config, &mut at));
+        report
+            .diagnostics
+            .extend(warnings(c, &config, now, &mut at));
     }
     let templates = Templates::load(root, &config);
     let (templates, content) = match join_inputs(templates, content) {
@@ -73,7 +75,7 @@ pub fn check(root: &Path) -> Result<Report> {
         .diagnostics
         .extend(episode_conflicts(&content, config.timezone, &mut at));
     let link = Linker::new(&config.base_url, config.base_path());
-    let site = match Site::build(config, content) {
+    let site = match Site::build(config, content, now) {
         Ok(s) => s,
         Err(d) => {
             report.diagnostics.extend(d);
@@ -210,7 +212,12 @@ fn loose(name: &str) -> String {
         .collect()
 }
 
-fn warnings(content: &Content, config: &Config, at: &mut Pointer) -> Vec<Diagnostic> {
+fn warnings(
+    content: &Content,
+    config: &Config,
+    now: chrono::DateTime<chrono::FixedOffset>,
+    at: &mut Pointer,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut profile_names: BTreeMap<String, (&str, &str)> = BTreeMap::new();
     for s in &content.shows {
@@ -219,7 +226,6 @@ fn warnings(content: &Content, config: &Config, at: &mut Pointer) -> Vec<Diagnos
     for g in &content.guests {
         profile_names.insert(loose(&g.name), (&g.name, &g.file));
     }
-    let now = crate::build::now();
     let mut sources: BTreeMap<&str, &str> = BTreeMap::new();
     for p in &content.posts {
         let names = p

@@ -44,7 +44,7 @@ pub struct CheckArgs {
 
 impl CheckArgs {
     pub fn run(self, root: PathBuf) -> Result<()> {
-        let report = crate::check::check(&root)?;
+        let report = crate::check::check(&root, crate::dates::Clock::from_env().now())?;
         for d in &report.diagnostics {
             eprintln!("{d}\n");
         }
@@ -186,6 +186,7 @@ impl ServeArgs {
             future: self.future,
             open: self.open,
             poll: self.poll,
+            clock: crate::dates::Clock::from_env(),
         })
     }
 }
@@ -227,6 +228,7 @@ impl BuildArgs {
             drafts: self.drafts,
             future: self.future,
             base_url: self.base_url,
+            clock: crate::dates::Clock::from_env(),
         };
         let r = build(&opts)?;
         for warning in &r.shadowed {

@@ -109,7 +109,7 @@ impl Config {
             )));
         }
         let bytes = crate::fs::read(&path)?;
-        let text = crate::content::decode_utf8(CONFIG_FILE, bytes)?;
+        let text = crate::text::decode_utf8(CONFIG_FILE, bytes)?;
         Config::parse(&text).map_err(Error::Diagnostics)
     }
 
@@ -241,7 +241,7 @@ impl Config {
             author: raw.author,
             paginate,
             markdown: raw.markdown,
-            extra: crate::content::toml_to_json(toml::Value::Table(raw.extra)),
+            extra: crate::text::toml_to_json(toml::Value::Table(raw.extra)),
         })
     }
 

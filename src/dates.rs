@@ -167,3 +167,30 @@ mod tests {
         );
     }
 }
+
+/// Where a run gets "now" from: the moment posts are published at (later ones are scheduled).
+/// Passed in as a value so nothing deep inside reads the environment or the system clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    /// The system clock, read at each run (`serve` runs for days).
+    System,
+    /// A fixed moment (`SHOWPRESS_NOW`, tests).
+    Fixed(DateTime<FixedOffset>),
+}
+
+impl Clock {
+    /// `SHOWPRESS_NOW` (RFC 3339) pins the clock, for reproducible tests; else the system one.
+    pub fn from_env() -> Clock {
+        std::env::var("SHOWPRESS_NOW")
+            .ok()
+            .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
+            .map_or(Clock::System, Clock::Fixed)
+    }
+
+    pub fn now(self) -> DateTime<FixedOffset> {
+        match self {
+            Clock::System => chrono::Utc::now().fixed_offset(),
+            Clock::Fixed(t) => t,
+        }
+    }
+}

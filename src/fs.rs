@@ -93,9 +93,7 @@ pub fn static_files(root: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
                 continue;
             }
         };
-        if !entry.file_type().is_file()
-            || crate::serve::classify::is_editor_temp(&entry.file_name().to_string_lossy())
-        {
+        if !entry.file_type().is_file() || is_editor_temp(&entry.file_name().to_string_lossy()) {
             continue;
         }
         let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
@@ -109,4 +107,19 @@ pub fn static_files(root: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
     } else {
         Err(Error::Diagnostics(errors))
     }
+}
+
+/// Files editors write next to the real one while saving or as locks. A change to them never
+/// rebuilds; the rename or write of the real file does.
+pub fn is_editor_temp(name: &str) -> bool {
+    name.ends_with('~')                                   // vim, emacs backups
+        || name == "4913"                                 // vim's write-permission probe
+        || name.ends_with(".swp") || name.ends_with(".swx") || name.ends_with(".swo")
+        || name.starts_with(".#")                         // emacs lock links
+        || (name.starts_with('#') && name.ends_with('#')) // emacs auto-save
+        || name.contains("___jb_tmp___") || name.contains("___jb_old___") // JetBrains
+        || name.ends_with(".kate-swp")
+        || name.ends_with(".bak") || name.ends_with(".tmp") || name.ends_with(".bck")
+        || name == ".DS_Store"
+        || name.ends_with(".crswap") // Chrome-based editors
 }

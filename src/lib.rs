@@ -23,6 +23,7 @@ pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod slug;
+pub mod text;
 pub mod urls;
 
 pub use error::{Error, Result};

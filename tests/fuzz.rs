@@ -334,6 +334,7 @@ fn baseline() -> &'static BTreeMap<String, Vec<u8>> {
             drafts: false,
             future: false,
             base_url: None,
+            clock: showpress::dates::Clock::from_env(),
         })
         .unwrap_or_else(|e| panic!("the base site must build: {}", render_error(&e)));
         let snap = snapshot(&output);
@@ -430,6 +431,7 @@ fn build_site_inner(
         drafts: opts.drafts,
         future: opts.future,
         base_url: opts.base_url.clone(),
+        clock: showpress::dates::Clock::from_env(),
     };
     let (result, took) = bounded("build", move || {
         build(&options).map_err(|e| render_error(&e))
@@ -2381,7 +2383,9 @@ fn fuzz_check() {
                 try_write_file(&root, rel, text.as_bytes());
             }
             let r = root.clone();
-            let (report, took) = bounded("check", move || showpress::check::check(&r));
+            let (report, took) = bounded("check", move || {
+                showpress::check::check(&r, showpress::dates::Clock::from_env().now())
+            });
             let Ok(report) = report else {
                 stats.record(None, took);
                 return Ok(());
@@ -2411,6 +2415,7 @@ fn fuzz_check() {
                 drafts: true,
                 future: true,
                 base_url: None,
+                clock: showpress::dates::Clock::from_env(),
             };
             let (built, _) = bounded("build", move || {
                 build(&options).map_err(|e| render_error(&e))
@@ -2618,6 +2623,7 @@ fn diagnostics_of(files: &[(&str, &[u8])], future: bool) -> Vec<Diagnostic> {
         drafts: false,
         future,
         base_url: None,
+        clock: showpress::dates::Clock::from_env(),
     };
     let (result, _) = bounded("build", move || build(&options));
     match result {

@@ -42,6 +42,7 @@ fn clean_build(site: &TestSite, out: &Path) -> Option<BTreeMap<String, Vec<u8>>>
         drafts: false,
         future: false,
         base_url: Some(URL.to_string()),
+        clock: showpress::dates::Clock::from_env(),
     })
     .ok()?;
     Some(common::files_under(out))
@@ -123,7 +124,13 @@ fn run_sequence(seed: u64, steps: usize, full_feeds: bool) {
     site.write("static/style.css", "body { color: black; }\n");
     let out = site.root().with_extension("clean-out");
     let mut rng = Rng(seed);
-    let mut rebuilder = Rebuilder::new(site.root(), false, false, URL.to_string());
+    let mut rebuilder = Rebuilder::new(
+        site.root(),
+        false,
+        false,
+        URL.to_string(),
+        showpress::dates::Clock::from_env(),
+    );
     rebuilder.rebuild(&[]).expect("first build");
     let mut created = 0;
     let mut broken: Option<(PathBuf, String)> = None;
@@ -496,7 +503,13 @@ fn removing_a_heading_another_post_links_to_fails_in_serve_as_in_build() {
         "content/posts/linker.md",
         "+++\ntitle = \"링크\"\ndate = 2025-01-02\n+++\n[도입](@/posts/target.md#intro)\n",
     );
-    let mut rebuilder = Rebuilder::new(site.root(), false, false, URL.to_string());
+    let mut rebuilder = Rebuilder::new(
+        site.root(),
+        false,
+        false,
+        URL.to_string(),
+        showpress::dates::Clock::from_env(),
+    );
     rebuilder.rebuild(&[]).expect("first build");
     let target = site.path("content/posts/target.md");
     let change = [(target.clone(), Change::Content)];

@@ -249,7 +249,7 @@ pub fn load_file(file: &ContentFile, config: &Config) -> Result<Parsed, Vec<Diag
             format!("failed to read file: {e}"),
         )]
     })?;
-    let text = decode_utf8(&file.rel, bytes).map_err(|e| match e {
+    let text = crate::text::decode_utf8(&file.rel, bytes).map_err(|e| match e {
         Error::Diagnostics(d) => d,
         other => vec![Diagnostic::file(file.rel.clone(), other.to_string())],
     })?;
@@ -260,74 +260,4 @@ pub fn load_file(file: &ContentFile, config: &Config) -> Result<Parsed, Vec<Diag
         Kind::Guest => Parsed::Guest(Arc::new(source.guest_profile()?)),
         Kind::Page => Parsed::Page(Arc::new(source.page(&file.rel_in_kind)?)),
     })
-}
-
-/// Decodes a file's bytes as UTF-8, or says where the first invalid byte is.
-pub fn decode_utf8(rel: &str, bytes: Vec<u8>) -> Result<String> {
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let bytes = e.as_bytes();
-        let bad = bytes[valid];
-        let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
-        let line_start = prefix.rfind('\n').map_or(0, |i| i + 1);
-        let rest_end = bytes[valid..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(bytes.len(), |i| valid + i);
-        let lossy_line = format!(
-            "{}{}",
-            &prefix[line_start..],
-            String::from_utf8_lossy(&bytes[valid..rest_end])
-        );
-        let col = prefix[line_start..].chars().count();
-        let line = prefix.matches('\n').count() + 1;
-        Error::Diagnostics(vec![Diagnostic::at_line_col(
-            rel,
-            &lossy_line_as_source(line, &lossy_line),
-            line,
-            col,
-            1,
-            format!("invalid UTF-8 (byte 0x{bad:02X}), expected the file to be UTF-8 text"),
-        )])
-    })
-}
-
-/// A stand-in source with `line - 1` empty lines before `text`, so line numbers stay right.
-fn lossy_line_as_source(line: usize, text: &str) -> String {
-    let mut s = "\n".repeat(line - 1);
-    s.push_str(text);
-    s
-}
-
-/// Front-matter `[extra]` tables reach templates as JSON-like values; dates become strings.
-pub fn toml_to_json(v: toml::Value) -> serde_json::Value {
-    use serde_json::Value as J;
-    match v {
-        toml::Value::String(s) => J::String(s),
-        toml::Value::Integer(i) => J::from(i),
-        toml::Value::Float(f) => serde_json::Number::from_f64(f).map_or(J::Null, J::Number),
-        toml::Value::Boolean(b) => J::Bool(b),
-        toml::Value::Datetime(d) => J::String(d.to_string()),
-        toml::Value::Array(a) => J::Array(a.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => {
-            J::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn invalid_utf8_names_line_and_column() {
-        let err = decode_utf8("content/a.md", b"+++\ntitle = \"\xff\"\n".to_vec()).unwrap_err();
-        let Error::Diagnostics(d) = err else { panic!() };
-        let loc = d[0].location.as_ref().unwrap();
-        assert_eq!((loc.line, loc.col), (2, 10));
-        assert_eq!(
-            d[0].message,
-            "invalid UTF-8 (byte 0xFF), expected the file to be UTF-8 text"
-        );
-    }
 }

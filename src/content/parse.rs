@@ -9,14 +9,12 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::frontmatter::{self, Split};
 use super::raw::{RawGuestProfile, RawPage, RawPost, RawShowProfile, StrOr};
-use super::{
-    GuestMention, GuestProfile, Page, Post, PostSpans, ShowProfile, Source as PostSource,
-    toml_to_json,
-};
+use super::{GuestMention, GuestProfile, Page, Post, PostSpans, ShowProfile, Source as PostSource};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, from_toml};
-use crate::markdown::{self, escape_html};
+use crate::markdown;
 use crate::slug::slugify;
+use crate::text::{escape_html, toml_to_json};
 
 /// One content file's text, split, with what is needed to report errors in it.
 pub struct Source<'a> {

@@ -223,7 +223,7 @@ impl<'a> Keys<'a> {
                 fingerprint::of(&entries)
             }),
             Job::NewsSitemap => {
-                let news = published::news_posts(site, crate::build::now());
+                let news = published::news_posts(site, site.now);
                 fingerprint::of(&self.cards(&news))
             }
         };

@@ -534,7 +534,7 @@ fn context(v: &Values, p: &Planned, planned: &[Planned]) -> (&'static str, Conte
             ctx.insert_value("entries", entries.into());
         }
         Job::NewsSitemap => {
-            let entries: Vec<Value> = published::news_posts(site, crate::build::now())
+            let entries: Vec<Value> = published::news_posts(site, site.now)
                 .into_iter()
                 .map(|pi| v.card(pi))
                 .collect();

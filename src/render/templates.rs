@@ -95,7 +95,7 @@ impl Templates {
                 let name = rel.to_string_lossy().replace('\\', "/");
                 let display = format!("{TEMPLATES_DIR}/{name}");
                 let bytes = crate::fs::read(entry.path())?;
-                match crate::content::decode_utf8(&display, bytes) {
+                match crate::text::decode_utf8(&display, bytes) {
                     Ok(text) => {
                         sources.insert(name, (display, text));
                     }
@@ -378,7 +378,7 @@ fn register_filters(tera: &mut Tera, config: &Config) {
     tera.register_filter(
         "html_as_text",
         |value: &str, _: Kwargs, _: &State| -> tera::Value {
-            tera::Value::safe_string(&crate::markdown::escape_html(value))
+            tera::Value::safe_string(&crate::text::escape_html(value))
         },
     );
 }

@@ -18,7 +18,7 @@ pub fn classify(rel: &Path) -> Change {
     let Some(name) = rel.file_name().and_then(|n| n.to_str()) else {
         return Change::Ignored;
     };
-    if is_editor_temp(name) {
+    if crate::fs::is_editor_temp(name) {
         return Change::Ignored;
     }
     let first = rel
@@ -41,21 +41,6 @@ pub fn classify(rel: &Path) -> Change {
         "content" => Change::Content,
         _ => Change::Ignored,
     }
-}
-
-/// Files editors write next to the real one while saving or as locks. A change to them never
-/// rebuilds; the rename or write of the real file does.
-pub fn is_editor_temp(name: &str) -> bool {
-    name.ends_with('~')                                   // vim, emacs backups
-        || name == "4913"                                 // vim's write-permission probe
-        || name.ends_with(".swp") || name.ends_with(".swx") || name.ends_with(".swo")
-        || name.starts_with(".#")                         // emacs lock links
-        || (name.starts_with('#') && name.ends_with('#')) // emacs auto-save
-        || name.contains("___jb_tmp___") || name.contains("___jb_old___") // JetBrains
-        || name.ends_with(".kate-swp")
-        || name.ends_with(".bak") || name.ends_with(".tmp") || name.ends_with(".bck")
-        || name == ".DS_Store"
-        || name.ends_with(".crswap") // Chrome-based editors
 }
 
 #[cfg(test)]

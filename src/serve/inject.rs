@@ -1,7 +1,7 @@
 //! What `serve` adds to HTML pages and nothing else does: the live-reload script and, while the
 //! last rebuild failed, an overlay with the diagnostics.
 
-use crate::markdown::escape_html;
+use crate::text::escape_html;
 
 pub const SCRIPT_PATH: &str = "/__showpress/livereload.js";
 pub const EVENTS_PATH: &str = "/__showpress/events";

@@ -33,6 +33,7 @@ pub struct ServeOptions {
     pub future: bool,
     pub open: bool,
     pub poll: bool,
+    pub clock: crate::dates::Clock,
 }
 
 pub fn serve(opts: ServeOptions) -> Result<()> {
@@ -64,7 +65,7 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
     };
     let url = format!("http://{host}:{port}/");
 
-    let mut rebuilder = Rebuilder::new(&root, opts.drafts, opts.future, url.clone());
+    let mut rebuilder = Rebuilder::new(&root, opts.drafts, opts.future, url.clone(), opts.clock);
     let builds = BuildIds::new();
     let first = rebuilder.rebuild(&[]);
     let shared = Shared::new(Served::default());

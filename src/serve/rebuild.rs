@@ -76,6 +76,7 @@ pub struct Rebuilder {
     drafts: bool,
     future: bool,
     base_url: String,
+    clock: crate::dates::Clock,
     config: Option<Config>,
     templates: Option<Templates>,
     content: ContentCache,
@@ -101,12 +102,19 @@ pub struct Kept {
 }
 
 impl Rebuilder {
-    pub fn new(root: &Path, drafts: bool, future: bool, base_url: String) -> Self {
+    pub fn new(
+        root: &Path,
+        drafts: bool,
+        future: bool,
+        base_url: String,
+        clock: crate::dates::Clock,
+    ) -> Self {
         Rebuilder {
             root: root.to_path_buf(),
             drafts,
             future,
             base_url,
+            clock,
             config: None,
             templates: None,
             content: ContentCache::default(),
@@ -260,11 +268,12 @@ impl Rebuilder {
             }
             (t, c) => join_inputs(t, c)?,
         };
+        let now = self.clock.now();
         if !self.future {
-            content.hold_back_future(crate::build::now());
+            content.hold_back_future(now);
         }
         self.phase("load", t);
-        let result = self.render(config, &templates, content);
+        let result = self.render(config, &templates, content, now);
         self.templates = Some(templates);
         let (snapshot, tally, kept) = result?;
         self.snapshot = Arc::new(snapshot);
@@ -359,9 +368,10 @@ impl Rebuilder {
         config: &Config,
         templates: &Templates,
         content: Content,
+        now: chrono::DateTime<chrono::FixedOffset>,
     ) -> Result<(Snapshot, Tally, Box<Kept>)> {
         let t = Instant::now();
-        let site = Site::build(config.clone(), content)?;
+        let site = Site::build(config.clone(), content, now)?;
         let t = self.phase("site", t);
         let planned = render::plan(&site, self.root.join("static/robots.txt").is_file());
         let collisions = render::check_collisions(&planned);
@@ -509,7 +519,13 @@ mod tests {
     #[test]
     fn a_panic_while_rebuilding_is_an_error_the_site_stays_and_the_next_rebuild_starts_afresh() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pages");
-        let mut r = Rebuilder::new(&root, false, false, "http://127.0.0.1:1111/".into());
+        let mut r = Rebuilder::new(
+            &root,
+            false,
+            false,
+            "http://127.0.0.1:1111/".into(),
+            crate::dates::Clock::System,
+        );
         let first = r.rebuild(&[]).expect("the fixture builds");
         let served = r.snapshot.clone();
 

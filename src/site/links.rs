@@ -118,7 +118,7 @@ fn substitute(html: &str, urls: &[String]) -> String {
         match (n, after[digits..].starts_with('"')) {
             (Some(n), true) if n < urls.len() => {
                 out.push('"');
-                out.push_str(&crate::markdown::escape_html(&urls[n]));
+                out.push_str(&crate::text::escape_html(&urls[n]));
                 out.push('"');
                 rest = &after[digits + 1..];
             }

@@ -19,6 +19,9 @@ pub use paginate::{Pager, pager, paginate};
 #[derive(Debug)]
 pub struct Site {
     pub config: Config,
+    /// The moment the site is published at: posts dated later were held back before the
+    /// model was built, and the news sitemap lists the posts of the two days before it.
+    pub now: DateTime<FixedOffset>,
     /// Newest first (ties broken by file path, so the order is stable).
     pub posts: Vec<Arc<Post>>,
     /// Parallel to `posts`: what each post links to.
@@ -118,7 +121,11 @@ pub struct ArchiveYear {
 
 impl Site {
     /// Works out every relation. Fails only when two different names would share one URL.
-    pub fn build(config: Config, content: Content) -> Result<Site, Vec<Diagnostic>> {
+    pub fn build(
+        config: Config,
+        content: Content,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Site, Vec<Diagnostic>> {
         let Content {
             mut posts,
             shows: show_profiles,
@@ -322,6 +329,7 @@ impl Site {
 
         let mut site = Site {
             config,
+            now,
             posts,
             links,
             shows,
