@@ -1,22 +1,32 @@
-//! `showpress build`: config → content → site model → render → output, in that order, with
-//! every diagnostic from config, content and templates gathered before giving up.
+//! `showpress build`: runs the [engine](crate::engine) once and commits what changed to the
+//! output folder. With a usable build cache (`.showpress/` by default) only files whose size or
+//! modification time changed are read again, only pages whose key changed are rendered, and
+//! only files whose bytes changed are written; without one, everything is, into a staging
+//! folder that replaces the output whole.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
-use crate::config::Config;
-use crate::content::Content;
+use crate::dates::Clock;
 use crate::diagnostic::Diagnostic;
+use crate::engine::cache::CacheDir;
+use crate::engine::{Changes, Engine, Options};
 use crate::error::{Error, Result};
 use crate::fingerprint::FastMap;
-use crate::fs::STATIC_DIR;
-use crate::output::Staging;
-use crate::render::{self, Templates};
-use crate::site::Site;
-use crate::urls::Linker;
+use crate::output::{Commit, Target};
 
-/// Assets of the built-in theme, written unless the site's `static/` has a file of that name.
-pub const THEME_ASSETS: &[(&str, &str)] = &[("style.css", include_str!("theme/static/style.css"))];
+/// The cache folder's name inside the site, by default.
+pub const CACHE_DIR: &str = ".showpress";
+
+/// Where a build keeps its cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CacheMode {
+    /// `.showpress/` in the site's folder.
+    InSite,
+    Dir(PathBuf),
+    /// Build everything and write no cache (`--no-cache`).
+    Off,
+}
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -27,115 +37,150 @@ pub struct BuildOptions {
     pub future: bool,
     pub base_url: Option<String>,
     /// When the build publishes at: posts dated later are scheduled, not published.
-    pub clock: crate::dates::Clock,
+    pub clock: Clock,
+    pub cache: CacheMode,
 }
 
 #[derive(Debug, Clone)]
 pub struct BuildReport {
     pub posts: usize,
+    /// Pages (and feeds, sitemaps) the site has.
     pub pages: usize,
     pub static_files: usize,
     /// Posts dated in the future, left out.
     pub scheduled: usize,
     /// Warnings for files of `static/` not published because a generated page has their name.
     pub shadowed: Vec<Diagnostic>,
+    /// Size of the whole output.
     pub bytes: u64,
+    /// Files written (new or changed) and removed.
+    pub written: usize,
+    pub removed: usize,
+    /// Pages rendered (their key changed, or there was no usable cache).
+    pub rendered: usize,
+    /// Why a cache that was there could not be used.
+    pub cache_note: Option<String>,
     pub elapsed: Duration,
-}
-
-/// Pairs loaded templates and content, or gathers the diagnostics of both.
-pub fn join_inputs(
-    templates: Result<Templates>,
-    content: Result<Content>,
-) -> Result<(Templates, Content)> {
-    match (templates, content) {
-        (Ok(t), Ok(c)) => Ok((t, c)),
-        (Err(Error::Diagnostics(mut a)), Err(Error::Diagnostics(b))) => {
-            a.extend(b);
-            Err(Error::Diagnostics(a))
-        }
-        (Err(e), _) | (_, Err(e)) => Err(e),
-    }
-}
-
-/// Warnings for the files of `static/` (`names`, relative to it) that a generated page is
-/// written in place of, so they are not published. `pages` is [`render::pages_by_file`].
-pub fn shadowed_statics<'a>(
-    names: impl IntoIterator<Item = &'a str>,
-    pages: &FastMap<&str, &str>,
-) -> Vec<Diagnostic> {
-    let mut hidden: Vec<&str> = names
-        .into_iter()
-        .filter(|n| pages.contains_key(n))
-        .collect();
-    hidden.sort_unstable();
-    hidden
-        .into_iter()
-        .map(|rel| {
-            Diagnostic::file(
-                format!("{STATIC_DIR}/{rel}"),
-                format!(
-                    "not published: the generated page /{} is written to the same file; rename or move this one",
-                    pages[rel]
-                ),
-            )
-            .warning()
-        })
-        .collect()
 }
 
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
-    let mut config = Config::load(&opts.root)?;
-    if let Some(url) = &opts.base_url {
-        config.set_base_url(url)?;
-    }
-    let (templates, content) = rayon::join(
-        || Templates::load(&opts.root, &config),
-        || crate::content::load(&opts.root, &config, opts.drafts),
-    );
-    let (templates, mut content) = join_inputs(templates, content)?;
-    let now = opts.clock.now();
-    let scheduled = if opts.future {
-        0
-    } else {
-        content.hold_back_future(now)
+    let saved_at = SystemTime::now();
+    let target = Target::open(&opts.output, &opts.root)?;
+    let engine_opts = Options {
+        root: opts.root.clone(),
+        drafts: opts.drafts,
+        future: opts.future,
+        base_url: opts.base_url.clone(),
+        clock: opts.clock,
     };
-    let link = Linker::new(&config.base_url, config.base_path());
-    let site = Site::build(config, content, now)?;
-    let planned = render::plan(&site, opts.root.join("static/robots.txt").is_file());
-    let collisions = render::check_collisions(&planned);
-    if !collisions.is_empty() {
-        return Err(Error::Diagnostics(collisions));
+    let cache_dir = match &opts.cache {
+        CacheMode::InSite => Some(opts.root.join(CACHE_DIR)),
+        CacheMode::Dir(d) => Some(d.clone()),
+        CacheMode::Off => None,
+    };
+    if let Some(dir) = &cache_dir
+        && crate::engine::absolute(dir).starts_with(crate::engine::absolute(&opts.output))
+    {
+        return Err(Error::Message(format!(
+            "refusing to keep the build cache in `{}`: it is inside the output folder, which is replaced by builds",
+            dir.display()
+        )));
+    }
+    let cache = cache_dir.as_deref().map(CacheDir::open).transpose()?;
+    let mut cache_note = None;
+    let restored = match &cache {
+        Some(c) => c.load(&engine_opts, &opts.output).unwrap_or_else(|why| {
+            cache_note = Some(format!(
+                "ignoring the build cache in {}: it {why}; building everything",
+                cache_dir
+                    .as_deref()
+                    .unwrap_or(std::path::Path::new(""))
+                    .display()
+            ));
+            None
+        }),
+        None => None,
+    };
+    let incremental = restored.is_some() && target.exists();
+    let (mut engine, mut disk) = match restored {
+        Some(r) => (r.engine, r.disk),
+        None => (Engine::new(engine_opts), FastMap::default()),
+    };
+    // Files in the output that are not as this cache left them: made again, or removed.
+    let mut stray = Vec::new();
+    if incremental {
+        let on_disk = target.scan();
+        let dirty: Vec<String> = engine
+            .outputs()
+            .keys()
+            .filter(|f| disk.get(*f).is_none_or(|s| on_disk.get(*f) != Some(s)))
+            .cloned()
+            .collect();
+        engine.forget_outputs(&dirty);
+        disk.retain(|f, s| on_disk.get(f) == Some(s) && engine.outputs().contains_key(f));
+        stray = on_disk
+            .into_keys()
+            .filter(|f| !disk.contains_key(f))
+            .collect();
+    } else {
+        let all: Vec<String> = engine.outputs().keys().cloned().collect();
+        engine.forget_outputs(&all);
+        disk.clear();
     }
 
-    let staging = Staging::new(&opts.output, &opts.root)?;
-    let pages = render::pages_by_file(&planned);
-    let statics = crate::fs::static_files(&opts.root)?;
-    let shadowed = shadowed_statics(statics.iter().map(|(rel, _)| rel.as_str()), &pages);
-    let mut static_files = staging.copy_static(
-        statics
-            .iter()
-            .filter(|(rel, _)| !pages.contains_key(rel.as_str())),
-    )?;
-    for (name, body) in THEME_ASSETS {
-        if !staging.contains(name) {
-            staging.write(name, body.as_bytes())?;
-            static_files += 1;
+    let stage = target.stage()?;
+    let run = match engine.run(Changes::Unknown, &|rel, bytes| stage.write(rel, bytes)) {
+        Ok(run) => run,
+        Err(e) => {
+            target.abandon(stage);
+            return Err(e);
         }
+    };
+    for f in &run.removed {
+        disk.remove(f);
     }
-    let rendered =
-        render::render_all(&site, &templates, link, &planned, &planned, |file, html| {
-            staging.write(file, html)
-        })?;
-    staging.commit()?;
+    let written = stage.written();
+    let mut removed = run.removed.clone();
+    // A stray file the site still has was just written again; the others go.
+    removed.extend(
+        stray
+            .into_iter()
+            .filter(|f| !engine.outputs().contains_key(f)),
+    );
+    for (f, s) in &written {
+        disk.insert(f.clone(), *s);
+    }
+    let changed = !written.is_empty() || !removed.is_empty();
+    let pending = match &cache {
+        Some(c) if changed || run.rendered > 0 || run.reparsed > 0 || !incremental => {
+            c.write_pending(&engine, &opts.output, &disk, saved_at)?
+        }
+        _ => None,
+    };
+    if changed || pending.is_some() || !target.exists() {
+        target.commit(
+            stage,
+            Commit {
+                full: !incremental,
+                removed: removed.clone(),
+                cache: pending,
+            },
+        )?;
+    } else {
+        target.abandon(stage);
+    }
     Ok(BuildReport {
-        posts: site.posts.len(),
-        pages: rendered.pages,
-        static_files,
-        scheduled,
-        shadowed,
-        bytes: rendered.bytes,
+        posts: run.posts,
+        pages: run.pages,
+        static_files: run.statics,
+        scheduled: run.scheduled,
+        shadowed: run.warnings,
+        bytes: run.bytes,
+        written: written.len(),
+        removed: removed.len(),
+        rendered: run.rendered,
+        cache_note,
         elapsed: start.elapsed(),
     })
 }

@@ -10,14 +10,12 @@ use std::path::Path;
 
 use chrono_tz::Tz;
 
-use crate::build::join_inputs;
 use crate::config::Config;
 use crate::content::{Content, Post};
+use crate::dates::Clock;
 use crate::diagnostic::Diagnostic;
+use crate::engine::{Changes, Engine, Options};
 use crate::error::{Error, Result};
-use crate::render::{self, Templates};
-use crate::site::Site;
-use crate::urls::Linker;
 
 /// What a check found.
 #[derive(Debug, Default)]
@@ -44,59 +42,41 @@ fn diagnostics_of(e: Error) -> Result<Vec<Diagnostic>> {
     }
 }
 
-/// Checks the site in `root`. `Err` only for what stops the check itself (no config.toml, an
-/// unreadable folder); problems in the site's files are in the report.
+/// Checks the site in `root`. `Err` only for what stops the check itself (an unreadable
+/// folder); problems in the site's files are in the report. The engine runs every stage with
+/// drafts and future posts included and its output dropped; the checks across posts then look
+/// at every file that parsed, even when others did not.
 pub fn check(root: &Path, now: chrono::DateTime<chrono::FixedOffset>) -> Result<Report> {
     let mut report = Report::default();
-    let config = match Config::load(root) {
-        Ok(c) => c,
-        Err(e) => {
-            report.diagnostics = diagnostics_of(e)?;
-            return Ok(report);
-        }
-    };
-    // Drafts are checked too: they will be published one day.
-    let content = crate::content::load(root, &config, true);
+    let mut engine = Engine::new(Options {
+        root: root.to_path_buf(),
+        // Drafts and scheduled posts are checked too: they will be published one day.
+        drafts: true,
+        future: true,
+        base_url: None,
+        clock: Clock::Fixed(now),
+    });
+    let run = engine.run(Changes::Unknown, &|_, _| Ok(()));
+    let content = engine.parsed_content();
+    let config = Config::load(root).ok();
     let mut at = Pointer::new(root);
-    if let Ok(c) = &content {
+    if let Some(config) = &config {
         report
             .diagnostics
-            .extend(warnings(c, &config, now, &mut at));
+            .extend(warnings(&content, config, now, &mut at));
     }
-    let templates = Templates::load(root, &config);
-    let (templates, content) = match join_inputs(templates, content) {
-        Ok(x) => x,
-        Err(e) => {
-            report.diagnostics.extend(diagnostics_of(e)?);
-            return Ok(report);
+    match run {
+        Ok(run) => {
+            report.posts = run.posts;
+            report.pages = run.pages;
+            report.diagnostics.extend(run.warnings);
         }
-    };
-    report
-        .diagnostics
-        .extend(episode_conflicts(&content, config.timezone, &mut at));
-    let link = Linker::new(&config.base_url, config.base_path());
-    let site = match Site::build(config, content, now) {
-        Ok(s) => s,
-        Err(d) => {
-            report.diagnostics.extend(d);
-            return Ok(report);
-        }
-    };
-    report.posts = site.posts.len();
-    let planned = render::plan(&site, root.join("static/robots.txt").is_file());
-    let collisions = render::check_collisions(&planned);
-    if !collisions.is_empty() {
-        report.diagnostics.extend(collisions);
-        return Ok(report);
+        Err(e) => report.diagnostics.extend(diagnostics_of(e)?),
     }
-    report.pages = planned.len();
-    let statics = crate::fs::static_files(root).unwrap_or_default();
-    report.diagnostics.extend(crate::build::shadowed_statics(
-        statics.iter().map(|(rel, _)| rel.as_str()),
-        &render::pages_by_file(&planned),
-    ));
-    if let Err(e) = render::render_all(&site, &templates, link, &planned, &planned, |_, _| Ok(())) {
-        report.diagnostics.extend(diagnostics_of(e)?);
+    if let Some(config) = &config {
+        report
+            .diagnostics
+            .extend(episode_conflicts(&content, config.timezone, &mut at));
     }
     Ok(report)
 }

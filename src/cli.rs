@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::build::{BuildOptions, build};
+use crate::build::{BuildOptions, CacheMode, build};
 use crate::error::Result;
 
 #[derive(Debug, Parser)]
@@ -205,6 +205,12 @@ pub struct BuildArgs {
     /// Use this base URL instead of config.toml's `base_url`.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Keep the build cache here [default: .showpress, inside the site's folder].
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache_dir: Option<PathBuf>,
+    /// Build everything from scratch and write no cache.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 impl Cli {
@@ -229,8 +235,16 @@ impl BuildArgs {
             future: self.future,
             base_url: self.base_url,
             clock: crate::dates::Clock::from_env(),
+            cache: match (self.no_cache, self.cache_dir) {
+                (true, _) => CacheMode::Off,
+                (false, Some(dir)) => CacheMode::Dir(dir),
+                (false, None) => CacheMode::InSite,
+            },
         };
         let r = build(&opts)?;
+        if let Some(note) = &r.cache_note {
+            eprintln!("note: {note}");
+        }
         for warning in &r.shadowed {
             eprintln!("{warning}\n");
         }
@@ -242,13 +256,16 @@ impl BuildArgs {
             );
         }
         println!(
-            "Built {} pages ({} posts, {} static files, {:.1} MB) into {} in {} ms",
+            "Built {} pages ({} posts, {} static files, {:.1} MB) into {} in {} ms: {} file{} written, {} removed",
             r.pages,
             r.posts,
             r.static_files,
             r.bytes as f64 / 1_000_000.0,
             opts.output.display(),
-            r.elapsed.as_millis()
+            r.elapsed.as_millis(),
+            r.written,
+            if r.written == 1 { "" } else { "s" },
+            r.removed,
         );
         Ok(())
     }

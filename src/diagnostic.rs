@@ -16,7 +16,7 @@ pub enum Severity {
 }
 
 /// A position in a file, already resolved to what a person reads in an editor.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Location {
     /// 1-based line.
     pub line: usize,

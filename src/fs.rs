@@ -18,6 +18,10 @@ pub fn read(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).map_err(io("read", path))
 }
 
+pub fn remove_file(path: &Path) -> Result<()> {
+    fs::remove_file(path).map_err(io("remove", path))
+}
+
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     fs::write(path, bytes).map_err(io("write", path))
 }
@@ -122,4 +126,71 @@ pub fn is_editor_temp(name: &str) -> bool {
         || name.ends_with(".bak") || name.ends_with(".tmp") || name.ends_with(".bck")
         || name == ".DS_Store"
         || name.ends_with(".crswap") // Chrome-based editors
+}
+
+/// An exclusive lock held through a file, removed when dropped so no lock file is left
+/// behind beside the user's folders.
+#[derive(Debug)]
+pub struct LockFile {
+    path: std::path::PathBuf,
+    _file: std::fs::File,
+}
+
+impl Drop for LockFile {
+    fn drop(&mut self) {
+        // Removed while still held: a process waiting on this file notices below that the
+        // path no longer names it and starts over with a new one.
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Takes an exclusive lock through the file `path` (creating it). When another process holds
+/// it, calls `waiting` once and waits for it.
+pub fn lock_file(path: &Path, waiting: impl FnOnce()) -> Result<LockFile> {
+    let io = |e| Error::Io {
+        action: "lock",
+        path: path.to_path_buf(),
+        source: e,
+    };
+    let mut waiting = Some(waiting);
+    loop {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)
+            .map_err(io)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                if let Some(w) = waiting.take() {
+                    w();
+                }
+                file.lock().map_err(io)?;
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+        }
+        // The holder removes the file when done: the lock counts only if the path still
+        // names the file we locked.
+        if same_file(&file, path) {
+            return Ok(LockFile {
+                path: path.to_path_buf(),
+                _file: file,
+            });
+        }
+    }
+}
+
+#[cfg(unix)]
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.ino() == b.ino() && a.dev() == b.dev(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::File, path: &Path) -> bool {
+    path.exists()
 }

@@ -13,6 +13,7 @@ pub mod config;
 pub mod content;
 pub mod dates;
 pub mod diagnostic;
+pub mod engine;
 pub mod error;
 pub mod fingerprint;
 pub mod fs;

@@ -14,7 +14,7 @@ pub const LATIN_WORDS_PER_MINUTE: f64 = 230.0;
 pub const CJK_CHARS_PER_MINUTE: f64 = 300.0;
 
 /// What the Markdown of one file renders to.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
     pub html: String,
     /// HTML of the text before `<!-- more -->`, else of the first paragraph.
@@ -31,7 +31,7 @@ pub struct Rendered {
 }
 
 /// A link to another content file: `@/posts/2025/a.md#anchor`, or a relative `../about.md`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InternalLink {
     /// As written, without the anchor.
     pub target: String,
@@ -56,7 +56,7 @@ fn internal_target(dest: &str) -> Option<(String, Option<String>)> {
     is_internal.then(|| (path.to_string(), anchor))
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,
@@ -65,7 +65,7 @@ pub struct TocEntry {
 }
 
 /// Word counts by script and the reading time they add up to.
-#[derive(Debug, Default, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Copy, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct Reading {
     pub hangul_words: usize,
     pub latin_words: usize,

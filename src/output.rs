@@ -1,44 +1,287 @@
-//! The only module that writes the site. A build goes into a staging folder next to the
-//! output; only when every page rendered is it swapped in, so a failed build leaves the previous
-//! output exactly as it was, and a good one leaves no stale file from a deleted post.
+//! The only module that writes the site. A build writes the files whose bytes changed into a
+//! staging folder beside the output, then records in a journal what the commit does (move
+//! those files into place, delete the files that are gone, swap in the new cache) and only
+//! then does it. A journal left by a build that was killed is completed by the next one, and
+//! a staging folder without a journal is thrown away, so the output is always the old site or
+//! the new one: never a mix, never a failed build's half. Unchanged files are not touched:
+//! same inode, same modification time, so `rsync` and object-store syncs send only what
+//! changed. Without a usable cache every file is staged and the folder swapped whole.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::fingerprint::{FastMap, FastSet};
 
-/// A build in progress. Dropping it without [`Staging::commit`] removes what it wrote.
-pub struct Staging {
-    dir: PathBuf,
-    target: PathBuf,
-    committed: bool,
+/// What is known of a file in the output, to notice it changed behind showpress's back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DiskStamp {
+    pub len: u64,
+    pub modified: Option<std::time::SystemTime>,
+    pub inode: u64,
 }
 
-impl Staging {
-    /// Prepares a staging folder beside `target` (same file system, so the swap is a rename).
-    pub fn new(target: &Path, root: &Path) -> Result<Staging> {
-        refuse_dangerous_target(target, root)?;
-        let parent = target
+impl DiskStamp {
+    pub fn of(meta: &std::fs::Metadata) -> DiskStamp {
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(meta);
+        #[cfg(not(unix))]
+        let inode = 0;
+        DiskStamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            inode,
+        }
+    }
+}
+
+/// The output folder of a build, locked for this process until dropped.
+pub struct Target {
+    out: PathBuf,
+    stage: PathBuf,
+    old: PathBuf,
+    journal: PathBuf,
+    _lock: crate::fs::LockFile,
+}
+
+/// What a commit does besides moving the staged files into place.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct Commit {
+    /// The staging folder is the whole new output (a build without a usable cache).
+    pub full: bool,
+    /// Output files to delete, `/`-separated and relative to the output.
+    pub removed: Vec<String>,
+    /// (pending cache file, cache file): renamed together with the output's change.
+    pub cache: Option<(PathBuf, PathBuf)>,
+}
+
+impl Target {
+    /// Locks the output folder `out` of the site in `root` (waiting while another build
+    /// holds it) and completes or rolls back what a killed build left.
+    pub fn open(out: &Path, root: &Path) -> Result<Target> {
+        refuse_dangerous_target(out, root)?;
+        let parent = out
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         crate::fs::create_dir_all(parent)?;
-        let name = target
+        let name = out
             .file_name()
             .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let beside = |what: &str| parent.join(format!(".{name}.showpress-{what}"));
+        let lock = crate::fs::lock_file(&beside("lock"), || {
+            eprintln!(
+                "note: waiting for another showpress build into {} to finish",
+                out.display()
+            )
+        })?;
         remove_abandoned(parent, &name);
-        let dir = parent.join(format!(".{name}.showpress-{}", std::process::id()));
-        if dir.exists() {
-            crate::fs::remove_dir_all(&dir)?;
+        let target = Target {
+            out: out.to_path_buf(),
+            stage: beside("stage"),
+            old: beside("old"),
+            journal: beside("journal"),
+            _lock: lock,
+        };
+        target.recover()?;
+        Ok(target)
+    }
+
+    pub fn exists(&self) -> bool {
+        self.out.is_dir()
+    }
+
+    /// Every file in the output (symlinks included, not followed) with its stamp.
+    pub fn scan(&self) -> FastMap<String, DiskStamp> {
+        let entries: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(&self.out)
+            .min_depth(1)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| !e.file_type().is_dir())
+            .collect();
+        entries
+            .par_iter()
+            .filter_map(|e| {
+                let rel = e.path().strip_prefix(&self.out).ok()?.to_str()?;
+                let meta = e.path().symlink_metadata().ok()?;
+                Some((rel.replace('\\', "/"), DiskStamp::of(&meta)))
+            })
+            .collect()
+    }
+
+    /// A fresh staging folder for this build's files.
+    pub fn stage(&self) -> Result<Stage> {
+        if self.stage.exists() {
+            crate::fs::remove_dir_all(&self.stage)?;
         }
-        crate::fs::create_dir_all(&dir)?;
-        Ok(Staging {
-            dir,
-            target: target.to_path_buf(),
-            committed: false,
+        crate::fs::create_dir_all(&self.stage)?;
+        Ok(Stage {
+            dir: self.stage.clone(),
+            written: Mutex::new(Vec::new()),
         })
     }
 
-    /// Writes one file, `rel` being `/`-separated and relative to the output root.
+    /// Makes the staged build the output: writes the journal (the point after which the
+    /// build counts as done), then carries it out.
+    pub fn commit(&self, stage: Stage, commit: Commit) -> Result<()> {
+        drop(stage);
+        let text = serde_json::to_vec(&commit)
+            .map_err(|e| Error::Message(format!("cannot write the build journal: {e}")))?;
+        let pending = self.journal.with_extension("new");
+        crate::fs::write(&pending, &text)?;
+        crate::fs::rename(&pending, &self.journal)?;
+        self.apply(&commit)?;
+        crate::fs::remove_file(&self.journal)
+    }
+
+    /// Throws away a staged build (it failed).
+    pub fn abandon(&self, stage: Stage) {
+        drop(stage);
+        let _ = std::fs::remove_dir_all(&self.stage);
+    }
+
+    /// Completes a journal a killed build left, or throws away its staging folder.
+    fn recover(&self) -> Result<()> {
+        match std::fs::read(&self.journal) {
+            Ok(text) => {
+                let commit: Commit = serde_json::from_slice(&text).map_err(|e| {
+                    Error::Message(format!(
+                        "the journal {} of an interrupted build is unreadable ({e}); delete it and the output folder, then build again",
+                        self.journal.display()
+                    ))
+                })?;
+                self.apply(&commit)?;
+                crate::fs::remove_file(&self.journal)?;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if self.stage.exists() {
+                    crate::fs::remove_dir_all(&self.stage)?;
+                }
+            }
+            Err(e) => {
+                return Err(Error::Io {
+                    action: "read the build journal",
+                    path: self.journal.clone(),
+                    source: e,
+                });
+            }
+        }
+        if self.old.exists() {
+            crate::fs::remove_dir_all(&self.old)?;
+        }
+        Ok(())
+    }
+
+    /// Carries out a journal. Every step can run again after an interruption: what is done
+    /// is skipped.
+    fn apply(&self, commit: &Commit) -> Result<()> {
+        if commit.full {
+            if self.stage.exists() {
+                if self.out.exists() {
+                    if self.old.exists() {
+                        crate::fs::remove_dir_all(&self.old)?;
+                    }
+                    crate::fs::rename(&self.out, &self.old)?;
+                }
+                crate::fs::rename(&self.stage, &self.out)?;
+            }
+        } else if self.stage.exists() {
+            let staged: Vec<PathBuf> = walkdir::WalkDir::new(&self.stage)
+                .min_depth(1)
+                .into_iter()
+                .filter_map(|e| e.ok())
+                .filter(|e| !e.file_type().is_dir())
+                .map(|e| e.into_path())
+                .collect();
+            for from in staged {
+                let Ok(rel) = from.strip_prefix(&self.stage) else {
+                    continue;
+                };
+                let to = self.out.join(rel);
+                make_room(&self.out, &to)?;
+                crate::fs::rename(&from, &to)?;
+            }
+            crate::fs::remove_dir_all(&self.stage)?;
+        }
+        if !commit.full {
+            let mut dirs: FastSet<PathBuf> = FastSet::default();
+            for rel in &commit.removed {
+                let path = self.out.join(rel);
+                match std::fs::remove_file(&path) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => {
+                        return Err(Error::Io {
+                            action: "remove",
+                            path,
+                            source: e,
+                        });
+                    }
+                }
+                let mut p = self.out.join(rel);
+                while p.pop() && p != self.out {
+                    dirs.insert(p.clone());
+                }
+            }
+            // Folders left empty go too, deepest first (a failure means not empty).
+            let mut dirs: Vec<PathBuf> = dirs.into_iter().collect();
+            dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+            for d in dirs {
+                let _ = std::fs::remove_dir(d);
+            }
+        }
+        if let Some((pending, cache)) = &commit.cache
+            && pending.exists()
+        {
+            crate::fs::rename(pending, cache)?;
+        }
+        if self.old.exists() {
+            crate::fs::remove_dir_all(&self.old)?;
+        }
+        Ok(())
+    }
+}
+
+/// Clears the way for a file at `to` inside `out`: a file where a folder must go (an old
+/// `a` where `a/index.html` goes) or a folder where the file goes is removed.
+fn make_room(out: &Path, to: &Path) -> Result<()> {
+    if let Ok(meta) = to.symlink_metadata()
+        && meta.is_dir()
+    {
+        crate::fs::remove_dir_all(to)?;
+    }
+    let Some(parent) = to.parent() else {
+        return Ok(());
+    };
+    if parent.is_dir() {
+        return Ok(());
+    }
+    let mut p = parent.to_path_buf();
+    while p != out && p.starts_with(out) {
+        if let Ok(meta) = p.symlink_metadata()
+            && !meta.is_dir()
+        {
+            crate::fs::remove_file(&p)?;
+            break;
+        }
+        if !p.pop() {
+            break;
+        }
+    }
+    crate::fs::create_dir_all(parent)
+}
+
+/// Files of a build being written, in the staging folder.
+pub struct Stage {
+    dir: PathBuf,
+    written: Mutex<Vec<(String, DiskStamp)>>,
+}
+
+impl Stage {
+    /// Writes one file, `rel` being `/`-separated and relative to the output root, and
+    /// records its stamp (a rename into place keeps it).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.dir.join(rel);
         // Name the output path, not the staging folder: a file or folder of `static/` in the
@@ -52,63 +295,24 @@ impl Staging {
         if let Some(parent) = path.parent() {
             crate::fs::create_dir_all(parent).map_err(named)?;
         }
-        crate::fs::write(&path, bytes).map_err(named)
-    }
-
-    /// Copies `files` (path relative to `static/`, absolute path) into the staged output,
-    /// keeping their paths. Returns how many.
-    pub fn copy_static<'a>(
-        &self,
-        files: impl IntoIterator<Item = &'a (String, PathBuf)>,
-    ) -> Result<usize> {
-        let mut copied = 0;
-        for (rel, abs) in files {
-            let to = self.dir.join(rel);
-            if let Some(parent) = to.parent() {
-                crate::fs::create_dir_all(parent)?;
-            }
-            crate::fs::copy(abs, &to)?;
-            copied += 1;
-        }
-        Ok(copied)
-    }
-
-    /// Whether a file already exists in the staged output (static files win over theme assets).
-    pub fn contains(&self, rel: &str) -> bool {
-        self.dir.join(rel).exists()
-    }
-
-    /// Swaps the staged output in place of the target.
-    pub fn commit(mut self) -> Result<()> {
-        // Unique per process like the staging folder, so a leftover from a killed build never
-        // blocks the next one.
-        let mut old = self.dir.clone().into_os_string();
-        old.push(".old");
-        let old = PathBuf::from(old);
-        let had_old = self.target.exists();
-        if had_old {
-            crate::fs::rename(&self.target, &old)?;
-        }
-        if let Err(e) = crate::fs::rename(&self.dir, &self.target) {
-            if had_old {
-                // Put the previous output back rather than leave nothing.
-                let _ = std::fs::rename(&old, &self.target);
-            }
-            return Err(e);
-        }
-        self.committed = true;
-        if had_old {
-            crate::fs::remove_dir_all(&old)?;
-        }
+        crate::fs::write(&path, bytes).map_err(named)?;
+        let meta = path.symlink_metadata().map_err(|e| {
+            named(Error::Io {
+                action: "read back",
+                path: path.clone(),
+                source: e,
+            })
+        })?;
+        self.written
+            .lock()
+            .map_err(|_| Error::Message("a writer thread failed".into()))?
+            .push((rel.to_string(), DiskStamp::of(&meta)));
         Ok(())
     }
-}
 
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        }
+    /// What was written: (file, stamp).
+    pub fn written(&self) -> Vec<(String, DiskStamp)> {
+        self.written.lock().map(|w| w.clone()).unwrap_or_default()
     }
 }
 
@@ -124,10 +328,12 @@ fn remove_abandoned(parent: &Path, name: &str) {
         let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
             continue;
         };
-        let pid = rest.trim_end_matches(".old");
-        let alive = pid
-            .parse::<u32>()
-            .is_ok_and(|p| Path::new(&format!("/proc/{p}")).exists());
+        // Only the per-process folders of showpress before the journal (`-<pid>`): the lock,
+        // stage and journal of today's builds have names, not numbers.
+        let Ok(pid) = rest.trim_end_matches(".old").parse::<u32>() else {
+            continue;
+        };
+        let alive = Path::new(&format!("/proc/{pid}")).exists();
         if !alive && Path::new("/proc/self").exists() {
             let _ = std::fs::remove_dir_all(e.path());
         }

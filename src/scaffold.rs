@@ -243,7 +243,7 @@ pub fn init_site(dir: &Path, force: bool) -> Result<Vec<String>> {
         ("content/about.md".into(), INIT_ABOUT.into()),
         (
             "static/style.css".into(),
-            crate::build::THEME_ASSETS[0].1.into(),
+            crate::engine::THEME_ASSETS[0].1.into(),
         ),
     ];
     for (name, src) in BUILTIN {

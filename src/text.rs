@@ -74,6 +74,21 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// Serde adapter that stores a free-form JSON value as its text, for formats (the build cache's
+/// postcard) that cannot describe a value whose shape is not known ahead.
+pub mod json_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &serde_json::Value, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&v.to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<serde_json::Value, D::Error> {
+        let text = String::deserialize(d)?;
+        serde_json::from_str(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -335,6 +335,7 @@ fn baseline() -> &'static BTreeMap<String, Vec<u8>> {
             future: false,
             base_url: None,
             clock: showpress::dates::Clock::from_env(),
+            cache: showpress::build::CacheMode::Off,
         })
         .unwrap_or_else(|e| panic!("the base site must build: {}", render_error(&e)));
         let snap = snapshot(&output);
@@ -432,6 +433,7 @@ fn build_site_inner(
         future: opts.future,
         base_url: opts.base_url.clone(),
         clock: showpress::dates::Clock::from_env(),
+        cache: showpress::build::CacheMode::Off,
     };
     let (result, took) = bounded("build", move || {
         build(&options).map_err(|e| render_error(&e))
@@ -2416,6 +2418,7 @@ fn fuzz_check() {
                 future: true,
                 base_url: None,
                 clock: showpress::dates::Clock::from_env(),
+                cache: showpress::build::CacheMode::Off,
             };
             let (built, _) = bounded("build", move || {
                 build(&options).map_err(|e| render_error(&e))
@@ -2624,6 +2627,7 @@ fn diagnostics_of(files: &[(&str, &[u8])], future: bool) -> Vec<Diagnostic> {
         future,
         base_url: None,
         clock: showpress::dates::Clock::from_env(),
+        cache: showpress::build::CacheMode::Off,
     };
     let (result, _) = bounded("build", move || build(&options));
     match result {

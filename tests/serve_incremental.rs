@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use common::TestSite;
 use showpress::build::{BuildOptions, build};
-use showpress::serve::classify::{Change, classify};
+use showpress::engine::{Change, classify};
 use showpress::serve::rebuild::Rebuilder;
 
 const URL: &str = "http://127.0.0.1:1111/";
@@ -43,6 +43,7 @@ fn clean_build(site: &TestSite, out: &Path) -> Option<BTreeMap<String, Vec<u8>>>
         future: false,
         base_url: Some(URL.to_string()),
         clock: showpress::dates::Clock::from_env(),
+        cache: showpress::build::CacheMode::Off,
     })
     .ok()?;
     Some(common::files_under(out))

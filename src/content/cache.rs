@@ -13,8 +13,8 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Stamp {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Stamp {
     len: u64,
     modified: Option<SystemTime>,
 }
@@ -37,7 +37,78 @@ pub struct ContentCache {
     scanned: Option<(Vec<ContentFile>, Vec<Diagnostic>)>,
 }
 
+/// What a [`ContentCache`] keeps, as the build cache stores it: the files of the last scan,
+/// each with its stamp and what it parsed to. Only a scan where every file parsed is saved.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct SavedContent {
+    files: Vec<ContentFile>,
+    parsed: Vec<(Option<Stamp>, Parsed)>,
+}
+
 impl ContentCache {
+    /// What to save, or `None` when a file is broken or nothing was scanned.
+    pub fn export(&self) -> Option<SavedContent> {
+        let (files, errors) = self.scanned.as_ref()?;
+        if !errors.is_empty() {
+            return None;
+        }
+        let parsed = files
+            .iter()
+            .map(|f| match self.entries.get(&f.abs) {
+                Some((stamp, Ok(p))) => Some((*stamp, p.clone())),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(SavedContent {
+            files: files.clone(),
+            parsed,
+        })
+    }
+
+    /// A cache holding what `saved` holds. A stamp from less than `racy` before `saved_at` is
+    /// not trusted (dropped, so that file is read again): a file saved twice within the file
+    /// system's timestamp granularity, the second time after the scan, keeps its size and
+    /// modification time (git calls this "racily clean").
+    pub fn import(saved: SavedContent, saved_at: SystemTime, racy: std::time::Duration) -> Self {
+        let trusted_before = saved_at.checked_sub(racy).unwrap_or(SystemTime::UNIX_EPOCH);
+        let mut entries = HashMap::with_capacity(saved.files.len());
+        for (f, (stamp, parsed)) in saved.files.iter().zip(saved.parsed) {
+            let stamp = stamp.filter(|s| s.modified.is_some_and(|m| m < trusted_before));
+            entries.insert(f.abs.clone(), (stamp, Ok(parsed)));
+        }
+        ContentCache {
+            entries,
+            scanned: Some((saved.files, Vec::new())),
+        }
+    }
+
+    /// Every file of the last scan that parsed, drafts included, ignoring those that failed.
+    pub fn parsed_content(&self) -> Content {
+        let Some((files, _)) = self.scanned.as_ref() else {
+            return Content::default();
+        };
+        let ok = files
+            .iter()
+            .filter_map(|f| self.entries.get(&f.abs))
+            .filter(|(_, o)| o.is_ok())
+            .map(|(_, o)| o.clone());
+        assemble(ok, Vec::new(), true).unwrap_or_default()
+    }
+
+    /// Posts of the last scan that a run at `now` publishes.
+    pub fn count_published(
+        &self,
+        drafts: bool,
+        now: chrono::DateTime<chrono::FixedOffset>,
+    ) -> usize {
+        self.entries
+            .values()
+            .filter(
+                |(_, o)| matches!(o, Ok(Parsed::Post(p)) if (drafts || !p.draft) && p.date <= now),
+            )
+            .count()
+    }
+
     /// Forgets everything (after a config change, which affects how files parse).
     pub fn clear(&mut self) {
         self.entries.clear();

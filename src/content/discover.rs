@@ -9,7 +9,7 @@ use crate::error::Result;
 
 pub const CONTENT_DIR: &str = "content";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Kind {
     /// Any `.md` under `content/posts/`, at any depth.
     Post,
@@ -21,7 +21,7 @@ pub enum Kind {
     Page,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ContentFile {
     pub abs: PathBuf,
     /// Relative to the site root, `/`-separated: what diagnostics print.

@@ -22,25 +22,25 @@ use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::markdown::Rendered;
 
-pub use cache::{ContentCache, Outcome};
+pub use cache::{ContentCache, Outcome, SavedContent};
 pub use discover::{CONTENT_DIR, ContentFile, Kind, classify, discover};
 
 /// A guest as named in one post, with their role at the time of that episode.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct GuestMention {
     pub name: String,
     pub role: Option<String>,
 }
 
 /// The article a post is based on.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     pub url: String,
     pub outlet: Option<String>,
     pub title: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Post {
     /// Path relative to the site root, `/`-separated.
     pub file: String,
@@ -62,6 +62,8 @@ pub struct Post {
     pub draft: bool,
     /// For `og:image` and JSON-LD: an absolute URL or a path under the site.
     pub image: Option<String>,
+    /// Kept as JSON text in the build cache, whose binary format cannot hold a free-form value.
+    #[serde(with = "crate::text::json_text")]
     pub extra: serde_json::Value,
     pub body: Rendered,
     /// Fingerprint of what the post shows in lists (everything but its body): a body edit
@@ -73,7 +75,7 @@ pub struct Post {
 
 /// Byte ranges in a post's file (the whole text, not the front matter) of the keys that
 /// `check` compares across posts.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct PostSpans {
     pub date: Option<Range<usize>>,
     pub show: Option<Range<usize>>,
@@ -138,7 +140,7 @@ impl Post {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ShowProfile {
     pub file: String,
     /// Fingerprint of the file's text: what `serve` compares to know the file changed.
@@ -148,11 +150,13 @@ pub struct ShowProfile {
     pub network: Option<String>,
     pub homepage: Option<String>,
     pub schedule: Option<String>,
+    /// Kept as JSON text in the build cache, whose binary format cannot hold a free-form value.
+    #[serde(with = "crate::text::json_text")]
     pub extra: serde_json::Value,
     pub body: Rendered,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct GuestProfile {
     pub file: String,
     /// Fingerprint of the file's text: what `serve` compares to know the file changed.
@@ -160,12 +164,14 @@ pub struct GuestProfile {
     pub name: String,
     pub role: Option<String>,
     pub slug: Option<String>,
+    /// Kept as JSON text in the build cache, whose binary format cannot hold a free-form value.
+    #[serde(with = "crate::text::json_text")]
     pub extra: serde_json::Value,
     pub body: Rendered,
 }
 
 /// A standalone page such as `content/about.md`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Page {
     pub file: String,
     /// Fingerprint of the file's text: what `serve` compares to know the file changed.
@@ -177,6 +183,8 @@ pub struct Page {
     pub updated: Option<DateTime<FixedOffset>>,
     pub summary: Option<String>,
     pub draft: bool,
+    /// Kept as JSON text in the build cache, whose binary format cannot hold a free-form value.
+    #[serde(with = "crate::text::json_text")]
     pub extra: serde_json::Value,
     pub body: Rendered,
 }
@@ -201,7 +209,7 @@ impl Content {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Parsed {
     Post(Arc<Post>),
     Show(Arc<ShowProfile>),

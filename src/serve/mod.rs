@@ -2,11 +2,11 @@
 //! files and rebuilds on every save, and tells open pages to reload once the new site is
 //! completely in place.
 //!
-//! Three parts: [`classify`] (what a changed path means), [`rebuild`] (the in-memory build) and
+//! Three parts: [`crate::engine::classify`] (what a changed path means), [`rebuild`] (the engine
+//! kept alive, its output in memory) and
 //! [`server`] (HTTP and the live-reload event stream). This module wires them together: the
 //! watcher feeds a debounce loop on its own thread; the server runs on tokio.
 
-pub mod classify;
 pub mod inject;
 mod listen;
 pub mod rebuild;
@@ -19,8 +19,8 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::diagnostic::Diagnostic;
+use crate::engine::{Change, classify};
 use crate::error::{Error, Result};
-use classify::Change;
 use rebuild::{Rebuilder, Rebuilt};
 use server::{Notice, Served, Shared};
 
@@ -82,7 +82,7 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
     std::thread::spawn(move || {
         let relevant = |p: &std::path::Path| {
             p.strip_prefix(&loop_root)
-                .is_ok_and(|rel| classify::classify(rel) != Change::Ignored)
+                .is_ok_and(|rel| classify(rel) != Change::Ignored)
         };
         for batch in watch::batches(&rx, relevant) {
             watcher.ensure();
@@ -90,7 +90,7 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
                 .into_iter()
                 .filter_map(|p| {
                     let rel = p.strip_prefix(&loop_root).ok()?.to_path_buf();
-                    match classify::classify(&rel) {
+                    match classify(&rel) {
                         Change::Ignored => None,
                         c => Some((p, c)),
                     }

@@ -1,0 +1,231 @@
+//! The build cache: what an [`Engine`] keeps between runs, saved in a folder (`.showpress/` in
+//! the site by default) so the next `build` re-reads only files whose size or modification
+//! time changed and renders only pages whose key changed.
+//!
+//! A cache can make a build faster, never different: one written by another showpress binary,
+//! for another site folder, output folder or options, or one that is damaged, is ignored with a
+//! one-line note and the build runs from scratch. The file is a header (magic, format, the
+//! binary's identity, a checksum of the rest) and a postcard body; it is replaced by rename, so
+//! a reader sees the old or the new one. A lock file keeps two builds from using one cache at
+//! once: the second waits.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use super::{Engine, Options, Out};
+use crate::content::{ContentCache, SavedContent};
+use crate::error::{Error, Result};
+use crate::fingerprint::{self, FastMap, FastSet};
+use crate::output::DiskStamp;
+
+const MAGIC: &[u8; 16] = b"showpress-cache\n";
+/// Bumped whenever the saved layout or the meaning of a key changes.
+const FORMAT: u32 = 1;
+const STATE_FILE: &str = "state";
+/// A file modified less than this before the cache was saved is read again next time.
+const RACY: Duration = Duration::from_secs(2);
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Saved {
+    root: PathBuf,
+    output: PathBuf,
+    options: u64,
+    config_fp: u64,
+    saved_at: SystemTime,
+    content: SavedContent,
+    outputs: Vec<(String, Out)>,
+    statics: Vec<String>,
+    /// Size, modification time and inode of every output file as this build left it, to
+    /// notice files changed or deleted in the output behind showpress's back.
+    disk: Vec<(String, DiskStamp)>,
+}
+
+/// An open cache folder, locked for this process until dropped.
+pub struct CacheDir {
+    dir: PathBuf,
+    _lock: crate::fs::LockFile,
+}
+
+/// What a usable cache gives a build.
+pub struct Restored {
+    pub engine: Engine,
+    pub disk: FastMap<String, DiskStamp>,
+}
+
+impl CacheDir {
+    /// Opens (creating) the cache folder and locks it; waits while another build holds it.
+    pub fn open(dir: &Path) -> Result<CacheDir> {
+        crate::fs::create_dir_all(dir)?;
+        let lock = crate::fs::lock_file(&dir.join("lock"), || {
+            eprintln!(
+                "note: waiting for another showpress build using the cache {} to finish",
+                dir.display()
+            )
+        })?;
+        Ok(CacheDir {
+            dir: dir.to_path_buf(),
+            _lock: lock,
+        })
+    }
+
+    fn state(&self) -> PathBuf {
+        self.dir.join(STATE_FILE)
+    }
+
+    /// The saved state when it is usable for this build, else why not (a note for the user).
+    /// No cache at all is neither: `Ok(None)`.
+    pub fn load(
+        &self,
+        opts: &Options,
+        output: &Path,
+    ) -> std::result::Result<Option<Restored>, String> {
+        let path = self.state();
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(format!("cannot be read ({e})")),
+        };
+        let saved = decode(&bytes)?;
+        if saved.root != super::absolute(&opts.root) {
+            return Err(format!(
+                "was made for another site folder ({})",
+                saved.root.display()
+            ));
+        }
+        if saved.output != super::absolute(output) {
+            return Err(format!(
+                "was made for another output folder ({})",
+                saved.output.display()
+            ));
+        }
+        if saved.options != opts.fingerprint() {
+            return Err("was made with other options (--drafts, --future or --base-url)".into());
+        }
+        let content = ContentCache::import(saved.content, saved.saved_at, RACY);
+        let mut engine = Engine::new(opts.clone());
+        engine.config_fp = saved.config_fp;
+        engine.content = content;
+        engine.outputs = saved.outputs.into_iter().collect();
+        engine.statics = saved.statics.into_iter().collect::<FastSet<String>>();
+        Ok(Some(Restored {
+            engine,
+            disk: saved.disk.into_iter().collect(),
+        }))
+    }
+
+    /// Writes the engine's state beside the cache file and returns (that file, the cache
+    /// file): the output's commit renames one onto the other, so the cache and the output
+    /// change together. `None` when the state cannot be saved (a file failed to parse).
+    pub fn write_pending(
+        &self,
+        engine: &Engine,
+        output: &Path,
+        disk: &FastMap<String, DiskStamp>,
+        saved_at: SystemTime,
+    ) -> Result<Option<(PathBuf, PathBuf)>> {
+        let Some(content) = engine.content.export() else {
+            return Ok(None);
+        };
+        let saved = Saved {
+            root: super::absolute(&engine.opts.root),
+            output: super::absolute(output),
+            options: engine.opts.fingerprint(),
+            config_fp: engine.config_fp,
+            saved_at,
+            content,
+            outputs: engine
+                .outputs
+                .iter()
+                .map(|(k, v)| (k.clone(), *v))
+                .collect(),
+            statics: engine.statics.iter().cloned().collect(),
+            disk: disk.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+        };
+        let body = postcard::to_stdvec(&saved)
+            .map_err(|e| Error::Message(format!("cannot encode the build cache: {e}")))?;
+        let pending = self.dir.join(format!("{STATE_FILE}.new"));
+        let mut file = File::create(&pending).map_err(|e| Error::Io {
+            action: "write the build cache",
+            path: pending.clone(),
+            source: e,
+        })?;
+        let head = header(fingerprint::of(body.as_slice()));
+        file.write_all(&head)
+            .and_then(|()| file.write_all(&body))
+            .map_err(|e| Error::Io {
+                action: "write the build cache",
+                path: pending.clone(),
+                source: e,
+            })?;
+        Ok(Some((pending, self.state())))
+    }
+
+    /// Removes the saved state (a `--no-cache` build replaced the output it describes).
+    pub fn discard(&self) {
+        let _ = std::fs::remove_file(self.state());
+    }
+}
+
+/// The identity of the running binary: a cache from another build of showpress (a newer
+/// release, or a developer's rebuild) may key pages differently.
+fn binary_identity() -> u64 {
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| std::fs::metadata(p).ok())
+        .map(|m| (m.len(), m.modified().ok()));
+    fingerprint::of(&(env!("CARGO_PKG_VERSION"), exe))
+}
+
+fn header(checksum: u64) -> Vec<u8> {
+    let mut head = Vec::with_capacity(36);
+    head.extend_from_slice(MAGIC);
+    head.extend_from_slice(&FORMAT.to_le_bytes());
+    head.extend_from_slice(&binary_identity().to_le_bytes());
+    head.extend_from_slice(&checksum.to_le_bytes());
+    head
+}
+
+fn decode(bytes: &[u8]) -> std::result::Result<Saved, String> {
+    const HEAD: usize = 16 + 4 + 8 + 8;
+    let damaged = |why: &str| format!("is damaged ({why})");
+    if bytes.len() < HEAD || &bytes[..16] != MAGIC {
+        return Err(damaged("not a showpress cache file"));
+    }
+    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
+    let format = u32::from_le_bytes(bytes[16..20].try_into().unwrap_or_default());
+    if format != FORMAT || word(20) != binary_identity() {
+        return Err("was written by another version of showpress".into());
+    }
+    let body = &bytes[HEAD..];
+    if word(28) != fingerprint::of(body) {
+        return Err(damaged("checksum mismatch: truncated or changed"));
+    }
+    postcard::from_bytes(body).map_err(|e| damaged(&e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn damaged_and_foreign_caches_are_refused_with_a_reason() {
+        assert_eq!(
+            decode(b"hello").err().unwrap(),
+            "is damaged (not a showpress cache file)"
+        );
+        let mut other = header(0);
+        other[16] = 99;
+        assert_eq!(
+            decode(&other).err().unwrap(),
+            "was written by another version of showpress"
+        );
+        let mut cut = header(fingerprint::of(&b"abc"[..]));
+        cut.extend_from_slice(b"ab");
+        assert_eq!(
+            decode(&cut).err().unwrap(),
+            "is damaged (checksum mismatch: truncated or changed)"
+        );
+    }
+}

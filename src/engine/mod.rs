@@ -1,0 +1,572 @@
+//! The one engine behind `build`, `check` and `serve`. It owns the stages, written once —
+//! config → templates and content → schedule → site model → plan → static files → page keys →
+//! render — and what it keeps between runs: the config, the compiled templates, every parsed
+//! content file, the site model and plan of the last good run, and for every output file the
+//! key it was made from and the fingerprint of its bytes.
+//!
+//! A run hands the files whose bytes changed to a sink and says which files are gone; it never
+//! writes anything itself. `build` runs it once (from the cache in `.showpress/`, see
+//! [`cache`]) and gives the result to [`crate::output`]; `check` runs it with a sink that drops
+//! everything; `serve` keeps it alive and feeds it the watcher's changes.
+
+pub mod cache;
+mod change;
+mod swap;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub use change::{Change, classify};
+
+use crate::config::Config;
+use crate::content::ContentCache;
+use crate::dates::Clock;
+use crate::diagnostic::Diagnostic;
+use crate::error::{Error, Result};
+use crate::fingerprint::{self, FastMap, FastSet};
+use crate::fs::STATIC_DIR;
+use crate::render::keys::Keys;
+use crate::render::{self, Planned, Templates};
+use crate::site::Site;
+use crate::urls::Linker;
+
+/// Assets of the built-in theme, published unless the site's `static/` has a file of that name.
+pub const THEME_ASSETS: &[(&str, &str)] =
+    &[("style.css", include_str!("../theme/static/style.css"))];
+
+/// What a run builds: the same values for every run of one engine.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: PathBuf,
+    /// Include posts and pages with `draft = true`.
+    pub drafts: bool,
+    /// Publish posts dated in the future too.
+    pub future: bool,
+    /// Instead of `base_url` from config.toml.
+    pub base_url: Option<String>,
+    /// When the site is published at: posts dated later are held back.
+    pub clock: Clock,
+}
+
+impl Options {
+    /// Fingerprint of the options that change what a build produces (the root is checked on
+    /// its own, the clock is an input of every run).
+    pub fn fingerprint(&self) -> u64 {
+        fingerprint::of(&(self.drafts, self.future, &self.base_url))
+    }
+}
+
+/// What changed since the last run.
+#[derive(Debug, Clone, Copy)]
+pub enum Changes<'a> {
+    /// Unknown (a new process): look at every file, trusting size and modification time.
+    Unknown,
+    /// What the watcher saw: absolute paths and what they are.
+    Paths(&'a [(PathBuf, Change)]),
+}
+
+/// One output file as the last good run left it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Out {
+    /// The page key (see [`crate::render::keys`]) or the fingerprint of a static file's bytes;
+    /// [`STALE`] when unknown, which makes the next run make the file again.
+    pub key: u64,
+    /// Fingerprint of the bytes: a re-rendered page whose bytes are equal is not written.
+    pub hash: u64,
+    pub len: u64,
+}
+
+/// A key no page has: set on every output after a config change (keys do not cover config).
+const STALE: u64 = 0;
+
+/// Receives every output file whose bytes are new or changed, as soon as it is ready, from
+/// several threads at once.
+pub type Sink<'a> = &'a (dyn Fn(&str, &[u8]) -> Result<()> + Sync);
+
+/// What a run did.
+#[derive(Debug, Clone, Default)]
+pub struct Run {
+    pub posts: usize,
+    /// Posts dated after the clock, left out.
+    pub scheduled: usize,
+    /// Entries of the plan: pages, feeds, sitemaps, robots.txt.
+    pub pages: usize,
+    /// Files of `static/` and theme assets published.
+    pub statics: usize,
+    /// Pages rendered this run (their key changed).
+    pub rendered: usize,
+    /// Content files read and parsed this run.
+    pub reparsed: usize,
+    /// Files handed to the sink: new, or bytes changed.
+    pub written: Vec<String>,
+    /// Files of the previous run that the site no longer has.
+    pub removed: Vec<String>,
+    /// Size of the whole output.
+    pub bytes: u64,
+    /// What `build` warns about (files of `static/` a generated page takes the place of).
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+/// The site model and page plan of the last good run, kept for the fast path of `serve`.
+pub(crate) struct Kept {
+    site: Site,
+    planned: Vec<Planned>,
+}
+
+pub struct Engine {
+    opts: Options,
+    config: Option<Config>,
+    /// Fingerprint of config.toml's bytes and the options: what parsed files and page keys
+    /// were made with.
+    config_fp: u64,
+    templates: Option<Templates>,
+    content: ContentCache,
+    /// Whether `static/` must be read again.
+    statics_stale: bool,
+    /// Files of `static/` and theme assets of the last run.
+    statics: FastSet<String>,
+    /// Every output file of the last good run.
+    outputs: FastMap<String, Out>,
+    kept: Option<Box<Kept>>,
+    timing: bool,
+    /// Makes the next run panic, to test that a panic is survived.
+    #[cfg(test)]
+    pub(crate) panic_next: bool,
+}
+
+impl Engine {
+    pub fn new(opts: Options) -> Engine {
+        Engine {
+            opts,
+            config: None,
+            config_fp: 0,
+            templates: None,
+            content: ContentCache::default(),
+            statics_stale: true,
+            statics: FastSet::default(),
+            outputs: FastMap::default(),
+            kept: None,
+            timing: std::env::var_os("SHOWPRESS_TIMING").is_some(),
+            #[cfg(test)]
+            panic_next: false,
+        }
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    /// Every output file of the last good run.
+    pub fn outputs(&self) -> &FastMap<String, Out> {
+        &self.outputs
+    }
+
+    /// Forgets what is known of these output files, so the next run makes them again (they
+    /// were changed or deleted behind the engine's back).
+    pub fn forget_outputs<'a>(&mut self, files: impl IntoIterator<Item = &'a String>) {
+        for f in files {
+            self.outputs.remove(f);
+        }
+    }
+
+    fn phase(&self, name: &str, since: Instant) -> Instant {
+        if self.timing {
+            eprintln!("timing: {name} {:?}", since.elapsed());
+        }
+        Instant::now()
+    }
+
+    /// Runs the stages for what changed, handing new or changed files to `sink`. On error
+    /// nothing kept is updated but the parsed files (a broken file stays known as broken),
+    /// so the next run compares against the last good one.
+    ///
+    /// A panic (a bug in showpress or in a library) becomes an error too, so one bad run does
+    /// not end a `serve` session; everything kept may be half-updated then, so it is dropped
+    /// and the next run starts from the files.
+    pub fn run(&mut self, changes: Changes, sink: Sink) -> Result<Run> {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            #[cfg(test)]
+            if std::mem::take(&mut self.panic_next) {
+                panic!("a panic for the test");
+            }
+            self.run_stages(changes, sink)
+        }));
+        outcome.unwrap_or_else(|panic| {
+            self.forget();
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no message".into());
+            Err(Error::Message(format!(
+                "showpress crashed while rebuilding ({what}). This is a bug in showpress: please \
+                 report it with the change that caused it. Still serving the last good site; \
+                 the next save rebuilds everything"
+            )))
+        })
+    }
+
+    /// Drops everything kept between runs but what is known of the output.
+    pub fn forget(&mut self) {
+        self.config = None;
+        self.config_fp = 0;
+        self.templates = None;
+        self.content.clear();
+        self.statics_stale = true;
+        for o in self.outputs.values_mut() {
+            o.key = STALE;
+        }
+        self.kept = None;
+    }
+
+    /// Every content file that parsed in the last run, drafts included, even when others
+    /// failed: what `check` looks at across posts.
+    pub fn parsed_content(&self) -> crate::content::Content {
+        self.content.parsed_content()
+    }
+
+    /// Whether the last run succeeded and left a model (what `serve`'s tests look at).
+    pub fn has_model(&self) -> bool {
+        self.kept.is_some()
+    }
+
+    fn run_stages(&mut self, changes: Changes, sink: Sink) -> Result<Run> {
+        let start = Instant::now();
+        let (kinds, changed): (HashSet<Change>, HashSet<PathBuf>) = match changes {
+            Changes::Unknown => ([Change::Config, Change::Template, Change::Static].into(), {
+                HashSet::new()
+            }),
+            Changes::Paths(paths) => (
+                paths.iter().map(|(_, c)| *c).collect(),
+                paths
+                    .iter()
+                    .filter(|(_, c)| *c == Change::Content)
+                    .map(|(p, _)| p.clone())
+                    .collect(),
+            ),
+        };
+        if self.config.is_none() || kinds.contains(&Change::Config) {
+            self.load_config()?;
+        }
+        let config = self.config.clone().expect("loaded above");
+        if kinds.contains(&Change::Template) {
+            self.templates = None;
+        }
+        if kinds.contains(&Change::Static) {
+            self.statics_stale = true;
+        }
+        let kept = self.kept.take();
+        let kept = match kept {
+            // The common case while writing: a saved post that did not move in the site.
+            Some(k) if kinds.len() == 1 && kinds.contains(&Change::Content) => {
+                match self.swap_posts(k, &config, &changed, sink, start)? {
+                    Ok(run) => return Ok(run),
+                    Err(k) => Some(k),
+                }
+            }
+            other => other,
+        };
+        // The old model is not needed any more; freeing a large one takes milliseconds the
+        // writer would wait for.
+        if let Some(k) = kept {
+            drop_later(k);
+        }
+
+        let t = Instant::now();
+        let root = self.opts.root.clone();
+        let templates = self.templates.take();
+        let content = &mut self.content;
+        let drafts = self.opts.drafts;
+        let (templates, content) = rayon::join(
+            || templates.map_or_else(|| Templates::load(&root, &config), Ok),
+            || content.load(&root, &config, drafts, &changed),
+        );
+        // Keep good templates even when content failed, so the next run need not reload.
+        let (templates, (mut content, reparsed)) = match (templates, content) {
+            (Ok(t), Err(e)) => {
+                self.templates = Some(t);
+                return Err(e);
+            }
+            (t, c) => join_inputs(t, c)?,
+        };
+        let now = self.opts.clock.now();
+        let scheduled = if self.opts.future {
+            0
+        } else {
+            content.hold_back_future(now)
+        };
+        let t = self.phase("load", t);
+        let result = self.model_and_render(&config, &templates, content, now, sink, t);
+        self.templates = Some(templates);
+        let mut run = result?;
+        run.scheduled = scheduled;
+        run.reparsed = reparsed;
+        run.elapsed = start.elapsed();
+        Ok(run)
+    }
+
+    /// Loads config.toml; when it (or the options) changed since the files were parsed and the
+    /// pages keyed, starts afresh: config decides how files parse and how every page looks.
+    fn load_config(&mut self) -> Result<()> {
+        // Forget the old config first: while config.toml is broken every run must report it,
+        // as `build` would, not quietly use the last good one.
+        self.config = None;
+        let mut config = Config::load(&self.opts.root)?;
+        if let Some(url) = &self.opts.base_url {
+            config.set_base_url(url)?;
+        }
+        let text =
+            std::fs::read(self.opts.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+        let fp = fingerprint::of(&(text, self.opts.fingerprint()));
+        if fp != self.config_fp {
+            // Page keys do not cover config: every page is rendered again (and written only
+            // where its bytes changed).
+            self.forget();
+            self.config_fp = fp;
+        }
+        self.config = Some(config);
+        Ok(())
+    }
+
+    /// Everything after loading: the model, the plan, static files, keys, rendering. Leaves
+    /// `self` untouched on error.
+    fn model_and_render(
+        &mut self,
+        config: &Config,
+        templates: &Templates,
+        content: crate::content::Content,
+        now: chrono::DateTime<chrono::FixedOffset>,
+        sink: Sink,
+        t: Instant,
+    ) -> Result<Run> {
+        let site = Site::build(config.clone(), content, now)?;
+        let t = self.phase("site", t);
+        let static_robots = self.opts.root.join(STATIC_DIR).join("robots.txt").is_file();
+        let planned = render::plan(&site, static_robots);
+        let collisions = render::check_collisions(&planned);
+        if !collisions.is_empty() {
+            return Err(Error::Diagnostics(collisions));
+        }
+        let t = self.phase("plan", t);
+
+        let mut run = Run {
+            posts: site.posts.len(),
+            pages: planned.len(),
+            ..Run::default()
+        };
+        let mut new_outputs: Vec<(String, Out)> = Vec::new();
+        let wanted: FastSet<&str> = planned.iter().map(|p| p.file.as_str()).collect();
+        let statics = if self.statics_stale {
+            let (names, warnings) = self.publish_statics(&planned, sink, &mut new_outputs)?;
+            run.warnings = warnings;
+            names
+        } else {
+            self.statics.clone()
+        };
+        run.statics = statics.len();
+        let t = self.phase("static", t);
+
+        let keys = Keys::new(&site, &planned).all(&planned, templates);
+        let t = self.phase("keys", t);
+        let todo: Vec<Planned> = planned
+            .iter()
+            .zip(&keys)
+            .filter(|(p, key)| self.outputs.get(&p.file).is_none_or(|o| o.key != **key))
+            .map(|(p, _)| p.clone())
+            .collect();
+        let key_of: FastMap<&str, u64> = planned
+            .iter()
+            .zip(&keys)
+            .map(|(p, k)| (p.file.as_str(), *k))
+            .collect();
+        let rendered = self.render_into(&site, templates, &planned, &todo, &key_of, sink)?;
+        run.rendered = todo.len();
+        let t = self.phase(&format!("render {} pages", todo.len()), t);
+
+        // Nothing failed: commit to the new state.
+        run.removed = self
+            .outputs
+            .keys()
+            .filter(|f| !wanted.contains(f.as_str()) && !statics.contains(*f))
+            .cloned()
+            .collect();
+        run.removed.sort_unstable();
+        for f in &run.removed {
+            self.outputs.remove(f);
+        }
+        for (file, out, written) in rendered {
+            if written {
+                run.written.push(file.clone());
+            }
+            self.outputs.insert(file, out);
+        }
+        for (file, out) in new_outputs {
+            run.written.push(file.clone());
+            self.outputs.insert(file, out);
+        }
+        // Keys of pages whose bytes did not need rendering are current already; a config
+        // change set them all to STALE, and the render above made every page again.
+        run.written.sort_unstable();
+        run.bytes = self.outputs.values().map(|o| o.len).sum();
+        self.statics = statics;
+        self.statics_stale = false;
+        self.kept = Some(Box::new(Kept { site, planned }));
+        self.phase("commit", t);
+        Ok(run)
+    }
+
+    /// Reads `static/` and the theme assets, hands the files whose bytes changed to `sink`,
+    /// and returns the names published and the warnings for files a page takes the place of.
+    fn publish_statics(
+        &self,
+        planned: &[Planned],
+        sink: Sink,
+        new_outputs: &mut Vec<(String, Out)>,
+    ) -> Result<(FastSet<String>, Vec<Diagnostic>)> {
+        let pages = render::pages_by_file(planned);
+        let files = crate::fs::static_files(&self.opts.root)?;
+        let warnings = shadowed_statics(files.iter().map(|(rel, _)| rel.as_str()), &pages);
+        let mut names = FastSet::default();
+        let mut publish = |names: &mut FastSet<String>, rel: &str, bytes: &[u8]| -> Result<()> {
+            names.insert(rel.to_string());
+            let hash = fingerprint::of(bytes);
+            let out = Out {
+                key: hash,
+                hash,
+                len: bytes.len() as u64,
+            };
+            if self
+                .outputs
+                .get(rel)
+                .is_none_or(|o| o.hash != out.hash || o.len != out.len)
+            {
+                sink(rel, bytes)?;
+                new_outputs.push((rel.to_string(), out));
+            }
+            Ok(())
+        };
+        for (rel, abs) in &files {
+            if pages.contains_key(rel.as_str()) {
+                continue;
+            }
+            // A file deleted between the walk and the read is simply not there any more.
+            let Ok(bytes) = std::fs::read(abs) else {
+                continue;
+            };
+            publish(&mut names, rel, &bytes)?;
+        }
+        for (name, body) in THEME_ASSETS {
+            if !names.contains(*name) && !pages.contains_key(name) {
+                publish(&mut names, name, body.as_bytes())?;
+            }
+        }
+        Ok((names, warnings))
+    }
+
+    /// Renders `todo` and hands every page whose bytes differ from the last run's to `sink`.
+    /// Returns (file, its new record, whether it was written).
+    fn render_into(
+        &self,
+        site: &Site,
+        templates: &Templates,
+        planned: &[Planned],
+        todo: &[Planned],
+        key_of: &FastMap<&str, u64>,
+        sink: Sink,
+    ) -> Result<Vec<(String, Out, bool)>> {
+        let link = Linker::new(&site.config.base_url, site.config.base_path());
+        let done = Mutex::new(Vec::with_capacity(todo.len()));
+        render::render_all(site, templates, link, planned, todo, |file, bytes| {
+            let out = Out {
+                key: key_of.get(file).copied().unwrap_or(STALE),
+                hash: fingerprint::of(bytes),
+                len: bytes.len() as u64,
+            };
+            let same = self
+                .outputs
+                .get(file)
+                .is_some_and(|o| o.hash == out.hash && o.len == out.len);
+            if !same {
+                sink(file, bytes)?;
+            }
+            done.lock()
+                .map_err(|_| Error::Message("a render thread failed".into()))?
+                .push((file.to_string(), out, !same));
+            Ok(())
+        })?;
+        done.into_inner()
+            .map_err(|_| Error::Message("a render thread failed".into()))
+    }
+}
+
+/// Warnings for the files of `static/` (`names`, relative to it) that a generated page is
+/// written in place of, so they are not published. `pages` is [`render::pages_by_file`].
+pub fn shadowed_statics<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+    pages: &FastMap<&str, &str>,
+) -> Vec<Diagnostic> {
+    let mut hidden: Vec<&str> = names
+        .into_iter()
+        .filter(|n| pages.contains_key(n))
+        .collect();
+    hidden.sort_unstable();
+    hidden
+        .into_iter()
+        .map(|rel| {
+            Diagnostic::file(
+                format!("{STATIC_DIR}/{rel}"),
+                format!(
+                    "not published: the generated page /{} is written to the same file; rename or move this one",
+                    pages[rel]
+                ),
+            )
+            .warning()
+        })
+        .collect()
+}
+
+/// Pairs loaded templates and content, or gathers the diagnostics of both.
+pub fn join_inputs<T, C>(templates: Result<T>, content: Result<C>) -> Result<(T, C)> {
+    match (templates, content) {
+        (Ok(t), Ok(c)) => Ok((t, c)),
+        (Err(Error::Diagnostics(mut a)), Err(Error::Diagnostics(b))) => {
+            a.extend(b);
+            Err(Error::Diagnostics(a))
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    }
+}
+
+/// Frees `value` on another thread, off the path from a save to the reloaded page.
+fn drop_later<T: Send + 'static>(value: T) {
+    // If no thread can be started, the value is dropped here instead, as before.
+    let _ = std::thread::Builder::new()
+        .name("showpress-free".into())
+        .spawn(move || drop(value));
+}
+
+/// A sink that keeps every file in memory: (output file, bytes), for `serve` and tests.
+#[derive(Default)]
+pub struct Collect(pub Mutex<Vec<(String, Arc<[u8]>)>>);
+
+impl Collect {
+    pub fn push(&self, file: &str, bytes: &[u8]) -> Result<()> {
+        self.0
+            .lock()
+            .map_err(|_| Error::Message("a render thread failed".into()))?
+            .push((file.to_string(), Arc::from(bytes)));
+        Ok(())
+    }
+
+    pub fn into_files(self) -> Vec<(String, Arc<[u8]>)> {
+        self.0.into_inner().unwrap_or_default()
+    }
+}
+
+/// `root` made absolute, for comparing where a cache was made.
+pub fn absolute(root: &Path) -> PathBuf {
+    root.canonicalize().unwrap_or_else(|_| root.to_path_buf())
+}

@@ -1,0 +1,129 @@
+//! The fast path for the most common save while writing: a post whose place in the site did
+//! not change (equal [`crate::content::Post::structure_key`]: same place in every list, same
+//! links). The parsed post is swapped into the kept model instead of building the model and
+//! plan again, and only the pages whose key changed are rendered: the post's own page (and its
+//! feeds, with full-content feeds) after a body edit, every page showing its card after a title
+//! or summary edit.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use super::{Engine, Kept, Out, Run, Sink};
+use crate::config::Config;
+use crate::content::Parsed;
+use crate::error::Result;
+use crate::fingerprint::FastMap;
+use crate::render::keys::Keys;
+use crate::render::{Feed, Job, Planned};
+
+impl Engine {
+    /// `Ok(Ok(run))` when the fast path applied, `Ok(Err(kept))` (handing the model back)
+    /// when the full path must run, `Err` when rendering failed.
+    #[allow(clippy::type_complexity)]
+    pub(super) fn swap_posts(
+        &mut self,
+        mut kept: Box<Kept>,
+        config: &Config,
+        changed: &HashSet<PathBuf>,
+        sink: Sink,
+        start: Instant,
+    ) -> Result<Result<Run, Box<Kept>>> {
+        if self.templates.is_none() || self.statics_stale {
+            return Ok(Err(kept));
+        }
+        let now = self.opts.clock.now();
+        let Kept { site, planned } = &mut *kept;
+        // Time passing is a change: a scheduled post whose time came, or the news sitemap's
+        // window moving past a post, needs the model built again.
+        if site.now != now && !self.opts.future {
+            let due = site.posts.iter().any(|p| p.date > now);
+            if due || self.content.count_published(self.opts.drafts, now) != site.posts.len() {
+                return Ok(Err(kept));
+            }
+        }
+        let Some(outcomes) = self.content.reparse(config, changed) else {
+            return Ok(Err(kept));
+        };
+        let mut swaps = Vec::new();
+        let mut cards_changed = false;
+        for o in &outcomes {
+            let Ok(Parsed::Post(new)) = o else {
+                return Ok(Err(kept));
+            };
+            // Links in its body are resolved by building the model.
+            if !new.body.links.is_empty() || (new.date > now && !self.opts.future) {
+                return Ok(Err(kept));
+            }
+            match site.posts.iter().position(|p| p.file == new.file) {
+                Some(i) if site.posts[i].structure_key() == new.structure_key() => {
+                    cards_changed |= site.posts[i].card_hash != new.card_hash;
+                    swaps.push((i, new.clone()));
+                }
+                _ => return Ok(Err(kept)),
+            }
+        }
+        let moved_clock = site.now != now;
+        site.now = now;
+        for (i, new) in &swaps {
+            site.posts[*i] = new.clone();
+        }
+        let Some(templates) = self.templates.as_ref() else {
+            return Ok(Err(kept));
+        };
+        let t = Instant::now();
+        let keys = Keys::new(site, planned);
+        let stale: Vec<(Planned, u64)> = if cards_changed || moved_clock {
+            // Lists, feeds, neighbours' navigation: the keys find them.
+            planned
+                .iter()
+                .zip(keys.all(planned, templates))
+                .filter(|(p, key)| self.outputs.get(&p.file).map(|o| o.key) != Some(*key))
+                .map(|(p, key)| (p.clone(), key))
+                .collect()
+        } else {
+            let mut jobs: Vec<Job> = Vec::new();
+            for (i, _) in &swaps {
+                // Its own page; and with full-content feeds, every feed it may be in.
+                jobs.push(Job::Post(*i));
+                if site.config.feed_full_content {
+                    let l = &site.links[*i];
+                    jobs.extend([Job::Feed(Feed::Atom), Job::Feed(Feed::Rss)]);
+                    jobs.extend(l.show.map(|si| Job::Feed(Feed::Show(si))));
+                    jobs.extend(l.guests.iter().map(|&gi| Job::Feed(Feed::Guest(gi))));
+                }
+            }
+            planned
+                .iter()
+                .filter(|p| jobs.contains(&p.job))
+                .map(|p| (p, keys.page(p, templates)))
+                .filter(|(p, key)| self.outputs.get(&p.file).map(|o| o.key) != Some(*key))
+                .map(|(p, key)| (p.clone(), key))
+                .collect()
+        };
+        let t = self.phase("keys of swapped posts", t);
+        let todo: Vec<Planned> = stale.iter().map(|(p, _)| p.clone()).collect();
+        let key_of: FastMap<&str, u64> = stale.iter().map(|(p, k)| (p.file.as_str(), *k)).collect();
+        let rendered = self.render_into(site, templates, planned, &todo, &key_of, sink)?;
+        self.phase(&format!("render {} pages", todo.len()), t);
+        let mut run = Run {
+            posts: site.posts.len(),
+            pages: planned.len(),
+            statics: self.statics.len(),
+            rendered: todo.len(),
+            reparsed: outcomes.len(),
+            ..Run::default()
+        };
+        for (file, out, written) in rendered {
+            if written {
+                run.written.push(file.clone());
+            }
+            self.outputs.insert(file, out);
+        }
+        run.written.sort_unstable();
+        run.bytes = self.outputs.values().map(|o: &Out| o.len).sum();
+        run.elapsed = start.elapsed();
+        self.kept = Some(kept);
+        Ok(Ok(run))
+    }
+}
