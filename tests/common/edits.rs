@@ -1,0 +1,398 @@
+//! Random edits of a fixture site, shared by the tests that replay them against `serve`
+//! (`serve_incremental.rs`) and against repeated `build`s (`build_incremental.rs`): posts
+//! edited, created, deleted, renamed and broken; templates, static files, profiles and config
+//! changed. Every edit writes real files; the caller compares the outputs.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::common::TestSite;
+
+/// xorshift: deterministic, so a failure names a seed that reproduces it.
+pub struct Rng(pub u64);
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+pub fn posts(site: &TestSite) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = walkdir::WalkDir::new(site.path("content/posts"))
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.into_path())
+        .collect();
+    v.sort();
+    v
+}
+
+pub const SHOWS: [&str; 3] = ["경제토크쇼픽", "AI 라운드테이블", "Tech Weekly"];
+pub const GUESTS: [&str; 4] = ["서영주", "박민수", "김하은", "Lee Jane"];
+pub const TAGS: [&str; 5] = ["AI", "경제", "금리", "ai", "딥시크"];
+
+pub fn new_post(rng: &mut Rng, n: usize) -> String {
+    let show = rng.pick(&SHOWS);
+    let with_episode = rng.below(3) > 0;
+    let day = 1 + rng.below(28);
+    let month = 1 + rng.below(12);
+    let guest = rng.pick(&GUESTS);
+    let tag = rng.pick(&TAGS);
+    format!(
+        "+++\ntitle = \"새 글 {n}\"\ndate = 2025-{month:02}-{day:02}T{:02}:00:00\nshow = \"{show}\"\n{}tags = [\"{tag}\"]\n\n[[guests]]\nname = \"{guest}\"\nrole = \"역할 {n}\"\n+++\n\n첫 문단 {n}입니다.\n\n## 본문\n\n내용 {n}.\n",
+        rng.below(24),
+        if with_episode {
+            format!("episode = {}\n", 1 + rng.below(6))
+        } else {
+            String::new()
+        },
+    )
+}
+
+/// Replaces the first line starting with `key =` in a post's front matter (or anywhere in a
+/// file without one, such as config.toml), or inserts it at the top.
+pub fn set_key(text: &str, key: &str, value: &str) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let close = if lines.first().is_some_and(|l| l == "+++") {
+        lines
+            .iter()
+            .skip(1)
+            .position(|l| l == "+++")
+            .map_or(1, |i| i + 1)
+    } else {
+        lines.len()
+    };
+    match lines[..close]
+        .iter()
+        .position(|l| l.starts_with(&format!("{key} =")))
+    {
+        Some(i) => lines[i] = format!("{key} = {value}"),
+        None => lines.insert(1, format!("{key} = {value}")),
+    }
+    lines.join("\n") + "\n"
+}
+
+/// Reads `path`, changes its text with `f`, writes it back.
+pub fn rewrite(path: &Path, f: impl FnOnce(String) -> String) {
+    let text = fs::read_to_string(path).unwrap();
+    fs::write(path, f(text)).unwrap();
+}
+
+/// What a sequence of edits remembers between steps.
+#[derive(Default)]
+pub struct Editor {
+    /// Posts created so far (their names must not repeat).
+    created: usize,
+    /// A file broken by the last step, with its good text: the next step fixes it.
+    pub broken: Option<(PathBuf, String)>,
+    /// Headings added by the sequence, as (file, id): targets for links with an anchor.
+    headings: Vec<(PathBuf, String)>,
+    /// A file to put back at the next step, which may or may not break the site meanwhile.
+    restore: Option<(PathBuf, String)>,
+}
+
+impl Editor {
+    /// Makes one random edit; returns its name and the paths it touched.
+    pub fn step(
+        &mut self,
+        site: &TestSite,
+        rng: &mut Rng,
+        step: usize,
+    ) -> (&'static str, Vec<PathBuf>) {
+        let mut touched: Vec<PathBuf> = Vec::new();
+        let all = posts(site);
+        let op = if let Some((path, good)) = self.broken.take().or_else(|| self.restore.take()) {
+            // Fix what the previous step broke.
+            fs::write(&path, good).unwrap();
+            touched.push(path);
+            "fix"
+        } else {
+            let live: Vec<(PathBuf, String)> = self
+                .headings
+                .iter()
+                .filter(|(p, id)| {
+                    fs::read_to_string(p)
+                        .is_ok_and(|t| t.contains(&format!("\n## Part {}\n", &id[5..])))
+                })
+                .cloned()
+                .collect();
+            match rng.below(27) {
+                26 => {
+                    // Episode pages list their posts' sources.
+                    let p = rng.pick(&all).clone();
+                    let t = fs::read_to_string(&p).unwrap();
+                    if !t.contains("[source]") {
+                        let url = format!("\"https://news.example.com/{}\"", rng.below(4));
+                        fs::write(&p, set_key(&t, "source", &url)).unwrap();
+                    }
+                    touched.push(p);
+                    "source"
+                }
+                18 => {
+                    let p = rng.pick(&all).clone();
+                    let show = format!("\"{}\"", rng.pick(&SHOWS));
+                    let episode = (1 + rng.below(6)).to_string();
+                    rewrite(&p, |t| {
+                        set_key(&set_key(&t, "show", &show), "episode", &episode)
+                    });
+                    touched.push(p);
+                    "move to another episode"
+                }
+                19 => {
+                    let p = rng.pick(&all).clone();
+                    let draft = if rng.below(2) == 0 { "true" } else { "false" };
+                    rewrite(&p, |t| set_key(&t, "draft", draft));
+                    touched.push(p);
+                    "draft"
+                }
+                20 => {
+                    let p = rng.pick(&all).clone();
+                    rewrite(&p, |t| set_key(&t, "summary", &format!("\"요약 {step}\"")));
+                    touched.push(p);
+                    "summary"
+                }
+                21 => {
+                    let p = rng.pick(&all).clone();
+                    let day = format!("2025-06-{:02}", 1 + rng.below(28));
+                    rewrite(&p, |t| set_key(&t, "updated", &day));
+                    touched.push(p);
+                    "updated"
+                }
+                22 => {
+                    let p = site.path("content/about.md");
+                    rewrite(&p, |t| t + &format!("\n소개 갱신 {step}.\n"));
+                    touched.push(p);
+                    "page"
+                }
+                23 => {
+                    let p = site.path("content/guests/seo.md");
+                    rewrite(&p, |t| set_key(&t, "role", &format!("\"역할 {step}\"")));
+                    touched.push(p);
+                    "guest profile"
+                }
+                24 => {
+                    let p = site.path("config.toml");
+                    rewrite(&p, |t| {
+                        set_key(&t, "title", &format!("\"토크쇼 읽기 {step}\""))
+                    });
+                    touched.push(p);
+                    "config"
+                }
+                25 => {
+                    // Plain-list guests; posts written with `[[guests]]` tables keep theirs.
+                    let p = rng.pick(&all).clone();
+                    let t = fs::read_to_string(&p).unwrap();
+                    if !t.contains("[[guests]]") {
+                        let g = format!("[\"{}\", \"{}\"]", rng.pick(&GUESTS), rng.pick(&GUESTS));
+                        fs::write(&p, set_key(&t, "guests", &g)).unwrap();
+                    }
+                    touched.push(p);
+                    "guests"
+                }
+                15 => {
+                    let p = rng.pick(&all).clone();
+                    rewrite(&p, |t| t + &format!("\n## Part {step}\n\n문단.\n"));
+                    self.headings.push((p.clone(), format!("part-{step}")));
+                    touched.push(p);
+                    "heading"
+                }
+                16 if !live.is_empty() => {
+                    // A link to a heading of another post: it breaks when the heading goes.
+                    let (to, id) = rng.pick(&live).clone();
+                    let from = rng.pick(&all).clone();
+                    let rel = to
+                        .strip_prefix(site.path("content"))
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned();
+                    rewrite(&from, |t| t + &format!("\n[링크 {step}](@/{rel}#{id})\n"));
+                    touched.push(from);
+                    "anchor link"
+                }
+                17 if !live.is_empty() => {
+                    // A body-only edit of the target that removes the heading: links to it
+                    // elsewhere must now fail in serve as in build. Put back at the next step.
+                    let (p, id) = rng.pick(&live).clone();
+                    let good = fs::read_to_string(&p).unwrap();
+                    let line = format!("\n## Part {}\n", &id[5..]);
+                    fs::write(&p, good.replacen(&line, "\n", 1)).unwrap();
+                    touched.push(p.clone());
+                    self.restore = Some((p, good));
+                    "drop heading"
+                }
+                14 => {
+                    // An air date shows on the post and on its episode's page.
+                    let p = rng.pick(&all).clone();
+                    let day = format!("2024-12-{:02}", 1 + rng.below(28));
+                    rewrite(&p, |t| set_key(&t, "aired", &day));
+                    touched.push(p);
+                    "aired"
+                }
+                13 => {
+                    // A new slug moves the post's URL without moving its file: links to it
+                    // must follow.
+                    let p = rng.pick(&all).clone();
+                    rewrite(&p, |t| set_key(&t, "slug", &format!("\"slug-{step}\"")));
+                    touched.push(p);
+                    "reslug"
+                }
+                12 => {
+                    // A link to another post: its URL must follow that post's renames, and
+                    // deleting the target breaks both builds alike.
+                    let from = rng.pick(&all).clone();
+                    let to = rng.pick(&all).clone();
+                    let rel = to
+                        .strip_prefix(site.path("content"))
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned();
+                    rewrite(&from, |t| t + &format!("\n[링크 {step}](@/{rel})\n"));
+                    touched.push(from);
+                    "link"
+                }
+                0 | 1 => {
+                    let p = rng.pick(&all).clone();
+                    rewrite(&p, |t| t + &format!("\n추가 문단 {step}.\n"));
+                    touched.push(p);
+                    "append body"
+                }
+                2 => {
+                    let p = rng.pick(&all).clone();
+                    rewrite(&p, |t| set_key(&t, "title", &format!("\"제목 {step}\"")));
+                    touched.push(p);
+                    "retitle"
+                }
+                3 => {
+                    let p = rng.pick(&all).clone();
+                    let date = format!("2024-{:02}-{:02}", 1 + rng.below(12), 1 + rng.below(28));
+                    rewrite(&p, |t| set_key(&t, "date", &date));
+                    touched.push(p);
+                    "redate"
+                }
+                4 => {
+                    let p = rng.pick(&all).clone();
+                    let tags = format!("[\"{}\", \"{}\"]", rng.pick(&TAGS), rng.pick(&TAGS));
+                    rewrite(&p, |t| set_key(&t, "tags", &tags));
+                    touched.push(p);
+                    "retag"
+                }
+                5 => {
+                    self.created += 1;
+                    let p = site.path(&format!(
+                        "content/posts/2025/2025-05-{:02}-new-{}.md",
+                        1 + self.created % 28,
+                        self.created
+                    ));
+                    fs::create_dir_all(p.parent().unwrap()).unwrap();
+                    fs::write(&p, new_post(rng, self.created)).unwrap();
+                    touched.push(p);
+                    "create"
+                }
+                6 if all.len() > 2 => {
+                    let p = rng.pick(&all).clone();
+                    fs::remove_file(&p).unwrap();
+                    touched.push(p);
+                    "delete"
+                }
+                7 => {
+                    // A rename moves the post (its URL follows the new file name).
+                    let p = rng.pick(&all).clone();
+                    self.created += 1;
+                    let to = site.path(&format!("content/posts/moved/renamed-{}.md", self.created));
+                    fs::create_dir_all(to.parent().unwrap()).unwrap();
+                    let t = fs::read_to_string(&p).unwrap();
+                    // Drop a slug override so the rename changes the URL.
+                    let t: String = t
+                        .lines()
+                        .filter(|l| !l.starts_with("slug ="))
+                        .map(|l| format!("{l}\n"))
+                        .collect();
+                    fs::write(&p, t).unwrap();
+                    fs::rename(&p, &to).unwrap();
+                    touched.push(p);
+                    touched.push(to);
+                    "rename"
+                }
+                8 => {
+                    let p = site.path("templates/partials/post_card.html");
+                    let base = showpress::render::BUILTIN
+                        .iter()
+                        .find(|(n, _)| *n == "partials/post_card.html")
+                        .unwrap()
+                        .1;
+                    fs::create_dir_all(p.parent().unwrap()).unwrap();
+                    fs::write(&p, format!("{base}<!-- card v{step} -->\n")).unwrap();
+                    touched.push(p);
+                    "template"
+                }
+                9 => {
+                    let p = site.path("static/style.css");
+                    fs::write(&p, format!("body {{ margin: {step}px; }}\n")).unwrap();
+                    touched.push(p);
+                    "static"
+                }
+                10 => {
+                    let p = site.path("content/shows/econ.md");
+                    rewrite(&p, |t| t + &format!("\n프로필 갱신 {step}.\n"));
+                    touched.push(p);
+                    "profile"
+                }
+                _ => {
+                    let p = rng.pick(&all).clone();
+                    let good = fs::read_to_string(&p).unwrap();
+                    fs::write(&p, set_key(&good, "draft", "\"yes\"")).unwrap();
+                    touched.push(p.clone());
+                    self.broken = Some((p, good));
+                    "break"
+                }
+            }
+        };
+        (op, touched)
+    }
+}
+
+/// Drops every link the sequence added, so it can go on from a site that builds (both builds
+/// refuse a link to a post that was deleted or moved: the same answer). Returns the files.
+pub fn drop_links(site: &TestSite) -> Vec<PathBuf> {
+    let mut repaired = Vec::new();
+    for p in posts(site) {
+        let t = fs::read_to_string(&p).unwrap();
+        if t.contains("[링크 ") {
+            let kept: String = t
+                .lines()
+                .filter(|l| !l.starts_with("[링크 "))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            fs::write(&p, kept).unwrap();
+            repaired.push(p);
+        }
+    }
+    repaired
+}
+
+/// `SEEDS=N` adds N more seeds to each random test, for a longer search (`SERVE_SEEDS` too,
+/// its older name).
+pub fn extra_seeds(base: u64) -> Vec<u64> {
+    let n: u64 = ["SEEDS", "SERVE_SEEDS"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok()?.parse().ok())
+        .unwrap_or(0);
+    (1..=n)
+        .map(|i| base.wrapping_mul(31).wrapping_add(i))
+        .collect()
+}
+
+/// Makes sure `path`'s parent exists.
+pub fn parent_dir(path: &Path) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+}
