@@ -178,3 +178,21 @@ pub fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         })
         .collect()
 }
+
+/// Inode and modification time of every file under `dir`: what an unchanged file keeps.
+pub fn stamps_under(dir: &Path) -> BTreeMap<String, (u64, std::time::SystemTime)> {
+    use std::os::unix::fs::MetadataExt;
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy();
+            let meta = e.metadata().unwrap();
+            (
+                rel.replace('\\', "/"),
+                (meta.ino(), meta.modified().unwrap()),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,217 @@
+//! `build` with its cache redoes only what changed; this proves it is never different. A long
+//! random sequence of edits (the same generator as serve's test: bodies, titles, dates, tags,
+//! shows, episodes, guests, sources, creations, deletions, renames, templates, static files,
+//! config, profiles, broken files), with the clock moving past scheduled posts and the options
+//! changing between runs, each followed by two processes: `build` into a folder it keeps, from
+//! its cache, and `build --no-cache` into another. After every step both outputs are
+//! byte-identical, a file whose bytes did not change kept its inode and modification time, and
+//! a failed build left the previous output exactly as it was.
+
+mod common;
+#[path = "common/edits.rs"]
+mod edits;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use common::{TestSite, files_under, stamps_under};
+use edits::{Editor, Rng};
+
+struct Built {
+    ok: bool,
+    stdout: String,
+    stderr: String,
+}
+
+fn build(site: &TestSite, out: &Path, args: &[&str], now: &str) -> Built {
+    let o = Command::new(env!("CARGO_BIN_EXE_showpress"))
+        .arg("--root")
+        .arg(site.root())
+        .arg("build")
+        .arg("--output")
+        .arg(out)
+        .args(args)
+        .env("SHOWPRESS_NOW", now)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    Built {
+        ok: o.status.success(),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr,
+    }
+}
+
+/// The moment `day` days after 2025-01-20, 09:00 in Seoul: the fixture's posts and the
+/// generator's new ones (all of 2025) are scheduled until the clock passes them.
+fn clock(day: u32) -> String {
+    let d = chrono::NaiveDate::from_ymd_opt(2025, 1, 20).unwrap() + chrono::Days::new(day.into());
+    format!("{d}T09:00:00+09:00")
+}
+
+const OPTIONS: [&[&str]; 4] = [
+    &["--drafts"],
+    &["--future"],
+    &["--base-url", "https://mirror.example.org/blog/"],
+    &["--drafts", "--future"],
+];
+
+fn run_sequence(seed: u64, steps: usize, full_feeds: bool) {
+    let site = TestSite::fixture("pages");
+    if full_feeds {
+        let config = std::fs::read_to_string(site.path("config.toml")).unwrap();
+        site.write(
+            "config.toml",
+            &format!("feed_full_content = true\npaginate = 2\nnews_sitemap = true\n{config}"),
+        );
+    }
+    site.write("static/style.css", "body { color: black; }\n");
+    let kept = site.root().with_extension("kept-out");
+    let clean = site.root().with_extension("clean-out");
+    let mut rng = Rng(seed);
+    let mut editor = Editor::default();
+    let mut day = 0;
+    let mut before: Option<(
+        BTreeMap<String, Vec<u8>>,
+        BTreeMap<String, (u64, std::time::SystemTime)>,
+    )> = None;
+    let mut refused = 0;
+    let mut compared_stamps = 0;
+
+    for step in 0..steps {
+        let (op, _) = match rng.below(10) {
+            0 => {
+                day += 1 + rng.below(30) as u32;
+                ("clock", Vec::new())
+            }
+            1 => ("nothing", Vec::new()),
+            _ => editor.step(&site, &mut rng, step),
+        };
+        // Mostly the default options; sometimes others (the cache is then not used).
+        let args: &[&str] = if rng.below(8) == 0 {
+            OPTIONS[rng.below(OPTIONS.len())]
+        } else {
+            &[]
+        };
+        let now = clock(day);
+        let mut kept_run = build(&site, &kept, args, &now);
+        let with_ref = |site: &TestSite| {
+            let mut a = args.to_vec();
+            a.push("--no-cache");
+            build(site, &clean, &a, &now)
+        };
+        let mut clean_run = with_ref(&site);
+        if !kept_run.ok && !clean_run.ok && editor.broken.is_none() {
+            edits::drop_links(&site);
+            kept_run = build(&site, &kept, args, &now);
+            clean_run = with_ref(&site);
+        }
+        // No output at all until the first build succeeds.
+        let after = if kept.exists() {
+            (files_under(&kept), stamps_under(&kept))
+        } else {
+            Default::default()
+        };
+        match (kept_run.ok, clean_run.ok) {
+            (true, true) => {}
+            (false, false) => {
+                refused += 1;
+                if let Some(b) = &before {
+                    assert!(
+                        b.0 == after.0 && b.1 == after.1,
+                        "seed {seed} step {step} ({op}): a failed build changed the output"
+                    );
+                }
+                continue;
+            }
+            (true, false) => panic!(
+                "seed {seed} step {step} ({op}): the cached build succeeded where a clean one fails:\n{}",
+                clean_run.stderr
+            ),
+            (false, true) => panic!(
+                "seed {seed} step {step} ({op}): the cached build failed where a clean one succeeds:\n{}",
+                kept_run.stderr
+            ),
+        }
+        assert!(
+            editor.broken.is_none(),
+            "seed {seed} step {step}: a broken file must fail both builds"
+        );
+        let expected = files_under(&clean);
+        let missing: Vec<_> = expected
+            .keys()
+            .filter(|k| !after.0.contains_key(*k))
+            .collect();
+        let extra: Vec<_> = after
+            .0
+            .keys()
+            .filter(|k| !expected.contains_key(*k))
+            .collect();
+        let differ: Vec<_> = expected
+            .iter()
+            .filter(|(k, v)| after.0.get(*k).is_some_and(|s| s != *v))
+            .map(|(k, _)| k)
+            .collect();
+        assert!(
+            missing.is_empty() && extra.is_empty() && differ.is_empty(),
+            "seed {seed} step {step} ({op}, {args:?}): the cached build differs from a clean one\nmissing: {missing:?}\nextra: {extra:?}\ndiffer: {differ:?}\n{}",
+            kept_run.stderr
+        );
+        // Unchanged bytes, untouched file: unless the cache could not be used (other options
+        // than the run before), when everything is written afresh.
+        let from_cache = !kept_run.stderr.contains("ignoring the build cache");
+        if let (Some((old_files, old_stamps)), true) = (&before, from_cache) {
+            for (f, bytes) in &after.0 {
+                if old_files.get(f) == Some(bytes) {
+                    compared_stamps += 1;
+                    assert_eq!(
+                        old_stamps.get(f),
+                        after.1.get(f),
+                        "seed {seed} step {step} ({op}): unchanged {f} was written again"
+                    );
+                }
+            }
+            if op == "nothing" && before.as_ref().is_some_and(|b| b.0 == after.0) {
+                assert!(
+                    kept_run.stdout.contains(": 0 files written, 0 removed"),
+                    "seed {seed} step {step}: {}",
+                    kept_run.stdout
+                );
+            }
+        }
+        before = Some(after);
+    }
+    let _ = std::fs::remove_dir_all(&kept);
+    let _ = std::fs::remove_dir_all(&clean);
+    assert!(
+        refused * 3 < steps,
+        "seed {seed}: {refused} of {steps} steps left a site both builds refuse"
+    );
+    assert!(
+        compared_stamps > 0,
+        "seed {seed}: no unchanged file was ever compared"
+    );
+    eprintln!(
+        "seed {seed}: {steps} steps, {refused} refused by both, the rest identical; {compared_stamps} unchanged files kept inode and mtime"
+    );
+}
+
+#[test]
+fn random_edits_always_build_what_a_clean_build_writes() {
+    let seeds = [0xb111_d001_u64, 0xcafe_f00d];
+    for seed in seeds.into_iter().chain(edits::extra_seeds(0xb111_d001)) {
+        run_sequence(seed, 60, false);
+    }
+}
+
+#[test]
+fn random_edits_always_build_what_a_clean_build_writes_with_full_content_feeds() {
+    for seed in [0xfeed_b111_u64]
+        .into_iter()
+        .chain(edits::extra_seeds(0xfeed_b111))
+    {
+        run_sequence(seed, 60, true);
+    }
+}
