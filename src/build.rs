@@ -12,8 +12,7 @@ use crate::diagnostic::Diagnostic;
 use crate::engine::cache::CacheDir;
 use crate::engine::{Changes, Engine, Options};
 use crate::error::{Error, Result};
-use crate::fingerprint::FastMap;
-use crate::output::{Commit, Target};
+use crate::output::{Commit, DiskManifest, Target};
 
 /// The cache folder's name inside the site, by default.
 pub const CACHE_DIR: &str = ".showpress";
@@ -63,6 +62,14 @@ pub struct BuildReport {
     pub elapsed: Duration,
 }
 
+/// Prints how long a phase took when `SHOWPRESS_TIMING` is set; returns the next start.
+fn phase(name: &str, since: Instant) -> Instant {
+    if std::env::var_os("SHOWPRESS_TIMING").is_some() {
+        eprintln!("timing: {name} {:?}", since.elapsed());
+    }
+    Instant::now()
+}
+
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     let saved_at = SystemTime::now();
@@ -102,33 +109,37 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         }),
         None => None,
     };
+    let t = phase("open and load the cache", start);
     let incremental = restored.is_some() && target.exists();
     let (mut engine, mut disk) = match restored {
         Some(r) => (r.engine, r.disk),
-        None => (Engine::new(engine_opts), FastMap::default()),
+        None => (Engine::new(engine_opts), DiskManifest::default()),
     };
     // Files in the output that are not as this cache left them: made again, or removed.
     let mut stray = Vec::new();
     if incremental {
-        let on_disk = target.scan();
-        let dirty: Vec<String> = engine
+        let found = target.verify(&disk);
+        let unknown: Vec<String> = engine
             .outputs()
             .keys()
-            .filter(|f| disk.get(*f).is_none_or(|s| on_disk.get(*f) != Some(s)))
+            .filter(|f| !disk.files.contains_key(*f))
             .cloned()
             .collect();
-        engine.forget_outputs(&dirty);
-        disk.retain(|f, s| on_disk.get(f) == Some(s) && engine.outputs().contains_key(f));
-        stray = on_disk
-            .into_keys()
-            .filter(|f| !disk.contains_key(f))
-            .collect();
+        engine.forget_outputs(found.dirty.iter().chain(&unknown));
+        for f in &found.dirty {
+            disk.files.remove(f);
+        }
+        disk.dirs.extend(found.listed);
+        // A dirty file the site no longer has must go too.
+        stray = found.stray;
+        stray.extend(found.dirty);
     } else {
         let all: Vec<String> = engine.outputs().keys().cloned().collect();
         engine.forget_outputs(&all);
-        disk.clear();
+        disk = DiskManifest::default();
     }
 
+    let t = phase("check the output", t);
     let stage = target.stage()?;
     let run = match engine.run(Changes::Unknown, &|rel, bytes| stage.write(rel, bytes)) {
         Ok(run) => run,
@@ -137,9 +148,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             return Err(e);
         }
     };
-    for f in &run.removed {
-        disk.remove(f);
-    }
+    let t = phase("engine", t);
     let written = stage.written();
     let mut removed = run.removed.clone();
     // A stray file the site still has was just written again; the others go.
@@ -148,8 +157,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             .into_iter()
             .filter(|f| !engine.outputs().contains_key(f)),
     );
-    for (f, s) in &written {
-        disk.insert(f.clone(), *s);
+    removed.sort_unstable();
+    removed.dedup();
+    if incremental {
+        disk.update(&written, &removed);
+    } else {
+        disk.files = written.iter().cloned().collect();
+        disk.dirs = stage.dirs();
     }
     let changed = !written.is_empty() || !removed.is_empty();
     let pending = match &cache {
@@ -158,6 +172,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         }
         _ => None,
     };
+    let t = phase("save the cache", t);
     if changed || pending.is_some() || !target.exists() {
         target.commit(
             stage,
@@ -170,6 +185,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     } else {
         target.abandon(stage);
     }
+    phase("commit", t);
     Ok(BuildReport {
         posts: run.posts,
         pages: run.pages,

@@ -37,6 +37,48 @@ impl DiskStamp {
     }
 }
 
+/// What the last build left in the output: every file with its stamp, and every folder with
+/// its modification time (`None`: not known, list it next time).
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
+pub struct DiskManifest {
+    pub files: FastMap<String, DiskStamp>,
+    pub dirs: FastMap<String, Option<std::time::SystemTime>>,
+    /// The output folder itself, always listed (its time changes with every commit).
+    #[serde(skip)]
+    root_key: String,
+}
+
+impl DiskManifest {
+    /// Records the files written and removed by an incremental build: their folders' times
+    /// change with the commit, so they are listed again next time.
+    pub fn update(&mut self, written: &[(String, DiskStamp)], removed: &[String]) {
+        for f in removed {
+            self.files.remove(f);
+        }
+        for (f, s) in written {
+            self.files.insert(f.clone(), *s);
+        }
+        for f in written.iter().map(|(f, _)| f).chain(removed) {
+            let mut dir = f.as_str();
+            while let Some((parent, _)) = dir.rsplit_once('/') {
+                self.dirs.insert(parent.to_string(), None);
+                dir = parent;
+            }
+        }
+    }
+}
+
+/// What [`Target::verify`] found.
+#[derive(Debug, Default)]
+pub struct Verified {
+    /// Known files changed or deleted behind showpress's back.
+    pub dirty: Vec<String>,
+    /// Files no build made (put there by hand, or left by an older showpress).
+    pub stray: Vec<String>,
+    /// Folders listed, with their time from before the listing: known from now on.
+    pub listed: Vec<(String, Option<std::time::SystemTime>)>,
+}
+
 /// The output folder of a build, locked for this process until dropped.
 pub struct Target {
     out: PathBuf,
@@ -93,22 +135,71 @@ impl Target {
         self.out.is_dir()
     }
 
-    /// Every file in the output (symlinks included, not followed) with its stamp.
-    pub fn scan(&self) -> FastMap<String, DiskStamp> {
-        let entries: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(&self.out)
-            .min_depth(1)
-            .into_iter()
-            .filter_map(|e| e.ok())
-            .filter(|e| !e.file_type().is_dir())
-            .collect();
-        entries
+    /// Compares the output with what the last build left (`known`): files changed or gone
+    /// (`dirty`) and files that build did not write (`stray`). Every known file is checked,
+    /// in parallel; only folders whose modification time changed are listed, since adding or
+    /// removing an entry changes it.
+    pub fn verify(&self, known: &DiskManifest) -> Verified {
+        let files: Vec<(&String, &DiskStamp)> = known.files.iter().collect();
+        let dirty: Vec<String> = files
             .par_iter()
-            .filter_map(|e| {
-                let rel = e.path().strip_prefix(&self.out).ok()?.to_str()?;
-                let meta = e.path().symlink_metadata().ok()?;
-                Some((rel.replace('\\', "/"), DiskStamp::of(&meta)))
+            .filter(|(rel, stamp)| {
+                self.out
+                    .join(rel)
+                    .symlink_metadata()
+                    .map_or(true, |m| DiskStamp::of(&m) != **stamp)
             })
-            .collect()
+            .map(|(rel, _)| (*rel).clone())
+            .collect();
+        let mut dirs: Vec<(&String, &Option<std::time::SystemTime>)> = known.dirs.iter().collect();
+        dirs.push((&known.root_key, &None));
+        // (folder, its time now) for the folders whose time is not the one known.
+        let changed: Vec<(&String, Option<std::time::SystemTime>)> = dirs
+            .par_iter()
+            .filter_map(|(rel, mtime)| {
+                let now = self.out.join(rel).metadata().ok()?.modified().ok();
+                (mtime.is_none() || now != **mtime).then_some((*rel, now))
+            })
+            .collect();
+        let mut stray = Vec::new();
+        let mut listed = Vec::new();
+        for (rel, now) in changed {
+            if !rel.is_empty() {
+                listed.push((rel.clone(), now));
+            }
+            let dir = self.out.join(rel);
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let Some(name) = e.file_name().to_str().map(str::to_string) else {
+                    continue;
+                };
+                let child = if rel.is_empty() {
+                    name
+                } else {
+                    format!("{rel}/{name}")
+                };
+                let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+                if is_dir && !known.dirs.contains_key(&child) {
+                    // A folder no build made: every file in it is stray.
+                    for f in walkdir::WalkDir::new(e.path()).into_iter().flatten() {
+                        if !f.file_type().is_dir()
+                            && let Ok(r) = f.path().strip_prefix(&self.out)
+                        {
+                            stray.push(r.to_string_lossy().replace('\\', "/"));
+                        }
+                    }
+                } else if !is_dir && !known.files.contains_key(&child) {
+                    stray.push(child);
+                }
+            }
+        }
+        Verified {
+            dirty,
+            stray,
+            listed,
+        }
     }
 
     /// A fresh staging folder for this build's files.
@@ -308,6 +399,22 @@ impl Stage {
             .map_err(|_| Error::Message("a writer thread failed".into()))?
             .push((rel.to_string(), DiskStamp::of(&meta)));
         Ok(())
+    }
+
+    /// Every folder staged, with its modification time: in a build that replaces the output
+    /// whole, the times they keep after the swap.
+    pub fn dirs(&self) -> FastMap<String, Option<std::time::SystemTime>> {
+        walkdir::WalkDir::new(&self.dir)
+            .min_depth(1)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_dir())
+            .filter_map(|e| {
+                let rel = e.path().strip_prefix(&self.dir).ok()?;
+                let mtime = e.metadata().ok()?.modified().ok();
+                Some((rel.to_string_lossy().replace('\\', "/"), mtime))
+            })
+            .collect()
     }
 
     /// What was written: (file, stamp).

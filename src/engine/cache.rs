@@ -17,8 +17,8 @@ use std::time::{Duration, SystemTime};
 use super::{Engine, Options, Out};
 use crate::content::{ContentCache, SavedContent};
 use crate::error::{Error, Result};
-use crate::fingerprint::{self, FastMap, FastSet};
-use crate::output::DiskStamp;
+use crate::fingerprint::{self, FastSet};
+use crate::output::DiskManifest;
 
 const MAGIC: &[u8; 16] = b"showpress-cache\n";
 /// Bumped whenever the saved layout or the meaning of a key changes.
@@ -38,8 +38,8 @@ struct Saved {
     outputs: Vec<(String, Out)>,
     statics: Vec<String>,
     /// Size, modification time and inode of every output file as this build left it, to
-    /// notice files changed or deleted in the output behind showpress's back.
-    disk: Vec<(String, DiskStamp)>,
+    /// notice files changed, deleted or added in the output behind showpress's back.
+    disk: DiskManifest,
 }
 
 /// An open cache folder, locked for this process until dropped.
@@ -51,7 +51,7 @@ pub struct CacheDir {
 /// What a usable cache gives a build.
 pub struct Restored {
     pub engine: Engine,
-    pub disk: FastMap<String, DiskStamp>,
+    pub disk: DiskManifest,
 }
 
 impl CacheDir {
@@ -111,7 +111,7 @@ impl CacheDir {
         engine.statics = saved.statics.into_iter().collect::<FastSet<String>>();
         Ok(Some(Restored {
             engine,
-            disk: saved.disk.into_iter().collect(),
+            disk: saved.disk,
         }))
     }
 
@@ -122,7 +122,7 @@ impl CacheDir {
         &self,
         engine: &Engine,
         output: &Path,
-        disk: &FastMap<String, DiskStamp>,
+        disk: &DiskManifest,
         saved_at: SystemTime,
     ) -> Result<Option<(PathBuf, PathBuf)>> {
         let Some(content) = engine.content.export() else {
@@ -141,7 +141,7 @@ impl CacheDir {
                 .map(|(k, v)| (k.clone(), *v))
                 .collect(),
             statics: engine.statics.iter().cloned().collect(),
-            disk: disk.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            disk: disk.clone(),
         };
         let body = postcard::to_stdvec(&saved)
             .map_err(|e| Error::Message(format!("cannot encode the build cache: {e}")))?;
