@@ -293,6 +293,7 @@ impl Target {
                 let to = self.out.join(rel);
                 make_room(&self.out, &to)?;
                 crate::fs::rename(&from, &to)?;
+                die_here_for_tests();
             }
             crate::fs::remove_dir_all(&self.stage)?;
         }
@@ -332,6 +333,26 @@ impl Target {
             crate::fs::remove_dir_all(&self.old)?;
         }
         Ok(())
+    }
+}
+
+/// The tests of a build killed while it commits (`tests/build_cache.rs`) set
+/// `__SHOWPRESS_TEST_ABORT_AFTER_RENAMES=N`: the process dies on the spot after the N-th file
+/// moved into place, as a `kill -9` would leave it. No effect without that variable.
+fn die_here_for_tests() {
+    static LEFT: std::sync::OnceLock<Option<std::sync::atomic::AtomicUsize>> =
+        std::sync::OnceLock::new();
+    let left = LEFT.get_or_init(|| {
+        std::env::var("__SHOWPRESS_TEST_ABORT_AFTER_RENAMES")
+            .ok()?
+            .parse()
+            .ok()
+            .map(std::sync::atomic::AtomicUsize::new)
+    });
+    if let Some(left) = left
+        && left.fetch_sub(1, std::sync::atomic::Ordering::SeqCst) <= 1
+    {
+        std::process::abort();
     }
 }
 

@@ -241,6 +241,8 @@ pub fn init_site(dir: &Path, force: bool) -> Result<Vec<String>> {
             INIT_POST.replace("{date}", &today.to_string()),
         ),
         ("content/about.md".into(), INIT_ABOUT.into()),
+        // What builds make: the output and the build cache are not sources.
+        (".gitignore".into(), "public/\n.showpress/\n".into()),
         (
             "static/style.css".into(),
             crate::engine::THEME_ASSETS[0].1.into(),

@@ -45,6 +45,12 @@ fn init_creates_a_site_that_builds() {
     );
     let post = fs::read_to_string(dir.join("public/posts/hello/index.html")).unwrap();
     assert_contains(&post, "<h1>첫 글: 어떤 방송을 다룰까</h1>");
+    // The build's output and cache stay out of version control.
+    assert_eq!(
+        fs::read_to_string(dir.join(".gitignore")).unwrap(),
+        "public/\n.showpress/\n"
+    );
+    assert!(dir.join(".showpress/state").is_file());
     assert_contains(&post, "<span class=\"role\">예시 출연자</span>");
 }
 

@@ -1,0 +1,415 @@
+//! The build cache makes a build faster, never different: a second build writes nothing, a
+//! cache that is garbled, truncated, from another version, site or options is ignored with a
+//! note, the output is put right when it was changed by hand, time passing publishes a
+//! scheduled post, a build killed while committing is completed by the next one, and two
+//! builds at once wait for each other.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{CONFIG, TestSite, files_under, post, stamps_under};
+
+fn showpress(site: &TestSite, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_showpress"));
+    cmd.arg("--root").arg(site.root()).args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// A small site: three posts on one show, a tag, an about page, a static file.
+fn site() -> TestSite {
+    let site = TestSite::empty();
+    site.write("config.toml", CONFIG);
+    for (i, day) in [(1, 10), (2, 11), (3, 12)] {
+        site.write(
+            &format!("content/posts/p{i}.md"),
+            &post(
+                &format!(
+                    "title = \"글 {i}\"\ndate = 2025-03-{day}\nshow = \"경제토크쇼픽\"\nepisode = {i}\ntags = [\"경제\"]"
+                ),
+                &format!("요약 {i}.\n\n본문 {i}.\n"),
+            ),
+        );
+    }
+    site.write("content/about.md", "+++\ntitle = \"소개\"\n+++\n소개.\n");
+    site.write("static/img/a.txt", "static file\n");
+    site
+}
+
+/// What a `--no-cache` build of the site writes, in a folder of its own.
+fn clean_output(site: &TestSite, env: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
+    let out = site.root().with_extension("clean");
+    let _ = fs::remove_dir_all(&out);
+    let o = showpress(
+        site,
+        &["build", "--no-cache", "--output", out.to_str().unwrap()],
+        env,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let files = files_under(&out);
+    fs::remove_dir_all(&out).unwrap();
+    files
+}
+
+#[test]
+fn a_second_build_with_nothing_changed_writes_no_file_and_touches_none() {
+    let site = site();
+    site.build();
+    let before = stamps_under(&site.path("public"));
+    let r = site.build();
+    assert!(
+        r.stdout.ends_with(": 0 files written, 0 removed\n"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(stamps_under(&site.path("public")), before);
+}
+
+#[test]
+fn one_edited_post_rewrites_only_the_files_whose_bytes_changed() {
+    let site = site();
+    site.build();
+    let before = stamps_under(&site.path("public"));
+    let old = files_under(&site.path("public"));
+    let p = site.path("content/posts/p1.md");
+    let t = fs::read_to_string(&p).unwrap();
+    fs::write(&p, t.replace("본문 1.", "본문 1, 고침.")).unwrap();
+    let r = site.build();
+    let now = stamps_under(&site.path("public"));
+    let files = files_under(&site.path("public"));
+    let changed: Vec<&String> = files
+        .keys()
+        .filter(|f| old.get(*f) != files.get(*f))
+        .collect();
+    assert_eq!(changed, ["posts/p1/index.html"]);
+    for f in files.keys().filter(|f| f.as_str() != "posts/p1/index.html") {
+        assert_eq!(before[f], now[f], "{f} was written again");
+    }
+    assert!(
+        r.stdout.ends_with(": 1 file written, 0 removed\n"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(files, clean_output(&site, &[]));
+}
+
+#[test]
+fn garbled_truncated_foreign_and_mismatched_caches_are_ignored_with_a_note() {
+    let site = site();
+    site.build();
+    let state = site.path(".showpress/state");
+    let good = fs::read(&state).unwrap();
+    let expected = clean_output(&site, &[]);
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "garbled",
+            b"not a cache at all".to_vec(),
+            "is damaged (not a showpress cache file)",
+        ),
+        (
+            "truncated",
+            good[..good.len() / 2].to_vec(),
+            "is damaged (checksum mismatch: truncated or changed)",
+        ),
+        (
+            "one byte changed",
+            {
+                let mut b = good.clone();
+                let last = b.len() - 1;
+                b[last] ^= 0x55;
+                b
+            },
+            "is damaged (checksum mismatch: truncated or changed)",
+        ),
+        (
+            "another version",
+            {
+                let mut b = good.clone();
+                b[16] ^= 1;
+                b
+            },
+            "was written by another version of showpress",
+        ),
+    ];
+    for (name, bytes, why) in cases {
+        fs::write(&state, bytes).unwrap();
+        let r = site.build();
+        assert_eq!(
+            r.stderr,
+            format!(
+                "note: ignoring the build cache in {}: it {why}; building everything\n",
+                site.path(".showpress").display()
+            ),
+            "{name}"
+        );
+        assert_eq!(files_under(&site.path("public")), expected, "{name}");
+        // The build wrote a good cache again: the next one uses it.
+        assert_eq!(site.build().stderr, "", "{name}");
+    }
+
+    // Other options: the cache describes another site.
+    let r = site.build_with(&["--drafts"]);
+    assert!(
+        r.stderr.ends_with(
+            "it was made with other options (--drafts, --future or --base-url); building everything\n"
+        ),
+        "{}",
+        r.stderr
+    );
+    // Another output folder.
+    let other = site.path("elsewhere");
+    let r = site.build_with(&["--output", other.to_str().unwrap()]);
+    assert!(
+        r.stderr.contains("it was made for another output folder ("),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(files_under(&other), expected);
+}
+
+#[test]
+fn a_cache_copied_with_the_site_to_another_folder_is_not_used() {
+    let site = site();
+    site.build();
+    let copy = TestSite::empty();
+    common::copy_dir(site.root(), copy.root());
+    let r = copy.build();
+    assert!(
+        r.stderr.contains("it was made for another site folder ("),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(files_under(&copy.path("public")), clean_output(&copy, &[]));
+}
+
+#[test]
+fn files_changed_deleted_or_added_in_the_output_by_hand_are_put_right() {
+    let site = site();
+    site.build();
+    let public = site.path("public");
+    fs::write(public.join("posts/p1/index.html"), "edited by hand").unwrap();
+    fs::remove_file(public.join("img/a.txt")).unwrap();
+    fs::write(public.join("stray.html"), "left behind").unwrap();
+    fs::create_dir_all(public.join("old/deep")).unwrap();
+    fs::write(public.join("old/deep/page.html"), "left behind").unwrap();
+    let r = site.build();
+    assert!(
+        r.stdout.ends_with(": 2 files written, 2 removed\n"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(files_under(&public), clean_output(&site, &[]));
+    assert!(!public.join("old").exists(), "an emptied folder stays");
+}
+
+#[test]
+fn a_scheduled_post_is_published_when_its_time_comes_with_no_file_changed() {
+    let site = site();
+    site.write(
+        "content/posts/later.md",
+        &post(
+            "title = \"예약 글\"\ndate = 2025-04-01T09:00:00+09:00",
+            "곧.\n",
+        ),
+    );
+    let before = [("SHOWPRESS_NOW", "2025-03-31T00:00:00+09:00")];
+    let r = showpress(&site, &["build"], &before);
+    assert_eq!(
+        text(&r.stdout).lines().next(),
+        Some("Held back 1 scheduled post dated in the future (--future includes them)")
+    );
+    assert!(!site.exists("posts/later/index.html"));
+    let after = [("SHOWPRESS_NOW", "2025-04-01T09:00:00+09:00")];
+    let r = showpress(&site, &["build"], &after);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    assert!(site.exists("posts/later/index.html"));
+    assert_eq!(
+        files_under(&site.path("public")),
+        clean_output(&site, &after)
+    );
+}
+
+#[test]
+fn a_build_killed_while_committing_is_completed_by_the_next_build() {
+    for killed_after in [1, 2, 5] {
+        let site = site();
+        site.build();
+        let old = files_under(&site.path("public"));
+        // Every page changes: the title is on every page.
+        site.write("config.toml", &CONFIG.replace("테스트 블로그", "새 이름"));
+        let o = showpress(
+            &site,
+            &["build"],
+            &[(
+                "__SHOWPRESS_TEST_ABORT_AFTER_RENAMES",
+                &killed_after.to_string(),
+            )],
+        );
+        assert!(!o.status.success(), "the build was not killed");
+        // Killed mid-commit: the journal says what is left to do.
+        let mixed = files_under(&site.path("public"));
+        assert_ne!(mixed, old);
+        assert!(site.root().join(".public.showpress-journal").is_file());
+        let r = site.build();
+        assert!(!site.root().join(".public.showpress-journal").exists());
+        assert!(!site.root().join(".public.showpress-stage").exists());
+        assert!(
+            r.stdout.ends_with(": 0 files written, 0 removed\n"),
+            "killed after {killed_after}: {}",
+            r.stdout
+        );
+        assert_eq!(
+            files_under(&site.path("public")),
+            clean_output(&site, &[]),
+            "killed after {killed_after}"
+        );
+    }
+}
+
+#[test]
+fn a_build_killed_before_committing_leaves_the_old_site() {
+    let site = site();
+    // Enough pages that a kill lands while rendering or staging.
+    for i in 0..300 {
+        site.write(
+            &format!("content/posts/bulk/b{i}.md"),
+            &post(
+                &format!(
+                    "title = \"대량 {i}\"\ndate = 2025-02-01\ntags = [\"t{}\"]",
+                    i % 40
+                ),
+                &"문단입니다. ".repeat(200),
+            ),
+        );
+    }
+    site.build();
+    let old = files_under(&site.path("public"));
+    let old_stamps = stamps_under(&site.path("public"));
+    site.write("config.toml", &CONFIG.replace("테스트 블로그", "새 이름"));
+    let mut killed_early = 0;
+    for delay_ms in [0u64, 5, 20, 60, 120] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_showpress"))
+            .arg("--root")
+            .arg(site.root())
+            .arg("build")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        let journal = site.root().join(".public.showpress-journal").exists();
+        if !status.success() && !journal {
+            // Killed before the commit point: the old site, every file untouched.
+            killed_early += 1;
+            assert_eq!(
+                files_under(&site.path("public")),
+                old,
+                "killed at {delay_ms} ms"
+            );
+            assert_eq!(stamps_under(&site.path("public")), old_stamps);
+        }
+        if status.success() {
+            break;
+        }
+    }
+    assert!(killed_early > 0, "no kill landed before the commit");
+    site.build();
+    assert_eq!(files_under(&site.path("public")), clean_output(&site, &[]));
+    assert!(!site.root().join(".public.showpress-stage").exists());
+}
+
+#[test]
+fn two_builds_at_once_wait_for_each_other_and_neither_breaks_anything() {
+    let site = site();
+    for i in 0..200 {
+        site.write(
+            &format!("content/posts/bulk/b{i}.md"),
+            &post(
+                &format!("title = \"대량 {i}\"\ndate = 2025-02-01"),
+                &"문단입니다. ".repeat(100),
+            ),
+        );
+    }
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_showpress"))
+            .arg("--root")
+            .arg(site.root())
+            .arg("build")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert!(a.status.success() && b.status.success());
+    let waited = [&a, &b]
+        .iter()
+        .filter(|o| text(&o.stderr).contains("note: waiting for another showpress build"))
+        .count();
+    assert!(waited <= 1, "{} / {}", text(&a.stderr), text(&b.stderr));
+    assert_eq!(files_under(&site.path("public")), clean_output(&site, &[]));
+    // The cache they left is good: the next build uses it and writes nothing.
+    let r = site.build();
+    assert_eq!(r.stderr, "");
+    assert!(r.stdout.ends_with(": 0 files written, 0 removed\n"));
+}
+
+#[test]
+fn a_cache_folder_that_cannot_be_made_is_a_clear_error_and_the_output_stays() {
+    let site = site();
+    site.build();
+    let old = files_under(&site.path("public"));
+    site.write("not-a-folder", "x");
+    site.write(
+        "content/posts/p1.md",
+        &post("title = \"바뀜\"\ndate = 2025-03-10", "x\n"),
+    );
+    let r = site.run(&[
+        "build",
+        "--cache-dir",
+        site.path("not-a-folder").to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "error: failed to create directory `{}`: File exists (os error 17)\n",
+            site.path("not-a-folder").display()
+        )
+    );
+    assert_eq!(files_under(&site.path("public")), old);
+}
+
+#[test]
+fn the_cache_is_never_inside_the_output_and_no_cache_writes_none() {
+    let site = site();
+    let inside = site.path("public/.cache");
+    let r = site.run(&["build", "--cache-dir", inside.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "error: refusing to keep the build cache in `{}`: it is inside the output folder, which is replaced by builds\n",
+            inside.display()
+        )
+    );
+    site.build_with(&["--no-cache"]);
+    assert!(!site.path(".showpress").exists());
+    let elsewhere = site.path("cache-here");
+    site.build_with(&["--cache-dir", elsewhere.to_str().unwrap()]);
+    assert!(elsewhere.join("state").is_file());
+    assert!(!Path::new(&site.path(".showpress")).exists());
+}
