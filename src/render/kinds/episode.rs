@@ -1,0 +1,67 @@
+//! An episode's page (`/shows/<slug>/<number>/`): the episode of a show with its guests,
+//! sources and every post about it, and links to the neighbouring episodes.
+
+use tera::{Context, Value};
+
+use super::{Job, Kind, Plan, Planned};
+use crate::fingerprint;
+use crate::render::keys::Keys;
+use crate::render::values::Values;
+use crate::urls;
+
+/// Episode `episode` (an index into the show's `episodes`, newest first) of show `show`.
+pub(super) struct Episode {
+    pub show: usize,
+    pub episode: usize,
+}
+
+/// Plans the episode pages of show `si`; `shows::plan` calls it right after the show's index.
+pub(super) fn plan_show(plan: &mut Plan, si: usize) {
+    let site = plan.site;
+    let s = &site.shows[si];
+    for (ei, e) in s.episodes.iter().enumerate() {
+        plan.push(
+            Job::Episode {
+                show: si,
+                episode: ei,
+            },
+            urls::episode(&s.slug, e.number),
+            None,
+        );
+    }
+}
+
+impl Kind for Episode {
+    fn template(&self) -> &'static str {
+        "episode.html"
+    }
+
+    fn describe(&self) -> &'static str {
+        "an episode page"
+    }
+
+    fn context(&self, v: &Values, _: &Planned, _: &[Planned], ctx: &mut Context) {
+        let (show, episode) = (self.show, self.episode);
+        let num = v.site.shows[show].episodes[episode].number;
+        let (a, b) = v.site.neighbour_episodes(show, num);
+        ctx.insert_value("show", v.show(show));
+        ctx.insert_value("episode", v.episode(show, episode));
+        ctx.insert_value(
+            "previous_episode",
+            a.map_or_else(Value::none, |e| v.episode_link(show, e.number)),
+        );
+        ctx.insert_value(
+            "next_episode",
+            b.map_or_else(Value::none, |e| v.episode_link(show, e.number)),
+        );
+    }
+
+    fn key(&self, k: &Keys) -> u64 {
+        let num = k.site.shows[self.show].episodes[self.episode].number;
+        fingerprint::of(&(
+            k.show(self.show),
+            k.episode(self.show, self.episode),
+            k.neighbours(self.show, num),
+        ))
+    }
+}

@@ -1,0 +1,215 @@
+//! The registry of page kinds. Each kind of page (home, post, show, episode, guest, tag,
+//! archive, standalone page, 404, feeds, sitemaps, robots.txt) lives in a file of its own that
+//! holds everything about it: the pages it adds to the plan, its template and the values that
+//! template gets. This file is the one place that lists them: the [`Job`] variants, the
+//! [`Kind`] each job dispatches to, and the order kinds are planned in. Adding a kind touches
+//! its own file and this one.
+
+mod archive;
+mod episode;
+mod feed;
+mod guests;
+mod home;
+mod not_found;
+mod page;
+mod post;
+mod robots;
+mod shows;
+mod sitemap;
+mod tags;
+
+use tera::Context;
+
+pub use feed::Feed;
+
+use super::keys::Keys;
+use super::values::Values;
+use crate::site::Site;
+use crate::urls;
+
+/// What one page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Job {
+    Home { page: usize },
+    Post(usize),
+    Shows,
+    Show { show: usize, page: usize },
+    Episode { show: usize, episode: usize },
+    Guests,
+    Guest { guest: usize, page: usize },
+    Tags,
+    Tag { tag: usize, page: usize },
+    Archive,
+    Page(usize),
+    NotFound,
+    Feed(Feed),
+    Sitemap,
+    NewsSitemap,
+    Robots,
+}
+
+/// A planned page: where it goes and which file (if any) it comes from.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub job: Job,
+    /// Site-relative, not encoded: `posts/deepseek/`, or `404.html` for the not-found page.
+    pub path: String,
+    /// The output file: `posts/deepseek/index.html`.
+    pub file: String,
+    pub origin: Option<String>,
+}
+
+/// Everything one kind of page answers about one of its pages. Each kind's file implements
+/// it for a small value holding what the [`Job`] variant holds.
+pub(super) trait Kind {
+    /// The template that renders it.
+    fn template(&self) -> &'static str;
+
+    /// What it is, for the error about two pages on one URL ("the other one is …").
+    fn describe(&self) -> &'static str;
+
+    /// Written as a file of its own name (`atom.xml`), not as `path/index.html`.
+    fn is_file(&self) -> bool {
+        false
+    }
+
+    /// An HTML page: it gets `meta`, and the sitemap may list it.
+    fn is_page(&self) -> bool {
+        true
+    }
+
+    /// Puts the values its template shows into `ctx`; the registry has already put `site`,
+    /// `current_url` and `current_permalink`, and adds `meta` after. `all` is the whole plan.
+    fn context(&self, v: &Values, p: &Planned, all: &[Planned], ctx: &mut Context);
+
+    /// Its change key: a fingerprint of everything `context` puts in, computed from the
+    /// model without building the values (see `keys.rs`). `serve` re-renders the page only
+    /// when this changes, so a value `context` adds must be covered here.
+    fn key(&self, keys: &Keys) -> u64;
+}
+
+impl Job {
+    /// The one place a job finds its kind.
+    pub(super) fn with_kind<R>(self, f: impl FnOnce(&dyn Kind) -> R) -> R {
+        match self {
+            Job::Home { page } => f(&home::Home { page }),
+            Job::Post(i) => f(&post::Post(i)),
+            Job::Shows => f(&shows::ShowList),
+            Job::Show { show, page } => f(&shows::Show { show, page }),
+            Job::Episode { show, episode } => f(&episode::Episode { show, episode }),
+            Job::Guests => f(&guests::GuestList),
+            Job::Guest { guest, page } => f(&guests::Guest { guest, page }),
+            Job::Tags => f(&tags::TagList),
+            Job::Tag { tag, page } => f(&tags::Tag { tag, page }),
+            Job::Archive => f(&archive::Archive),
+            Job::Page(i) => f(&page::Page(i)),
+            Job::NotFound => f(&not_found::NotFound),
+            Job::Feed(feed) => f(&feed),
+            Job::Sitemap => f(&sitemap::Sitemap),
+            Job::NewsSitemap => f(&sitemap::NewsSitemap),
+            Job::Robots => f(&robots::Robots),
+        }
+    }
+
+    /// Written as a file of its own name (`atom.xml`), not as `path/index.html`.
+    pub fn is_file(self) -> bool {
+        self.with_kind(|k| k.is_file())
+    }
+
+    /// An HTML page (it gets `meta`; the sitemap lists all of them but the not-found page).
+    pub fn is_page(self) -> bool {
+        self.with_kind(|k| k.is_page())
+    }
+
+    /// The template that renders this page.
+    pub fn template(self) -> &'static str {
+        self.with_kind(|k| k.template())
+    }
+
+    /// What it is, for the error about two pages on one URL.
+    pub fn describe(self) -> &'static str {
+        self.with_kind(|k| k.describe())
+    }
+}
+
+/// The plan being built: each kind appends its pages.
+pub(super) struct Plan<'a> {
+    pub site: &'a Site,
+    /// The site's `static/` has its own `robots.txt`, which then wins over the generated one.
+    pub static_robots: bool,
+    out: Vec<Planned>,
+}
+
+impl Plan<'_> {
+    /// Adds a page at site path `path`, made from the file `origin` if it has one.
+    pub fn push(&mut self, job: Job, path: String, origin: Option<&str>) {
+        let file = if job.is_file() {
+            path.clone()
+        } else {
+            urls::file_for(&path)
+        };
+        self.out.push(Planned {
+            job,
+            path,
+            file,
+            origin: origin.map(str::to_string),
+        });
+    }
+}
+
+/// What the registry knows of a kind's file besides its [`Kind`]: how it plans its pages.
+struct Entry {
+    plan: fn(&mut Plan),
+}
+
+/// Every kind's file, in plan order. The order is the order of the sitemap, and decides which
+/// of two pages on one URL the error names first. Episodes are planned by `shows`, each show's
+/// right after its index pages, so they have no entry of their own.
+const REGISTRY: &[Entry] = &[
+    Entry { plan: home::plan },
+    Entry { plan: post::plan },
+    Entry { plan: shows::plan },
+    Entry { plan: guests::plan },
+    Entry { plan: tags::plan },
+    Entry {
+        plan: archive::plan,
+    },
+    Entry { plan: page::plan },
+    Entry {
+        plan: not_found::plan,
+    },
+    Entry { plan: feed::plan },
+    Entry {
+        plan: sitemap::plan,
+    },
+    Entry { plan: robots::plan },
+];
+
+/// Lists every page and file the site has. `static_robots`: the site's `static/` has its own
+/// `robots.txt`, which then wins over the generated one.
+pub fn plan(site: &Site, static_robots: bool) -> Vec<Planned> {
+    let mut plan = Plan {
+        site,
+        static_robots,
+        out: Vec::new(),
+    };
+    for entry in REGISTRY {
+        (entry.plan)(&mut plan);
+    }
+    plan.out
+}
+
+/// The template values of one planned page, and the template that renders them.
+pub(super) fn context(v: &Values, p: &Planned, all: &[Planned]) -> (&'static str, Context) {
+    p.job.with_kind(|kind| {
+        let mut ctx = Context::new();
+        ctx.insert_value("site", v.site_value.clone());
+        ctx.insert_value("current_url", v.link.url(&p.path).into());
+        ctx.insert_value("current_permalink", v.link.permalink(&p.path).into());
+        kind.context(v, p, all, &mut ctx);
+        if kind.is_page() {
+            ctx.insert_value("meta", v.meta(p, &super::page_title(v.site, p.job)));
+        }
+        (kind.template(), ctx)
+    })
+}
