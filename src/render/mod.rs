@@ -133,20 +133,3 @@ pub fn render_all(
 pub fn template_for(job: Job) -> &'static str {
     job.template()
 }
-
-/// A page's name for machines (JSON-LD), in the site's language where it matters.
-pub(super) fn page_title(site: &Site, job: Job) -> String {
-    let ko = site.config.language.starts_with("ko");
-    let pick = |k: &str, e: &str| if ko { k.to_string() } else { e.to_string() };
-    match job {
-        Job::Home { .. } => site.config.title.clone(),
-        Job::Shows => pick("프로그램", "Shows"),
-        Job::Guests => pick("출연자", "Guests"),
-        Job::Tags => pick("태그", "Tags"),
-        Job::Archive => pick("보관함", "Archive"),
-        Job::Tag { tag, .. } => format!("#{}", site.tags[tag].name),
-        Job::Show { show, .. } => site.shows[show].name.clone(),
-        Job::Guest { guest, .. } => site.guests[guest].name.clone(),
-        _ => site.config.title.clone(),
-    }
-}

@@ -6,7 +6,9 @@ use tera::{Context, Value};
 use super::{Job, Kind, Plan, Planned};
 use crate::fingerprint;
 use crate::render::keys::Keys;
+use crate::render::meta::{Head, localized};
 use crate::render::values::{self, Values};
+use crate::site::Site;
 use crate::urls;
 
 pub(super) struct Archive;
@@ -61,5 +63,14 @@ impl Kind for Archive {
             })
             .collect();
         fingerprint::of(&all)
+    }
+
+    fn title(&self, site: &Site) -> String {
+        localized(site, "보관함", "Archive")
+    }
+
+    fn head(&self, v: &Values, url: &str, head: &mut Head) {
+        let items = v.post_items(0..v.site.posts.len());
+        head.jsonld = Some(v.collection_json(&head.title, url, items));
     }
 }

@@ -1,11 +1,13 @@
 //! An episode's page (`/shows/<slug>/<number>/`): the episode of a show with its guests,
 //! sources and every post about it, and links to the neighbouring episodes.
 
+use serde_json::{Value as Json, json};
 use tera::{Context, Value};
 
-use super::{Job, Kind, Plan, Planned};
+use super::{Job, Kind, Plan, Planned, shows};
 use crate::fingerprint;
 use crate::render::keys::Keys;
+use crate::render::meta::Head;
 use crate::render::values::Values;
 use crate::urls;
 
@@ -63,5 +65,31 @@ impl Kind for Episode {
             k.episode(self.show, self.episode),
             k.neighbours(self.show, num),
         ))
+    }
+
+    fn head(&self, v: &Values, url: &str, head: &mut Head) {
+        let c = &v.site.config;
+        let s = &v.site.shows[self.show];
+        shows::show_head(v, self.show, head);
+        let e = &s.episodes[self.episode];
+        let actors: Vec<Json> = e
+            .guests
+            .iter()
+            .map(|(gi, role)| v.person_json(*gi, role.as_deref()))
+            .collect();
+        let mut j = json!({
+            "@context": "https://schema.org",
+            "@type": "TVEpisode",
+            "name": format!("{} {}", s.name, e.number),
+            "episodeNumber": e.number,
+            "url": url,
+            "partOfSeries": v.series_json(self.show),
+            "actor": actors,
+            "inLanguage": c.language,
+        });
+        if let Some(aired) = &e.aired {
+            j["datePublished"] = json!(crate::dates::rfc3339(aired, c.timezone));
+        }
+        head.jsonld = Some(j);
     }
 }

@@ -1,13 +1,15 @@
 //! The list of guests (`/guests/`) and each guest's page (`/guests/<slug>/`, paginated): the
 //! guest's profile and every appearance, newest first.
 
+use serde_json::json;
 use tera::{Context, Value};
 
 use super::{Job, Kind, Plan, Planned};
 use crate::fingerprint;
 use crate::render::keys::Keys;
+use crate::render::meta::{DESCRIPTION_CHARS, Head, localized, plain_text};
 use crate::render::values::Values;
-use crate::site::{pager, paginate};
+use crate::site::{Site, pager, paginate};
 use crate::urls;
 
 /// `/guests/`: every guest.
@@ -55,6 +57,21 @@ impl Kind for GuestList {
         let all: Vec<u64> = (0..k.site.guests.len()).map(|gi| k.guest(gi)).collect();
         fingerprint::of(&all)
     }
+
+    fn title(&self, site: &Site) -> String {
+        localized(site, "출연자", "Guests")
+    }
+
+    fn head(&self, v: &Values, url: &str, head: &mut Head) {
+        let items = v
+            .site
+            .guests
+            .iter()
+            .enumerate()
+            .map(|(gi, g)| (g.name.clone(), v.guest_link(gi).1.clone()))
+            .collect();
+        head.jsonld = Some(v.collection_json(&head.title, url, items));
+    }
 }
 
 impl Kind for Guest {
@@ -99,5 +116,37 @@ impl Kind for Guest {
             })
             .collect();
         fingerprint::of(&(k.guest(self.guest), pg.total_pages, apps))
+    }
+
+    fn title(&self, site: &Site) -> String {
+        site.guests[self.guest].name.clone()
+    }
+
+    fn head(&self, v: &Values, url: &str, head: &mut Head) {
+        let c = &v.site.config;
+        let g = &v.site.guests[self.guest];
+        let bio = g.profile.as_ref().map_or(String::new(), |p| {
+            plain_text(&p.body.html, DESCRIPTION_CHARS)
+        });
+        head.description = if bio.is_empty() {
+            match g.role() {
+                Some(r) => format!("{} ({r})", g.name),
+                None => g.name.clone(),
+            }
+        } else {
+            bio
+        };
+        head.og_type = "profile";
+        head.feeds.push(v.feed_link(
+            format!("{} · {}", g.name, c.title),
+            &format!("{}atom.xml", urls::guest(&g.slug)),
+        ));
+        head.jsonld = Some(json!({
+            "@context": "https://schema.org",
+            "@type": "ProfilePage",
+            "url": url,
+            "inLanguage": c.language,
+            "mainEntity": v.person_json(self.guest, g.role()),
+        }));
     }
 }

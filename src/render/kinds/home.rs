@@ -6,8 +6,9 @@ use tera::Context;
 use super::{Job, Kind, Plan, Planned};
 use crate::fingerprint;
 use crate::render::keys::Keys;
+use crate::render::meta::Head;
 use crate::render::values::Values;
-use crate::site::{pager, paginate};
+use crate::site::{Site, pager, paginate};
 use crate::urls;
 
 /// Page `page` (1-based) of the home list.
@@ -49,5 +50,15 @@ impl Kind for Home {
         let pg = pager(site.posts.len(), site.config.paginate, self.page);
         let all: Vec<usize> = pg.items.collect();
         fingerprint::of(&(pg.total_pages, k.cards(&all)))
+    }
+
+    fn title(&self, site: &Site) -> String {
+        site.config.title.clone()
+    }
+
+    fn head(&self, v: &Values, url: &str, head: &mut Head) {
+        let site = v.site;
+        let items = pager(site.posts.len(), site.config.paginate, self.page).items;
+        head.jsonld = Some(v.collection_json(&head.title, url, v.post_items(items)));
     }
 }

@@ -23,6 +23,7 @@ use tera::Context;
 pub use feed::Feed;
 
 use super::keys::Keys;
+use super::meta::Head;
 use super::values::Values;
 use crate::site::Site;
 use crate::urls;
@@ -86,6 +87,21 @@ pub(super) trait Kind {
     /// model without building the values (see `keys.rs`). `serve` re-renders the page only
     /// when this changes, so a value `context` adds must be covered here.
     fn key(&self, keys: &Keys) -> u64;
+
+    /// Its name: `meta.title`, and the name machines read in its JSON-LD (in the site's
+    /// language where it matters). Pages get the site's title unless they have their own.
+    fn title(&self, site: &Site) -> String {
+        site.config.title.clone()
+    }
+
+    /// The page is the one answer at its URL: it gets a canonical link and a sitemap entry.
+    fn canonical(&self) -> bool {
+        true
+    }
+
+    /// Overrides the site's default head values ([`Head`]) with its own description, image,
+    /// feeds and JSON-LD. `url` is the page's permalink. Only called for pages (`is_page`).
+    fn head(&self, _v: &Values, _url: &str, _head: &mut Head) {}
 }
 
 impl Job {
@@ -208,7 +224,10 @@ pub(super) fn context(v: &Values, p: &Planned, all: &[Planned]) -> (&'static str
         ctx.insert_value("current_permalink", v.link.permalink(&p.path).into());
         kind.context(v, p, all, &mut ctx);
         if kind.is_page() {
-            ctx.insert_value("meta", v.meta(p, &super::page_title(v.site, p.job)));
+            let url = v.link.permalink(&p.path);
+            let mut head = v.head(kind.title(v.site));
+            kind.head(v, &url, &mut head);
+            ctx.insert_value("meta", v.meta(head, kind.canonical().then_some(url)));
         }
         (kind.template(), ctx)
     })

@@ -33,4 +33,10 @@ impl Kind for NotFound {
     fn key(&self, _: &Keys) -> u64 {
         0
     }
+
+    /// Served for any missing URL, so it is at no address of its own: no canonical link, not
+    /// in the sitemap.
+    fn canonical(&self) -> bool {
+        false
+    }
 }

@@ -2,13 +2,15 @@
 //! A show's episode pages are planned here too, right after its index pages, so the sitemap
 //! keeps a show and its episodes together; the episode page itself is `episode.rs`.
 
+use serde_json::json;
 use tera::{Context, Value};
 
 use super::{Job, Kind, Plan, Planned, episode};
 use crate::fingerprint;
 use crate::render::keys::Keys;
+use crate::render::meta::{DESCRIPTION_CHARS, Head, localized, plain_text};
 use crate::render::values::Values;
-use crate::site::{pager, paginate};
+use crate::site::{Site, pager, paginate};
 use crate::urls;
 
 /// `/shows/`: every show with its profile.
@@ -57,6 +59,20 @@ impl Kind for ShowList {
         let all: Vec<u64> = (0..k.site.shows.len()).map(|si| k.show(si)).collect();
         fingerprint::of(&all)
     }
+
+    fn title(&self, site: &Site) -> String {
+        localized(site, "프로그램", "Shows")
+    }
+
+    fn head(&self, v: &Values, url: &str, head: &mut Head) {
+        let items = v
+            .site
+            .shows
+            .iter()
+            .map(|s| (s.name.clone(), v.link.permalink(&urls::show(&s.slug))))
+            .collect();
+        head.jsonld = Some(v.collection_json(&head.title, url, items));
+    }
 }
 
 impl Kind for Show {
@@ -93,4 +109,40 @@ impl Kind for Show {
             .collect();
         fingerprint::of(&(k.show(self.show), pg.total_pages, eps))
     }
+
+    fn title(&self, site: &Site) -> String {
+        site.shows[self.show].name.clone()
+    }
+
+    fn head(&self, v: &Values, _: &str, head: &mut Head) {
+        let c = &v.site.config;
+        let s = &v.site.shows[self.show];
+        let about = show_head(v, self.show, head);
+        let mut j = v.series_json(self.show);
+        j["@context"] = json!("https://schema.org");
+        j["numberOfEpisodes"] = json!(s.episodes.len());
+        j["inLanguage"] = json!(c.language);
+        if !about.is_empty() {
+            j["description"] = json!(about);
+        }
+        head.jsonld = Some(j);
+    }
+}
+
+/// What a show's index and its episodes' pages share in their head: the show's profile as
+/// the description, and the show's feed advertised. Returns that description ("" without a
+/// profile).
+pub(super) fn show_head(v: &Values, show: usize, head: &mut Head) -> String {
+    let s = &v.site.shows[show];
+    let about = s.profile.as_ref().map_or(String::new(), |p| {
+        plain_text(&p.body.html, DESCRIPTION_CHARS)
+    });
+    if !about.is_empty() {
+        head.description = about.clone();
+    }
+    head.feeds.push(v.feed_link(
+        format!("{} · {}", s.name, v.site.config.title),
+        &format!("{}atom.xml", urls::show(&s.slug)),
+    ));
+    about
 }

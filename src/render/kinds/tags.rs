@@ -6,8 +6,9 @@ use tera::{Context, Value};
 use super::{Job, Kind, Plan, Planned};
 use crate::fingerprint;
 use crate::render::keys::Keys;
+use crate::render::meta::{Head, localized};
 use crate::render::values::Values;
-use crate::site::{pager, paginate};
+use crate::site::{Site, pager, paginate};
 use crate::urls;
 
 /// `/tags/`: every tag with its post count.
@@ -59,6 +60,20 @@ impl Kind for TagList {
             .collect();
         fingerprint::of(&all)
     }
+
+    fn title(&self, site: &Site) -> String {
+        localized(site, "태그", "Tags")
+    }
+
+    fn head(&self, v: &Values, url: &str, head: &mut Head) {
+        let items = v
+            .site
+            .tags
+            .iter()
+            .map(|t| (t.name.clone(), v.link.permalink(&urls::tag(&t.slug))))
+            .collect();
+        head.jsonld = Some(v.collection_json(&head.title, url, items));
+    }
 }
 
 impl Kind for Tag {
@@ -95,5 +110,19 @@ impl Kind for Tag {
             pg.total_pages,
             k.cards(&t.posts[pg.items]),
         ))
+    }
+
+    fn title(&self, site: &Site) -> String {
+        format!("#{}", site.tags[self.tag].name)
+    }
+
+    fn head(&self, v: &Values, url: &str, head: &mut Head) {
+        let t = &v.site.tags[self.tag];
+        let items = pager(t.posts.len(), v.site.config.paginate, self.page).items;
+        head.jsonld = Some(v.collection_json(
+            &head.title,
+            url,
+            v.post_items(t.posts[items].iter().copied()),
+        ));
     }
 }
