@@ -1,5 +1,6 @@
 //! The archive (`/archive/`): every post on one page, grouped by year and month.
 
+use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 use tera::{Context, Value};
 
@@ -7,6 +8,7 @@ use super::{Job, Kind, Plan, Planned};
 use crate::fingerprint;
 use crate::render::keys::Keys;
 use crate::render::meta::{Head, localized};
+use crate::render::published;
 use crate::render::values::{self, Values};
 use crate::site::Site;
 use crate::urls;
@@ -72,5 +74,10 @@ impl Kind for Archive {
     fn head(&self, v: &Values, url: &str, head: &mut Head) {
         let items = v.post_items(0..v.site.posts.len());
         head.jsonld = Some(v.collection_json(&head.title, url, items));
+    }
+
+    /// It shows (or counts) every post.
+    fn lastmod(&self, site: &Site) -> Option<DateTime<FixedOffset>> {
+        published::newest(site, 0..site.posts.len())
     }
 }

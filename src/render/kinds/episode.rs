@@ -1,6 +1,7 @@
 //! An episode's page (`/shows/<slug>/<number>/`): the episode of a show with its guests,
 //! sources and every post about it, and links to the neighbouring episodes.
 
+use chrono::{DateTime, FixedOffset};
 use serde_json::{Value as Json, json};
 use tera::{Context, Value};
 
@@ -8,7 +9,9 @@ use super::{Job, Kind, Plan, Planned, shows};
 use crate::fingerprint;
 use crate::render::keys::Keys;
 use crate::render::meta::Head;
+use crate::render::published;
 use crate::render::values::Values;
+use crate::site::Site;
 use crate::urls;
 
 /// Episode `episode` (an index into the show's `episodes`, newest first) of show `show`.
@@ -91,5 +94,10 @@ impl Kind for Episode {
             j["datePublished"] = json!(crate::dates::rfc3339(aired, c.timezone));
         }
         head.jsonld = Some(j);
+    }
+
+    fn lastmod(&self, site: &Site) -> Option<DateTime<FixedOffset>> {
+        let posts = &site.shows[self.show].episodes[self.episode].posts;
+        published::newest(site, posts.iter().copied())
     }
 }

@@ -10,6 +10,7 @@ use crate::fingerprint;
 use crate::render::keys::Keys;
 use crate::render::published;
 use crate::render::values::{self, Values};
+use crate::site::Site;
 use crate::urls;
 
 /// Which feed.
@@ -19,6 +20,18 @@ pub enum Feed {
     Rss,
     Show(usize),
     Guest(usize),
+}
+
+/// The posts a feed carries: the newest `feed_limit`.
+pub fn feed_posts(site: &Site, feed: Feed) -> Vec<usize> {
+    let limit = site.config.feed_limit;
+    let mut posts = match feed {
+        Feed::Atom | Feed::Rss => (0..site.posts.len().min(limit)).collect(),
+        Feed::Show(si) => published::show_posts(site, si),
+        Feed::Guest(gi) => published::guest_posts(site, gi),
+    };
+    posts.truncate(limit);
+    posts
 }
 
 pub(super) fn plan(plan: &mut Plan) {
@@ -75,7 +88,7 @@ impl Kind for Feed {
                 (format!("{} · {}", g.name, c.title), urls::guest(&g.slug))
             }
         };
-        let posts = published::feed_posts(site, *self);
+        let posts = feed_posts(site, *self);
         let updated = posts
             .iter()
             .map(|&pi| published::post_modified(site, pi))
@@ -116,7 +129,7 @@ impl Kind for Feed {
         };
         // With full content an entry shows the post's body too: its whole file counts.
         let full = site.config.feed_full_content;
-        let entries: Vec<(u64, Option<u64>)> = published::feed_posts(site, *self)
+        let entries: Vec<(u64, Option<u64>)> = feed_posts(site, *self)
             .into_iter()
             .map(|pi| (k.card(pi), full.then(|| site.posts[pi].hash)))
             .collect();

@@ -1,6 +1,7 @@
 //! The list of guests (`/guests/`) and each guest's page (`/guests/<slug>/`, paginated): the
 //! guest's profile and every appearance, newest first.
 
+use chrono::{DateTime, FixedOffset};
 use serde_json::json;
 use tera::{Context, Value};
 
@@ -8,6 +9,7 @@ use super::{Job, Kind, Plan, Planned};
 use crate::fingerprint;
 use crate::render::keys::Keys;
 use crate::render::meta::{DESCRIPTION_CHARS, Head, localized, plain_text};
+use crate::render::published;
 use crate::render::values::Values;
 use crate::site::{Site, pager, paginate};
 use crate::urls;
@@ -71,6 +73,11 @@ impl Kind for GuestList {
             .map(|(gi, g)| (g.name.clone(), v.guest_link(gi).1.clone()))
             .collect();
         head.jsonld = Some(v.collection_json(&head.title, url, items));
+    }
+
+    /// It shows (or counts) every post.
+    fn lastmod(&self, site: &Site) -> Option<DateTime<FixedOffset>> {
+        published::newest(site, 0..site.posts.len())
     }
 }
 
@@ -148,5 +155,9 @@ impl Kind for Guest {
             "inLanguage": c.language,
             "mainEntity": v.person_json(self.guest, g.role()),
         }));
+    }
+
+    fn lastmod(&self, site: &Site) -> Option<DateTime<FixedOffset>> {
+        published::newest(site, published::guest_posts(site, self.guest))
     }
 }

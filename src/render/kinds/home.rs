@@ -1,12 +1,14 @@
 //! The home page: every post, newest first, as cards, split into pages of `paginate`
 //! (`/`, `/page/2/`, …).
 
+use chrono::{DateTime, FixedOffset};
 use tera::Context;
 
 use super::{Job, Kind, Plan, Planned};
 use crate::fingerprint;
 use crate::render::keys::Keys;
 use crate::render::meta::Head;
+use crate::render::published;
 use crate::render::values::Values;
 use crate::site::{Site, pager, paginate};
 use crate::urls;
@@ -60,5 +62,10 @@ impl Kind for Home {
         let site = v.site;
         let items = pager(site.posts.len(), site.config.paginate, self.page).items;
         head.jsonld = Some(v.collection_json(&head.title, url, v.post_items(items)));
+    }
+
+    fn lastmod(&self, site: &Site) -> Option<DateTime<FixedOffset>> {
+        let items = pager(site.posts.len(), site.config.paginate, self.page).items;
+        published::newest(site, items)
     }
 }

@@ -18,9 +18,11 @@ mod shows;
 mod sitemap;
 mod tags;
 
+use chrono::{DateTime, FixedOffset};
 use tera::Context;
 
-pub use feed::Feed;
+pub use feed::{Feed, feed_posts};
+pub use sitemap::{news_posts, sitemap_entries};
 
 use super::keys::Keys;
 use super::meta::Head;
@@ -102,6 +104,11 @@ pub(super) trait Kind {
     /// Overrides the site's default head values ([`Head`]) with its own description, image,
     /// feeds and JSON-LD. `url` is the page's permalink. Only called for pages (`is_page`).
     fn head(&self, _v: &Values, _url: &str, _head: &mut Head) {}
+
+    /// Its `lastmod` in the sitemap: the newest change among the posts it shows.
+    fn lastmod(&self, _site: &Site) -> Option<DateTime<FixedOffset>> {
+        None
+    }
 }
 
 impl Job {

@@ -1,6 +1,7 @@
 //! A standalone page: any Markdown file under `content/` that is not a post or a profile
 //! (`content/about.md` → `/about/`).
 
+use chrono::{DateTime, FixedOffset};
 use serde_json::json;
 use tera::Context;
 
@@ -60,5 +61,10 @@ impl Kind for Page {
         head.jsonld = Some(
             json!({"@context": "https://schema.org", "@type": "WebPage", "name": page.title, "url": url, "inLanguage": c.language}),
         );
+    }
+
+    fn lastmod(&self, site: &Site) -> Option<DateTime<FixedOffset>> {
+        let p = &site.pages[self.0];
+        p.updated.or(p.date)
     }
 }

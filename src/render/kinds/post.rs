@@ -1,6 +1,7 @@
 //! A post's own page (`/posts/<slug>/`): the whole post with its body, and links to the
 //! older and newer post and to the neighbouring episodes of its show.
 
+use chrono::{DateTime, FixedOffset};
 use serde_json::{Value as Json, json};
 use tera::{Context, Value};
 
@@ -8,6 +9,7 @@ use super::{Job, Kind, Plan, Planned};
 use crate::fingerprint;
 use crate::render::keys::Keys;
 use crate::render::meta::{DESCRIPTION_CHARS, Head, plain_text};
+use crate::render::published;
 use crate::render::values::Values;
 use crate::site::Site;
 use crate::urls;
@@ -94,6 +96,10 @@ impl Kind for Post {
         ));
         head.tags = post.tags.clone();
         head.jsonld = Some(post_json(v, self.0));
+    }
+
+    fn lastmod(&self, site: &Site) -> Option<DateTime<FixedOffset>> {
+        Some(published::post_modified(site, self.0))
     }
 }
 

@@ -2,6 +2,7 @@
 //! A show's episode pages are planned here too, right after its index pages, so the sitemap
 //! keeps a show and its episodes together; the episode page itself is `episode.rs`.
 
+use chrono::{DateTime, FixedOffset};
 use serde_json::json;
 use tera::{Context, Value};
 
@@ -9,6 +10,7 @@ use super::{Job, Kind, Plan, Planned, episode};
 use crate::fingerprint;
 use crate::render::keys::Keys;
 use crate::render::meta::{DESCRIPTION_CHARS, Head, localized, plain_text};
+use crate::render::published;
 use crate::render::values::Values;
 use crate::site::{Site, pager, paginate};
 use crate::urls;
@@ -73,6 +75,11 @@ impl Kind for ShowList {
             .collect();
         head.jsonld = Some(v.collection_json(&head.title, url, items));
     }
+
+    /// It shows (or counts) every post.
+    fn lastmod(&self, site: &Site) -> Option<DateTime<FixedOffset>> {
+        published::newest(site, 0..site.posts.len())
+    }
 }
 
 impl Kind for Show {
@@ -126,6 +133,11 @@ impl Kind for Show {
             j["description"] = json!(about);
         }
         head.jsonld = Some(j);
+    }
+
+    /// Every page of the index: each shows the show's profile with its post counts.
+    fn lastmod(&self, site: &Site) -> Option<DateTime<FixedOffset>> {
+        published::newest(site, published::show_posts(site, self.show))
     }
 }
 

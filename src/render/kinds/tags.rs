@@ -1,12 +1,14 @@
 //! The list of tags (`/tags/`) and each tag's page (`/tags/<slug>/`, paginated): the cards
 //! of the posts with that tag, newest first.
 
+use chrono::{DateTime, FixedOffset};
 use tera::{Context, Value};
 
 use super::{Job, Kind, Plan, Planned};
 use crate::fingerprint;
 use crate::render::keys::Keys;
 use crate::render::meta::{Head, localized};
+use crate::render::published;
 use crate::render::values::Values;
 use crate::site::{Site, pager, paginate};
 use crate::urls;
@@ -74,6 +76,11 @@ impl Kind for TagList {
             .collect();
         head.jsonld = Some(v.collection_json(&head.title, url, items));
     }
+
+    /// It shows (or counts) every post.
+    fn lastmod(&self, site: &Site) -> Option<DateTime<FixedOffset>> {
+        published::newest(site, 0..site.posts.len())
+    }
 }
 
 impl Kind for Tag {
@@ -124,5 +131,11 @@ impl Kind for Tag {
             url,
             v.post_items(t.posts[items].iter().copied()),
         ));
+    }
+
+    fn lastmod(&self, site: &Site) -> Option<DateTime<FixedOffset>> {
+        let t = &site.tags[self.tag];
+        let items = pager(t.posts.len(), site.config.paginate, self.page).items;
+        published::newest(site, t.posts[items].iter().copied())
     }
 }
