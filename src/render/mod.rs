@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
-pub use kinds::{Feed, Job, Planned, plan};
+pub use kinds::{Feed, Job, Planned, pages_showing_body, plan};
 pub use templates::{BUILTIN, TEMPLATES_DIR, Templates};
 use values::Values;
 

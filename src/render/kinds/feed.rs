@@ -54,6 +54,26 @@ pub(super) fn plan(plan: &mut Plan) {
     }
 }
 
+/// With `feed_full_content` an entry is the whole post: every feed post `post` is in shows
+/// its body.
+pub(super) fn showing_body(site: &Site, post: usize, out: &mut Vec<Job>) {
+    if !site.config.feed_full_content {
+        return;
+    }
+    let l = &site.links[post];
+    let feeds = [Feed::Atom, Feed::Rss]
+        .into_iter()
+        .chain(l.show.map(Feed::Show))
+        .chain(l.guests.iter().map(|&gi| Feed::Guest(gi)));
+    for feed in feeds {
+        let job = Job::Feed(feed);
+        // Only the newest `feed_limit` posts are in a feed.
+        if !out.contains(&job) && feed_posts(site, feed).contains(&post) {
+            out.push(job);
+        }
+    }
+}
+
 impl Kind for Feed {
     fn template(&self) -> &'static str {
         match self {

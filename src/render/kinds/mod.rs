@@ -180,32 +180,67 @@ impl Plan<'_> {
     }
 }
 
-/// What the registry knows of a kind's file besides its [`Kind`]: how it plans its pages.
+/// What the registry knows of a kind's file besides its [`Kind`]: what it answers for the
+/// site as a whole rather than for one of its pages.
 struct Entry {
+    /// Appends its pages to the plan.
     plan: fn(&mut Plan),
+    /// Appends those of its pages whose output includes post `post`'s body, not only its
+    /// card (see [`pages_showing_body`]).
+    showing_body: fn(&Site, usize, &mut Vec<Job>),
 }
+
+/// For the kinds whose pages never show a post's body, only cards or less.
+fn no_body(_: &Site, _: usize, _: &mut Vec<Job>) {}
 
 /// Every kind's file, in plan order. The order is the order of the sitemap, and decides which
 /// of two pages on one URL the error names first. Episodes are planned by `shows`, each show's
 /// right after its index pages, so they have no entry of their own.
 const REGISTRY: &[Entry] = &[
-    Entry { plan: home::plan },
-    Entry { plan: post::plan },
-    Entry { plan: shows::plan },
-    Entry { plan: guests::plan },
-    Entry { plan: tags::plan },
+    Entry {
+        plan: home::plan,
+        showing_body: no_body,
+    },
+    Entry {
+        plan: post::plan,
+        showing_body: post::showing_body,
+    },
+    Entry {
+        plan: shows::plan,
+        showing_body: no_body,
+    },
+    Entry {
+        plan: guests::plan,
+        showing_body: no_body,
+    },
+    Entry {
+        plan: tags::plan,
+        showing_body: no_body,
+    },
     Entry {
         plan: archive::plan,
+        showing_body: no_body,
     },
-    Entry { plan: page::plan },
+    Entry {
+        plan: page::plan,
+        showing_body: no_body,
+    },
     Entry {
         plan: not_found::plan,
+        showing_body: no_body,
     },
-    Entry { plan: feed::plan },
+    Entry {
+        plan: feed::plan,
+        showing_body: feed::showing_body,
+    },
     Entry {
         plan: sitemap::plan,
+        showing_body: no_body,
     },
-    Entry { plan: robots::plan },
+    Entry {
+        plan: robots::plan,
+        showing_body: no_body,
+    },
 ];
 
 /// Lists every page and file the site has. `static_robots`: the site's `static/` has its own
@@ -220,6 +255,17 @@ pub fn plan(site: &Site, static_robots: bool) -> Vec<Planned> {
         (entry.plan)(&mut plan);
     }
     plan.out
+}
+
+/// The pages whose output includes post `post`'s body, not only its card: its own page, and
+/// with `feed_full_content` every feed it is in. After an edit that changed nothing but a
+/// post's body, these are the only pages that can differ. Each kind answers for its own.
+pub fn pages_showing_body(site: &Site, post: usize) -> Vec<Job> {
+    let mut out = Vec::new();
+    for entry in REGISTRY {
+        (entry.showing_body)(site, post, &mut out);
+    }
+    out
 }
 
 /// The template values of one planned page, and the template that renders them.
@@ -238,4 +284,55 @@ pub(super) fn context(v: &Values, p: &Planned, all: &[Planned]) -> (&'static str
         }
         (kind.template(), ctx)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+    use std::path::Path;
+
+    use super::*;
+    use crate::config::Config;
+    use crate::render::Templates;
+
+    /// The example site this crate's folder is, as `build` loads it.
+    fn example_site(feed_full_content: bool) -> (Site, Templates) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut config = Config::load(root).expect("config.toml loads");
+        config.feed_full_content = feed_full_content;
+        let content = crate::content::load(root, &config, false).expect("content loads");
+        let now = DateTime::parse_from_rfc3339("2026-11-30T12:00:00+09:00").expect("a date");
+        let site = Site::build(config, content, now).expect("the model builds");
+        let templates = Templates::load(root, &site.config).expect("templates load");
+        (site, templates)
+    }
+
+    /// A change to nothing but a post's body (its file fingerprint, not its card's) changes
+    /// the keys of exactly the pages `pages_showing_body` names.
+    #[test]
+    fn pages_showing_body_are_the_pages_whose_keys_a_body_edit_changes() {
+        for full in [false, true] {
+            let (mut site, templates) = example_site(full);
+            let planned = plan(&site, false);
+            for post in 0..site.posts.len() {
+                let before = Keys::new(&site, &planned).all(&planned, &templates);
+                let edit =
+                    |site: &mut Site| std::sync::Arc::make_mut(&mut site.posts[post]).hash ^= 1;
+                edit(&mut site);
+                let after = Keys::new(&site, &planned).all(&planned, &templates);
+                edit(&mut site);
+                let changed: HashSet<Job> = planned
+                    .iter()
+                    .zip(before.iter().zip(&after))
+                    .filter(|(_, (a, b))| a != b)
+                    .map(|(p, _)| p.job)
+                    .collect();
+                let named = pages_showing_body(&site, post);
+                assert_eq!(named.len(), changed.len(), "no job named twice");
+                let named: HashSet<Job> = named.into_iter().collect();
+                assert_eq!(named, changed, "post {post}, feed_full_content = {full}");
+                assert_eq!(named.len() > 1, full, "feeds only with full content");
+            }
+        }
+    }
 }
