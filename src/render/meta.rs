@@ -11,6 +11,11 @@ use super::values::{Values, obj};
 use crate::site::Site;
 use crate::urls;
 
+/// Longest description, in characters (what search results show).
+pub(super) const DESCRIPTION_CHARS: usize = 160;
+/// Most items listed in a list page's JSON-LD `ItemList`.
+const ITEM_LIST_MAX: usize = 100;
+
 /// The head values of one HTML page: the site's defaults ([`Values::head`]), which the
 /// page's kind then overrides, turned into `meta` by [`Values::meta`].
 pub(super) struct Head {
@@ -36,11 +41,6 @@ pub(super) fn localized(site: &Site, ko: &str, en: &str) -> String {
         en.to_string()
     }
 }
-
-/// Longest description, in characters (what search results show).
-pub(super) const DESCRIPTION_CHARS: usize = 160;
-/// Most items listed in a list page's JSON-LD `ItemList`.
-const ITEM_LIST_MAX: usize = 100;
 
 /// Plain text of an HTML fragment: tags dropped, the entities our renderer writes decoded,
 /// whitespace collapsed, cut at a character boundary.

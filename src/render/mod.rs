@@ -1,6 +1,14 @@
 //! Turns the site model into pages: plans every page (its URL, template and where it came
 //! from), refuses two pages on one URL, then renders in parallel and hands each page to the
 //! output writer as soon as it is ready, so the whole site is never held in memory.
+//!
+//! Every kind of page has its own file under `kinds/` (plan entries, template values, change
+//! key, head and JSON-LD, sitemap `lastmod`), listed once in `kinds/mod.rs`. What several
+//! kinds share stays here: `values.rs` (cards, shows, episodes, guests, the paginator as
+//! template values), `meta.rs` (the head values every page starts from, JSON-LD pieces,
+//! escaping), `keys.rs` (memoised fingerprints of cards, shows, episodes, guests),
+//! `published.rs` (which posts a show or guest has, when a post last changed) and
+//! `templates.rs` (loading Tera templates, turning their errors into diagnostics).
 
 pub mod keys;
 mod kinds;

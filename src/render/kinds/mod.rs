@@ -1,9 +1,18 @@
 //! The registry of page kinds. Each kind of page (home, post, show, episode, guest, tag,
 //! archive, standalone page, 404, feeds, sitemaps, robots.txt) lives in a file of its own that
-//! holds everything about it: the pages it adds to the plan, its template and the values that
-//! template gets. This file is the one place that lists them: the [`Job`] variants, the
-//! [`Kind`] each job dispatches to, and the order kinds are planned in. Adding a kind touches
-//! its own file and this one.
+//! holds everything about it: the pages it adds to the plan, its template, the values that
+//! template gets, its change key right below them (so the two are reviewed together), its
+//! head values and JSON-LD, its sitemap `lastmod`, and which of its pages show a post's body.
+//!
+//! This file is the one place that lists them: the [`Job`] variants, the [`Kind`] each job
+//! dispatches to ([`Job::with_kind`], the only `match` over jobs), and `REGISTRY`, the
+//! kinds' files in plan order with what each answers for the whole site. Adding a kind
+//! touches its own file and this one.
+//!
+//! `Job` stays a plain enum because it is what the rest of the program holds: `Copy`, hashed
+//! into `serve`'s maps, built by `serve` itself (`Job::Post(i)`). The trait is where the
+//! behaviour lives; `with_kind` lends a kind to a closure instead of boxing one, so asking a
+//! page for its key on a 10,000-post site allocates nothing.
 
 mod archive;
 mod episode;

@@ -17,16 +17,16 @@ use crate::urls;
 /// The post at this index of `site.posts` (newest first).
 pub(super) struct Post(pub usize);
 
-/// Its own page shows its body; nothing else does but full-content feeds (`feed.rs`).
-pub(super) fn showing_body(_: &Site, post: usize, out: &mut Vec<Job>) {
-    out.push(Job::Post(post));
-}
-
 pub(super) fn plan(plan: &mut Plan) {
     let site = plan.site;
     for (i, p) in site.posts.iter().enumerate() {
         plan.push(Job::Post(i), urls::post(&p.slug), Some(&p.file));
     }
+}
+
+/// Its own page shows its body; nothing else does but full-content feeds (`feed.rs`).
+pub(super) fn showing_body(_: &Site, post: usize, out: &mut Vec<Job>) {
+    out.push(Job::Post(post));
 }
 
 impl Kind for Post {
