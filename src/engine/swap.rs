@@ -15,7 +15,7 @@ use crate::content::Parsed;
 use crate::error::Result;
 use crate::fingerprint::FastMap;
 use crate::render::keys::Keys;
-use crate::render::{Feed, Job, Planned};
+use crate::render::{Job, Planned};
 
 impl Engine {
     /// `Ok(Ok(run))` when the fast path applied, `Ok(Err(kept))` (handing the model back)
@@ -82,17 +82,12 @@ impl Engine {
                 .map(|(p, key)| (p.clone(), key))
                 .collect()
         } else {
-            let mut jobs: Vec<Job> = Vec::new();
-            for (i, _) in &swaps {
-                // Its own page; and with full-content feeds, every feed it may be in.
-                jobs.push(Job::Post(*i));
-                if site.config.feed_full_content {
-                    let l = &site.links[*i];
-                    jobs.extend([Job::Feed(Feed::Atom), Job::Feed(Feed::Rss)]);
-                    jobs.extend(l.show.map(|si| Job::Feed(Feed::Show(si))));
-                    jobs.extend(l.guests.iter().map(|&gi| Job::Feed(Feed::Guest(gi))));
-                }
-            }
+            // The kinds say which pages show a post's body: its own page, and with
+            // full-content feeds the feeds it is in.
+            let jobs: Vec<Job> = swaps
+                .iter()
+                .flat_map(|(i, _)| crate::render::pages_showing_body(site, *i))
+                .collect();
             planned
                 .iter()
                 .filter(|p| jobs.contains(&p.job))
