@@ -5,6 +5,7 @@
 //! folder that replaces the output whole.
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::dates::Clock;
@@ -12,7 +13,7 @@ use crate::diagnostic::Diagnostic;
 use crate::engine::cache::CacheDir;
 use crate::engine::{Changes, Engine, Options};
 use crate::error::{Error, Result};
-use crate::output::{Commit, DiskManifest, Target};
+use crate::output::{Commit, DiskManifest, Target, Verified};
 
 /// The cache folder's name inside the site, by default.
 pub const CACHE_DIR: &str = ".showpress";
@@ -115,24 +116,27 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         Some(r) => (r.engine, r.disk),
         None => (Engine::new(engine_opts), DiskManifest::default()),
     };
-    // Files in the output that are not as this cache left them: made again, or removed.
-    let mut stray = Vec::new();
+    // Files in the output that are not as this cache left them are made again, or removed.
+    // Checking takes a stat per file: done on another thread while the engine loads.
+    let checked: Arc<Mutex<Option<Verified>>> = Arc::default();
     if incremental {
-        let found = target.verify(&disk);
         let unknown: Vec<String> = engine
             .outputs()
             .keys()
             .filter(|f| !disk.files.contains_key(*f))
             .cloned()
             .collect();
-        engine.forget_outputs(found.dirty.iter().chain(&unknown));
-        for f in &found.dirty {
-            disk.files.remove(f);
-        }
-        disk.dirs.extend(found.listed);
-        // A dirty file the site no longer has must go too.
-        stray = found.stray;
-        stray.extend(found.dirty);
+        engine.forget_outputs(&unknown);
+        let (out, known, slot) = (target.path().to_path_buf(), disk.clone(), checked.clone());
+        let checking = std::thread::spawn(move || crate::output::verify(&out, &known));
+        engine.forget_outputs_later(Box::new(move || {
+            let found = checking.join().unwrap_or_default();
+            let dirty = found.dirty.clone();
+            if let Ok(mut slot) = slot.lock() {
+                *slot = Some(found);
+            }
+            dirty
+        }));
     } else {
         let all: Vec<String> = engine.outputs().keys().cloned().collect();
         engine.forget_outputs(&all);
@@ -149,6 +153,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         }
     };
     let t = phase("engine", t);
+    let mut stray = Vec::new();
+    if let Some(found) = checked.lock().ok().and_then(|mut c| c.take()) {
+        for f in &found.dirty {
+            disk.files.remove(f);
+        }
+        disk.dirs.extend(found.listed);
+        // A dirty file the site no longer has must go too.
+        stray = found.stray;
+        stray.extend(found.dirty);
+    }
     let written = stage.written();
     let mut removed = run.removed.clone();
     // A stray file the site still has was just written again; the others go.
@@ -186,7 +200,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         target.abandon(stage);
     }
     phase("commit", t);
-    Ok(BuildReport {
+    let report = BuildReport {
         posts: run.posts,
         pages: run.pages,
         static_files: run.statics,
@@ -198,5 +212,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         rendered: run.rendered,
         cache_note,
         elapsed: start.elapsed(),
-    })
+    };
+    // Freeing the model of a large site takes a tenth of a second the writer would wait
+    // for at exit; another thread does it (the process may end first, which frees it too).
+    let _ = std::thread::Builder::new().spawn(move || drop((engine, disk)));
+    Ok(report)
 }

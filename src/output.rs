@@ -140,12 +140,22 @@ impl Target {
     /// in parallel; only folders whose modification time changed are listed, since adding or
     /// removing an entry changes it.
     pub fn verify(&self, known: &DiskManifest) -> Verified {
+        verify(&self.out, known)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.out
+    }
+}
+
+/// [`Target::verify`] for the output folder `out`, callable from another thread.
+pub fn verify(out: &Path, known: &DiskManifest) -> Verified {
+    {
         let files: Vec<(&String, &DiskStamp)> = known.files.iter().collect();
         let dirty: Vec<String> = files
             .par_iter()
             .filter(|(rel, stamp)| {
-                self.out
-                    .join(rel)
+                out.join(rel)
                     .symlink_metadata()
                     .map_or(true, |m| DiskStamp::of(&m) != **stamp)
             })
@@ -157,7 +167,7 @@ impl Target {
         let changed: Vec<(&String, Option<std::time::SystemTime>)> = dirs
             .par_iter()
             .filter_map(|(rel, mtime)| {
-                let now = self.out.join(rel).metadata().ok()?.modified().ok();
+                let now = out.join(rel).metadata().ok()?.modified().ok();
                 (mtime.is_none() || now != **mtime).then_some((*rel, now))
             })
             .collect();
@@ -167,7 +177,7 @@ impl Target {
             if !rel.is_empty() {
                 listed.push((rel.clone(), now));
             }
-            let dir = self.out.join(rel);
+            let dir = out.join(rel);
             let Ok(entries) = std::fs::read_dir(&dir) else {
                 continue;
             };
@@ -185,7 +195,7 @@ impl Target {
                     // A folder no build made: every file in it is stray.
                     for f in walkdir::WalkDir::new(e.path()).into_iter().flatten() {
                         if !f.file_type().is_dir()
-                            && let Ok(r) = f.path().strip_prefix(&self.out)
+                            && let Ok(r) = f.path().strip_prefix(&out)
                         {
                             stray.push(r.to_string_lossy().replace('\\', "/"));
                         }
@@ -201,7 +211,9 @@ impl Target {
             listed,
         }
     }
+}
 
+impl Target {
     /// A fresh staging folder for this build's files.
     pub fn stage(&self) -> Result<Stage> {
         if self.stage.exists() {

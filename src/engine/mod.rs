@@ -78,6 +78,9 @@ pub struct Out {
     pub len: u64,
 }
 
+/// See [`Engine::forget_outputs_later`].
+pub type LateForget = Box<dyn FnOnce() -> Vec<String> + Send + Sync>;
+
 /// A key no page has: set on every output after a config change (keys do not cover config).
 const STALE: u64 = 0;
 
@@ -131,6 +134,9 @@ pub struct Engine {
     /// Every output file of the last good run.
     outputs: FastMap<String, Out>,
     kept: Option<Box<Kept>>,
+    /// Output files to forget just before keys are compared, found while the run loaded
+    /// (`build` checks the output folder on another thread meanwhile).
+    late_forget: Option<LateForget>,
     timing: bool,
     /// Makes the next run panic, to test that a panic is survived.
     #[cfg(test)]
@@ -149,6 +155,7 @@ impl Engine {
             statics: FastSet::default(),
             outputs: FastMap::default(),
             kept: None,
+            late_forget: None,
             timing: std::env::var_os("SHOWPRESS_TIMING").is_some(),
             #[cfg(test)]
             panic_next: false,
@@ -170,6 +177,12 @@ impl Engine {
         for f in files {
             self.outputs.remove(f);
         }
+    }
+
+    /// Has the next run call `f` just before it compares page keys and forget the output
+    /// files it returns, so slow work that finds them overlaps with loading.
+    pub fn forget_outputs_later(&mut self, f: LateForget) {
+        self.late_forget = Some(f);
     }
 
     fn phase(&self, name: &str, since: Instant) -> Instant {
@@ -351,6 +364,13 @@ impl Engine {
             return Err(Error::Diagnostics(collisions));
         }
         let t = self.phase("plan", t);
+
+        // Before anything is compared with what the output holds (static files too).
+        if let Some(f) = self.late_forget.take() {
+            let files = f();
+            self.forget_outputs(&files);
+        }
+        let t = self.phase("wait for the output check", t);
 
         let mut run = Run {
             posts: site.posts.len(),
