@@ -12,9 +12,9 @@
 #   OUT_BASE        where corpora, outputs and logs go (default /tmp/showpress-bench)
 #   SHARED          folder holding bench/gen_corpus.py and bench/hugo-site/ (default $REPO/../shared)
 #   SHOWPRESS_BIN   use this showpress binary instead of running `cargo build --release`
-#   SHOWPRESS_ARGS  extra arguments after `build` for every showpress run (e.g. "--no-cache";
-#                   a "--cache-dir DIR" in it must be absolute: that folder is deleted with
-#                   .showpress/ before every clean build)
+#   SHOWPRESS_ARGS  extra arguments after `build` for every showpress run, split on whitespace
+#                   (e.g. "--no-cache"; a "--cache-dir DIR" in it must be absolute: that folder
+#                   is deleted with .showpress/ before every clean build)
 #   LOOP_SETTLE     seconds to wait after deleting outputs before the loop's clean build
 #                   (default 0: measure the state right after the delete; see bench/README.md)
 #   LOOP_POST       number of the post the loop edits (default: the newest published one)
