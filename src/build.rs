@@ -118,7 +118,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     };
     // Files in the output that are not as this cache left them are made again, or removed.
     // Checking takes a stat per file: done on another thread while the engine loads.
-    let checked: Arc<Mutex<Option<Verified>>> = Arc::default();
+    type Checking = std::thread::JoinHandle<(Verified, DiskManifest)>;
+    let checking: Arc<Mutex<Option<Checking>>> = Arc::default();
+    let checked: Arc<Mutex<Option<(Verified, DiskManifest)>>> = Arc::default();
     if incremental {
         let unknown: Vec<String> = engine
             .outputs()
@@ -127,12 +129,22 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             .cloned()
             .collect();
         engine.forget_outputs(&unknown);
-        let (out, known, slot) = (target.path().to_path_buf(), disk.clone(), checked.clone());
-        let checking = std::thread::spawn(move || crate::output::verify(&out, &known));
+        let out = target.path().to_path_buf();
+        let known = std::mem::take(&mut disk);
+        let handle = std::thread::spawn(move || (crate::output::verify(&out, &known), known));
+        if let Ok(mut c) = checking.lock() {
+            *c = Some(handle);
+        }
+        let (from, to) = (checking.clone(), checked.clone());
         engine.forget_outputs_later(Box::new(move || {
-            let found = checking.join().unwrap_or_default();
-            let dirty = found.dirty.clone();
-            if let Ok(mut slot) = slot.lock() {
+            let Some(handle) = from.lock().ok().and_then(|mut h| h.take()) else {
+                return Vec::new();
+            };
+            let Ok(found) = handle.join() else {
+                return Vec::new();
+            };
+            let dirty = found.0.dirty.clone();
+            if let Ok(mut slot) = to.lock() {
                 *slot = Some(found);
             }
             dirty
@@ -154,7 +166,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     };
     let t = phase("engine", t);
     let mut stray = Vec::new();
-    if let Some(found) = checked.lock().ok().and_then(|mut c| c.take()) {
+    if incremental {
+        // The engine took the check's result before comparing anything with the output.
+        let found = checked.lock().ok().and_then(|mut c| c.take());
+        let Some((found, known)) = found else {
+            target.abandon(stage);
+            return Err(Error::Message(
+                "checking the output folder failed; run the build again".into(),
+            ));
+        };
+        disk = known;
         for f in &found.dirty {
             disk.files.remove(f);
         }

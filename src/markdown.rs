@@ -16,6 +16,7 @@ pub const CJK_CHARS_PER_MINUTE: f64 = 300.0;
 /// What the Markdown of one file renders to.
 #[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
+    #[serde(with = "crate::text::big_str")]
     pub html: String,
     /// HTML of the text before `<!-- more -->`, else of the first paragraph.
     pub summary: Option<String>,

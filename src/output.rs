@@ -195,7 +195,7 @@ pub fn verify(out: &Path, known: &DiskManifest) -> Verified {
                     // A folder no build made: every file in it is stray.
                     for f in walkdir::WalkDir::new(e.path()).into_iter().flatten() {
                         if !f.file_type().is_dir()
-                            && let Ok(r) = f.path().strip_prefix(&out)
+                            && let Ok(r) = f.path().strip_prefix(out)
                         {
                             stray.push(r.to_string_lossy().replace('\\', "/"));
                         }

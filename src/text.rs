@@ -74,6 +74,33 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// Serde adapter for large strings (rendered HTML) in the build cache: written as bytes and
+/// checked as UTF-8 with SIMD when read, which is most of the time of reading a large cache
+/// with the standard library's check.
+pub mod big_str {
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &str, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(v.as_bytes())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        struct Bytes;
+        impl<'de> serde::de::Visitor<'de> for Bytes {
+            type Value = String;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("UTF-8 bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<String, E> {
+                simdutf8::basic::from_utf8(v)
+                    .map(str::to_string)
+                    .map_err(|_| E::custom("invalid UTF-8"))
+            }
+        }
+        d.deserialize_bytes(Bytes)
+    }
+}
+
 /// Serde adapter that stores a free-form JSON value as its text, for formats (the build cache's
 /// postcard) that cannot describe a value whose shape is not known ahead.
 pub mod json_text {
