@@ -51,6 +51,12 @@ fn clock(day: u32) -> String {
     format!("{d}T09:00:00+09:00")
 }
 
+/// An output's files and their (inode, mtime).
+type Snapshot = (
+    BTreeMap<String, Vec<u8>>,
+    BTreeMap<String, (u64, std::time::SystemTime)>,
+);
+
 const OPTIONS: [&[&str]; 4] = [
     &["--drafts"],
     &["--future"],
@@ -73,10 +79,7 @@ fn run_sequence(seed: u64, steps: usize, full_feeds: bool) {
     let mut rng = Rng(seed);
     let mut editor = Editor::default();
     let mut day = 0;
-    let mut before: Option<(
-        BTreeMap<String, Vec<u8>>,
-        BTreeMap<String, (u64, std::time::SystemTime)>,
-    )> = None;
+    let mut before: Option<Snapshot> = None;
     let mut refused = 0;
     let mut compared_stamps = 0;
 
