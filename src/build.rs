@@ -208,6 +208,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         _ => None,
     };
     let t = phase("save the cache", t);
+    let saving = pending.is_some();
     if changed || pending.is_some() || !target.exists() {
         target.commit(
             stage,
@@ -219,6 +220,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         )?;
     } else {
         target.abandon(stage);
+    }
+    if let (Some(c), true) = (&cache, saving) {
+        c.prune();
     }
     phase("commit", t);
     let report = BuildReport {

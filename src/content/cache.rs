@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Stamp {
     len: u64,
     modified: Option<SystemTime>,
@@ -37,48 +37,74 @@ pub struct ContentCache {
     scanned: Option<(Vec<ContentFile>, Vec<Diagnostic>)>,
 }
 
-/// What a [`ContentCache`] keeps, as the build cache stores it: the files of the last scan,
-/// each with its stamp and what it parsed to. Only a scan where every file parsed is saved.
-#[derive(serde::Serialize, serde::Deserialize)]
-pub struct SavedContent {
-    files: Vec<ContentFile>,
-    parsed: Vec<(Option<Stamp>, Parsed)>,
+/// One content file as the build cache stores it: its place in the scan order, the file, its
+/// stamp and what it parsed to.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct SavedFile {
+    pub order: usize,
+    pub file: ContentFile,
+    stamp: Option<Stamp>,
+    pub parsed: Parsed,
+}
+
+impl SavedFile {
+    /// What decides whether the cache must store this file again: its path, stamp and text.
+    pub fn fingerprint(&self) -> u64 {
+        let text = match &self.parsed {
+            Parsed::Post(p) => p.hash,
+            Parsed::Show(p) => p.hash,
+            Parsed::Guest(p) => p.hash,
+            Parsed::Page(p) => p.hash,
+        };
+        crate::fingerprint::of(&(self.order, &self.file.rel, self.stamp, text))
+    }
 }
 
 impl ContentCache {
-    /// What to save, or `None` when a file is broken or nothing was scanned.
-    pub fn export(&self) -> Option<SavedContent> {
+    /// What to save, in scan order, or `None` when a file is broken or nothing was scanned.
+    pub fn export(&self) -> Option<Vec<SavedFile>> {
         let (files, errors) = self.scanned.as_ref()?;
         if !errors.is_empty() {
             return None;
         }
-        let parsed = files
+        files
             .iter()
-            .map(|f| match self.entries.get(&f.abs) {
-                Some((stamp, Ok(p))) => Some((*stamp, p.clone())),
+            .enumerate()
+            .map(|(order, f)| match self.entries.get(&f.abs) {
+                Some((stamp, Ok(p))) => Some(SavedFile {
+                    order,
+                    file: f.clone(),
+                    stamp: *stamp,
+                    parsed: p.clone(),
+                }),
                 _ => None,
             })
-            .collect::<Option<Vec<_>>>()?;
-        Some(SavedContent {
-            files: files.clone(),
-            parsed,
-        })
+            .collect()
     }
 
-    /// A cache holding what `saved` holds. A stamp from less than `racy` before `saved_at` is
-    /// not trusted (dropped, so that file is read again): a file saved twice within the file
-    /// system's timestamp granularity, the second time after the scan, keeps its size and
-    /// modification time (git calls this "racily clean").
-    pub fn import(saved: SavedContent, saved_at: SystemTime, racy: std::time::Duration) -> Self {
+    /// A cache holding `saved` (in any order). A stamp from less than `racy` before
+    /// `saved_at` is not trusted (dropped, so that file is read again): a file saved twice
+    /// within the file system's timestamp granularity, the second time after the scan, keeps
+    /// its size and modification time (git calls this "racily clean").
+    pub fn import(
+        mut saved: Vec<SavedFile>,
+        saved_at: SystemTime,
+        racy: std::time::Duration,
+    ) -> Self {
+        saved.sort_unstable_by_key(|f| f.order);
         let trusted_before = saved_at.checked_sub(racy).unwrap_or(SystemTime::UNIX_EPOCH);
-        let mut entries = HashMap::with_capacity(saved.files.len());
-        for (f, (stamp, parsed)) in saved.files.iter().zip(saved.parsed) {
-            let stamp = stamp.filter(|s| s.modified.is_some_and(|m| m < trusted_before));
-            entries.insert(f.abs.clone(), (stamp, Ok(parsed)));
+        let mut entries = HashMap::with_capacity(saved.len());
+        let mut files = Vec::with_capacity(saved.len());
+        for f in saved {
+            let stamp = f
+                .stamp
+                .filter(|s| s.modified.is_some_and(|m| m < trusted_before));
+            entries.insert(f.file.abs.clone(), (stamp, Ok(f.parsed)));
+            files.push(f.file);
         }
         ContentCache {
             entries,
-            scanned: Some((saved.files, Vec::new())),
+            scanned: Some((files, Vec::new())),
         }
     }
 

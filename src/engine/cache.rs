@@ -14,16 +14,21 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use rayon::prelude::*;
+
 use super::{Engine, Options, Out};
-use crate::content::{ContentCache, SavedContent};
+use crate::content::{ContentCache, SavedFile};
 use crate::error::{Error, Result};
-use crate::fingerprint::{self, FastSet};
+use crate::fingerprint::{self, FastMap, FastSet};
 use crate::output::DiskManifest;
 
 const MAGIC: &[u8; 16] = b"showpress-cache\n";
 /// Bumped whenever the saved layout or the meaning of a key changes.
 const FORMAT: u32 = 1;
 const STATE_FILE: &str = "state";
+/// Parsed content files are kept in this many files, by a hash of their path, so saving after
+/// a one-post edit writes one small file instead of all of them.
+const SHARDS: u64 = 64;
 /// A file modified less than this before the cache was saved is read again next time.
 const RACY: Duration = Duration::from_secs(2);
 
@@ -34,7 +39,8 @@ struct Saved {
     options: u64,
     config_fp: u64,
     saved_at: SystemTime,
-    content: SavedContent,
+    /// The files holding the parsed content files: (shard fingerprint, checksum of its bytes).
+    shards: Vec<(u64, u64)>,
     outputs: Vec<(String, Out)>,
     statics: Vec<String>,
     /// Size, modification time and inode of every output file as this build left it, to
@@ -45,6 +51,8 @@ struct Saved {
 /// An open cache folder, locked for this process until dropped.
 pub struct CacheDir {
     dir: PathBuf,
+    /// Shards the state on disk names, by fingerprint: those need not be written again.
+    known: std::sync::Mutex<FastMap<u64, u64>>,
     _lock: crate::fs::LockFile,
 }
 
@@ -66,6 +74,7 @@ impl CacheDir {
         })?;
         Ok(CacheDir {
             dir: dir.to_path_buf(),
+            known: Default::default(),
             _lock: lock,
         })
     }
@@ -111,7 +120,11 @@ impl CacheDir {
         if saved.options != opts.fingerprint() {
             return Err("was made with other options (--drafts, --future or --base-url)".into());
         }
-        let content = ContentCache::import(saved.content, saved.saved_at, RACY);
+        let files = self.read_shards(&saved.shards)?;
+        if let Ok(mut known) = self.known.lock() {
+            *known = saved.shards.iter().copied().collect();
+        }
+        let content = ContentCache::import(files, saved.saved_at, RACY);
         let mut engine = Engine::new(opts.clone());
         engine.config_fp = saved.config_fp;
         engine.content = content;
@@ -133,16 +146,17 @@ impl CacheDir {
         disk: &DiskManifest,
         saved_at: SystemTime,
     ) -> Result<Option<(PathBuf, PathBuf)>> {
-        let Some(content) = engine.content.export() else {
+        let Some(files) = engine.content.export() else {
             return Ok(None);
         };
+        let shards = self.write_shards(files)?;
         let saved = Saved {
             root: super::absolute(&engine.opts.root),
             output: super::absolute(output),
             options: engine.opts.fingerprint(),
             config_fp: engine.config_fp,
             saved_at,
-            content,
+            shards,
             outputs: engine
                 .outputs
                 .iter()
@@ -170,9 +184,83 @@ impl CacheDir {
         Ok(Some((pending, self.state())))
     }
 
-    /// Removes the saved state (a `--no-cache` build replaced the output it describes).
-    pub fn discard(&self) {
-        let _ = std::fs::remove_file(self.state());
+    fn shard_path(&self, fp: u64) -> PathBuf {
+        self.dir.join(format!("content-{fp:016x}"))
+    }
+
+    /// Reads the shards named by a state, in parallel, each checked against its checksum.
+    fn read_shards(&self, shards: &[(u64, u64)]) -> std::result::Result<Vec<SavedFile>, String> {
+        let parts: Vec<std::result::Result<Vec<SavedFile>, String>> = shards
+            .par_iter()
+            .map(|&(fp, sum)| {
+                let bytes = std::fs::read(self.shard_path(fp))
+                    .map_err(|e| format!("is missing a part ({e})"))?;
+                if checksum(&bytes) != sum {
+                    return Err("is damaged (checksum mismatch: truncated or changed)".into());
+                }
+                postcard::from_bytes(&bytes).map_err(|e| format!("is damaged ({e})"))
+            })
+            .collect();
+        let mut files = Vec::new();
+        for p in parts {
+            files.extend(p?);
+        }
+        Ok(files)
+    }
+
+    /// Writes the shards whose files changed since the state this cache was loaded from
+    /// (names are fingerprints, so a shard already on disk is the same); returns all of them.
+    fn write_shards(&self, files: Vec<SavedFile>) -> Result<Vec<(u64, u64)>> {
+        let mut groups: Vec<Vec<SavedFile>> = vec![Vec::new(); SHARDS as usize];
+        for f in files {
+            let i = (fingerprint::of(&f.file.rel) % SHARDS) as usize;
+            groups[i].push(f);
+        }
+        let known = self.known.lock().map(|k| k.clone()).unwrap_or_default();
+        groups
+            .into_par_iter()
+            .filter(|g| !g.is_empty())
+            .map(|group| {
+                let fps: Vec<u64> = group.iter().map(SavedFile::fingerprint).collect();
+                let fp = fingerprint::of(&fps);
+                let path = self.shard_path(fp);
+                let sum = match known.get(&fp) {
+                    Some(sum) if path.is_file() => *sum,
+                    _ => {
+                        let bytes = postcard::to_stdvec(&group).map_err(|e| {
+                            Error::Message(format!("cannot encode the build cache: {e}"))
+                        })?;
+                        crate::fs::write(&path, &bytes)?;
+                        checksum(&bytes)
+                    }
+                };
+                Ok((fp, sum))
+            })
+            .collect()
+    }
+
+    /// Deletes the shards the current state does not name (left by earlier builds).
+    pub fn prune(&self) {
+        let Ok(bytes) = std::fs::read(self.state()) else {
+            return;
+        };
+        let Ok(saved) = decode(&bytes) else {
+            return;
+        };
+        let keep: FastSet<PathBuf> = saved
+            .shards
+            .iter()
+            .map(|(fp, _)| self.shard_path(*fp))
+            .collect();
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name();
+            if name.to_string_lossy().starts_with("content-") && !keep.contains(&e.path()) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
     }
 }
 

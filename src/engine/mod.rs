@@ -293,9 +293,24 @@ impl Engine {
         let templates = self.templates.take();
         let content = &mut self.content;
         let drafts = self.opts.drafts;
+        let timing = self.timing;
         let (templates, content) = rayon::join(
-            || templates.map_or_else(|| Templates::load(&root, &config), Ok),
-            || content.load(&root, &config, drafts, &changed),
+            || {
+                let t = Instant::now();
+                let r = templates.map_or_else(|| Templates::load(&root, &config), Ok);
+                if timing {
+                    eprintln!("timing: templates {:?}", t.elapsed());
+                }
+                r
+            },
+            || {
+                let t = Instant::now();
+                let r = content.load(&root, &config, drafts, &changed);
+                if timing {
+                    eprintln!("timing: content {:?}", t.elapsed());
+                }
+                r
+            },
         );
         // Keep good templates even when content failed, so the next run need not reload.
         let (templates, (mut content, reparsed)) = match (templates, content) {
