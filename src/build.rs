@@ -112,6 +112,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     };
     let t = phase("open and load the cache", start);
     let incremental = restored.is_some() && target.exists();
+    // No usable cache but an output already there (a new showpress, `--no-cache`, another
+    // machine's checkout): everything is rendered, and a file whose bytes equal the one in
+    // the output is left as it is, so it keeps its inode and time and nothing is deleted
+    // wholesale.
+    let adopt = !incremental && target.exists();
     let (mut engine, mut disk) = match restored {
         Some(r) => (r.engine, r.disk),
         None => (Engine::new(engine_opts), DiskManifest::default()),
@@ -155,9 +160,27 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         disk = DiskManifest::default();
     }
 
+    let existing = if adopt {
+        crate::output::existing(target.path())
+    } else {
+        DiskManifest::default()
+    };
     let t = phase("check the output", t);
     let stage = target.stage()?;
-    let run = match engine.run(Changes::Unknown, &|rel, bytes| stage.write(rel, bytes)) {
+    let kept: Mutex<Vec<(String, crate::output::DiskStamp)>> = Mutex::default();
+    let sink = |rel: &str, bytes: &[u8]| {
+        if let Some(stamp) = existing.files.get(rel)
+            && stamp.len == bytes.len() as u64
+            && std::fs::read(target.path().join(rel)).is_ok_and(|b| b == bytes)
+        {
+            if let Ok(mut k) = kept.lock() {
+                k.push((rel.to_string(), *stamp));
+            }
+            return Ok(());
+        }
+        stage.write(rel, bytes)
+    };
+    let run = match engine.run(Changes::Unknown, &sink) {
         Ok(run) => run,
         Err(e) => {
             target.abandon(stage);
@@ -184,6 +207,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         stray = found.stray;
         stray.extend(found.dirty);
     }
+    if adopt {
+        stray = existing
+            .files
+            .keys()
+            .filter(|f| !engine.outputs().contains_key(*f))
+            .cloned()
+            .collect();
+    }
     let written = stage.written();
     let mut removed = run.removed.clone();
     // A stray file the site still has was just written again; the others go.
@@ -195,6 +226,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     removed.sort_unstable();
     removed.dedup();
     if incremental {
+        disk.update(&written, &removed);
+    } else if adopt {
+        disk = DiskManifest {
+            files: kept.into_inner().unwrap_or_default().into_iter().collect(),
+            dirs: existing.dirs,
+            ..DiskManifest::default()
+        };
         disk.update(&written, &removed);
     } else {
         disk.files = written.iter().cloned().collect();
@@ -213,7 +251,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         target.commit(
             stage,
             Commit {
-                full: !incremental,
+                full: !incremental && !adopt,
                 removed: removed.clone(),
                 cache: pending,
             },

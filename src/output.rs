@@ -43,9 +43,6 @@ impl DiskStamp {
 pub struct DiskManifest {
     pub files: FastMap<String, DiskStamp>,
     pub dirs: FastMap<String, Option<std::time::SystemTime>>,
-    /// The output folder itself, always listed (its time changes with every commit).
-    #[serde(skip)]
-    root_key: String,
 }
 
 impl DiskManifest {
@@ -148,6 +145,45 @@ impl Target {
     }
 }
 
+/// Every file and folder in the output folder `out` as it is, for a build without a usable
+/// cache that keeps the files whose bytes it would write anyway.
+pub fn existing(out: &Path) -> DiskManifest {
+    let entries: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(out)
+        .min_depth(1)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .collect();
+    let stamps: Vec<(String, bool, Option<std::fs::Metadata>)> = entries
+        .par_iter()
+        .filter_map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(out)
+                .ok()?
+                .to_str()?
+                .replace('\\', "/");
+            Some((
+                rel,
+                e.file_type().is_dir(),
+                e.path().symlink_metadata().ok(),
+            ))
+        })
+        .collect();
+    let mut m = DiskManifest::default();
+    for (rel, is_dir, meta) in stamps {
+        match (is_dir, meta) {
+            (true, meta) => {
+                m.dirs.insert(rel, meta.and_then(|m| m.modified().ok()));
+            }
+            (false, Some(meta)) => {
+                m.files.insert(rel, DiskStamp::of(&meta));
+            }
+            (false, None) => {}
+        }
+    }
+    m
+}
+
 /// [`Target::verify`] for the output folder `out`, callable from another thread.
 pub fn verify(out: &Path, known: &DiskManifest) -> Verified {
     {
@@ -162,7 +198,9 @@ pub fn verify(out: &Path, known: &DiskManifest) -> Verified {
             .map(|(rel, _)| (*rel).clone())
             .collect();
         let mut dirs: Vec<(&String, &Option<std::time::SystemTime>)> = known.dirs.iter().collect();
-        dirs.push((&known.root_key, &None));
+        // The output folder itself is always listed (its time changes with every commit).
+        let root = String::new();
+        dirs.push((&root, &None));
         // (folder, its time now) for the folders whose time is not the one known.
         let changed: Vec<(&String, Option<std::time::SystemTime>)> = dirs
             .par_iter()

@@ -76,6 +76,32 @@ fn a_second_build_with_nothing_changed_writes_no_file_and_touches_none() {
 }
 
 #[test]
+fn a_build_without_a_usable_cache_keeps_the_files_whose_bytes_it_would_write() {
+    let site = site();
+    site.build();
+    let before = stamps_under(&site.path("public"));
+    let r = site.build_with(&["--no-cache"]);
+    assert!(
+        r.stdout.ends_with(": 0 files written, 0 removed\n"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(stamps_under(&site.path("public")), before);
+    // After a cache is lost, edits are written and the rest stays.
+    fs::remove_dir_all(site.path(".showpress")).unwrap();
+    site.write(
+        "content/posts/p2.md",
+        &post("title = \"둘째\"\ndate = 2025-03-11", "x\n"),
+    );
+    site.build();
+    let now = stamps_under(&site.path("public"));
+    assert_eq!(now["img/a.txt"], before["img/a.txt"]);
+    assert_eq!(now["about/index.html"], before["about/index.html"]);
+    assert_ne!(now["posts/p2/index.html"], before["posts/p2/index.html"]);
+    assert_eq!(files_under(&site.path("public")), clean_output(&site, &[]));
+}
+
+#[test]
 fn one_edited_post_rewrites_only_the_files_whose_bytes_changed() {
     let site = site();
     site.build();
