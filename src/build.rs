@@ -231,7 +231,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         disk = DiskManifest {
             files: kept.into_inner().unwrap_or_default().into_iter().collect(),
             dirs: existing.dirs,
-            ..DiskManifest::default()
         };
         disk.update(&written, &removed);
     } else {
