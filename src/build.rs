@@ -81,6 +81,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         future: opts.future,
         base_url: opts.base_url.clone(),
         clock: opts.clock,
+        keep_going: false,
     };
     let cache_dir = match &opts.cache {
         CacheMode::InSite => Some(opts.root.join(CACHE_DIR)),

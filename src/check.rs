@@ -55,6 +55,7 @@ pub fn check(root: &Path, now: chrono::DateTime<chrono::FixedOffset>) -> Result<
         future: true,
         base_url: None,
         clock: Clock::Fixed(now),
+        keep_going: true,
     });
     let run = engine.run(Changes::Unknown, &|_, _| Ok(()));
     let content = engine.parsed_content();

@@ -119,3 +119,26 @@ fn a_broken_internal_link_is_an_error_in_check_too() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.starts_with("error: broken link `b.md#셋째-절`: `content/posts/b.md` has no heading or footnote with the id `셋째-절`\n --> content/posts/a.md:6:1\n"), "{}", r.stderr);
 }
+
+/// Found in the engine issue: a front-matter error in one file used to hide a broken `@/`
+/// link in another until the first was fixed. Now the file that failed is left out of the
+/// model and the links of the others are checked in the same run; a link to the broken file
+/// itself is not reported twice (its own error says what is wrong).
+#[test]
+fn a_broken_file_does_not_hide_a_broken_link_in_another() {
+    let site = TestSite::fixture("check-every-stage");
+    let r = site.run(&["check"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        "error: invalid type: string \"yes\", expected a boolean\n \
+         --> content/posts/broken.md:4:9\n  |\n4 | draft = \"yes\"\n  |         ^^^^^\n\n\
+         error: broken link `@/posts/missing.md`: no page is made from `content/posts/missing.md` (no such file, or a draft), expected a path under content/ such as `@/posts/2025/a.md`\n \
+         --> content/posts/linker.md:5:1\n  |\n5 | [없는 글](@/posts/missing.md)와 [깨진 글](@/posts/broken.md).\n  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n\n\
+         check: 2 errors, 0 warnings\n"
+    );
+    // A build stops at the first stage that fails, as before.
+    let b = site.run(&["build"]);
+    assert_eq!(b.code, 1);
+    assert!(!b.stderr.contains("missing.md"), "{}", b.stderr);
+}

@@ -121,6 +121,25 @@ impl ContentCache {
         assemble(ok, Vec::new(), true).unwrap_or_default()
     }
 
+    /// The files of the last scan that parsed (drafts only with `drafts`), with the files that
+    /// did not named in `unparsed`: what `check` goes on with after a file failed.
+    pub fn partial_content(&self, drafts: bool) -> Content {
+        let Some((files, _)) = self.scanned.as_ref() else {
+            return Content::default();
+        };
+        let mut unparsed = Vec::new();
+        let mut ok = Vec::new();
+        for f in files {
+            match self.entries.get(&f.abs) {
+                Some((_, Ok(p))) => ok.push(Ok(p.clone())),
+                _ => unparsed.push(f.rel.clone()),
+            }
+        }
+        let mut content = assemble(ok, Vec::new(), drafts).unwrap_or_default();
+        content.unparsed = unparsed;
+        content
+    }
+
     /// Posts of the last scan that a run at `now` publishes.
     pub fn count_published(
         &self,

@@ -198,6 +198,9 @@ pub struct Content {
     pub shows: Vec<Arc<ShowProfile>>,
     pub guests: Vec<Arc<GuestProfile>>,
     pub pages: Vec<Arc<Page>>,
+    /// Files that failed to parse, left out (`check` goes on without them): a link to one is
+    /// not reported, its own error is.
+    pub unparsed: Vec<String>,
 }
 
 impl Content {

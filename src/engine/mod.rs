@@ -48,6 +48,8 @@ pub struct Options {
     pub base_url: Option<String>,
     /// When the site is published at: posts dated later are held back.
     pub clock: Clock,
+    /// Go on after a stage fails, to report every problem (`check`); nothing is kept.
+    pub keep_going: bool,
 }
 
 impl Options {
@@ -312,6 +314,9 @@ impl Engine {
                 r
             },
         );
+        if self.opts.keep_going {
+            return self.keep_going(&config, templates, content, sink, start);
+        }
         // Keep good templates even when content failed, so the next run need not reload.
         let (templates, (mut content, reparsed)) = match (templates, content) {
             (Ok(t), Err(e)) => {
@@ -327,13 +332,70 @@ impl Engine {
             content.hold_back_future(now)
         };
         let t = self.phase("load", t);
-        let result = self.model_and_render(&config, &templates, content, now, sink, t);
+        let result = self.model_and_render(&config, Some(&templates), content, now, sink, t);
         self.templates = Some(templates);
         let mut run = result?;
         run.scheduled = scheduled;
         run.reparsed = reparsed;
         run.elapsed = start.elapsed();
         Ok(run)
+    }
+
+    /// The rest of a run for `check`: a stage that fails does not stop the later ones. Files
+    /// that failed to parse are left out of the model (links to them are not reported, their
+    /// own errors are), and the links of the others are still checked; broken templates leave
+    /// the pages unrendered. Every diagnostic of every stage comes back together.
+    fn keep_going(
+        &mut self,
+        config: &Config,
+        templates: Result<Templates>,
+        content: Result<(crate::content::Content, usize)>,
+        sink: Sink,
+        start: Instant,
+    ) -> Result<Run> {
+        let mut held: Vec<Diagnostic> = Vec::new();
+        let mut hold = |e: Error| match e {
+            Error::Diagnostics(d) => {
+                held.extend(d);
+                Ok(())
+            }
+            other => Err(other),
+        };
+        let templates = match templates {
+            Ok(t) => Some(t),
+            Err(e) => {
+                hold(e)?;
+                None
+            }
+        };
+        let mut content = match content {
+            Ok((c, _)) => c,
+            Err(e) => {
+                hold(e)?;
+                self.content.partial_content(self.opts.drafts)
+            }
+        };
+        let now = self.opts.clock.now();
+        let scheduled = if self.opts.future {
+            0
+        } else {
+            content.hold_back_future(now)
+        };
+        let result = self.model_and_render(config, templates.as_ref(), content, now, sink, start);
+        self.templates = templates;
+        match result {
+            Ok(mut run) if held.is_empty() => {
+                run.scheduled = scheduled;
+                run.elapsed = start.elapsed();
+                Ok(run)
+            }
+            Ok(_) => Err(Error::Diagnostics(held)),
+            Err(Error::Diagnostics(d)) => {
+                held.extend(d);
+                Err(Error::Diagnostics(held))
+            }
+            Err(other) => Err(other),
+        }
     }
 
     /// Loads config.toml; when it (or the options) changed since the files were parsed and the
@@ -364,7 +426,7 @@ impl Engine {
     fn model_and_render(
         &mut self,
         config: &Config,
-        templates: &Templates,
+        templates: Option<&Templates>,
         content: crate::content::Content,
         now: chrono::DateTime<chrono::FixedOffset>,
         sink: Sink,
@@ -404,6 +466,10 @@ impl Engine {
         run.statics = statics.len();
         let t = self.phase("static", t);
 
+        // Only `check` goes on without templates (they failed): nothing to render then.
+        let Some(templates) = templates else {
+            return Ok(run);
+        };
         let keys = Keys::new(&site, &planned).all(&planned, templates);
         let t = self.phase("keys", t);
         let todo: Vec<Planned> = planned

@@ -50,6 +50,7 @@ impl Rebuilder {
                 future,
                 base_url: Some(base_url),
                 clock,
+                keep_going: false,
             }),
             snapshot: Arc::new(Snapshot::default()),
         }

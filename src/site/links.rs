@@ -52,6 +52,7 @@ fn resolve_body(
     file: &str,
     body: &Rendered,
     targets: &Targets,
+    unparsed: &crate::fingerprint::FastSet<String>,
     link: &Linker,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<(Rendered, Vec<String>)> {
@@ -77,6 +78,10 @@ fn resolve_body(
             continue;
         };
         let Some((url_path, ids)) = targets.get(&path) else {
+            if unparsed.contains(&format!("content/{path}")) {
+                urls_out.push(String::new());
+                continue;
+            }
             errors.push(at(format!(
                 "broken link `{shown}`: no page is made from `content/{path}` (no such file, or a draft), expected a path under content/ such as `@/posts/2025/a.md`"
             )));
@@ -166,12 +171,14 @@ pub fn resolve(site: &mut Site) -> Result<(), Vec<Diagnostic>> {
     }
 
     let mut errors = Vec::new();
+    let unparsed = &site.unparsed;
     let posts: Vec<(usize, Rendered, Vec<String>)> = site
         .posts
         .iter()
         .enumerate()
         .filter_map(|(i, p)| {
-            resolve_body(&p.file, &p.body, &targets, &link, &mut errors).map(|(r, u)| (i, r, u))
+            resolve_body(&p.file, &p.body, &targets, unparsed, &link, &mut errors)
+                .map(|(r, u)| (i, r, u))
         })
         .collect();
     let pages: Vec<(usize, Rendered, Vec<String>)> = site
@@ -179,7 +186,8 @@ pub fn resolve(site: &mut Site) -> Result<(), Vec<Diagnostic>> {
         .iter()
         .enumerate()
         .filter_map(|(i, p)| {
-            resolve_body(&p.file, &p.body, &targets, &link, &mut errors).map(|(r, u)| (i, r, u))
+            resolve_body(&p.file, &p.body, &targets, unparsed, &link, &mut errors)
+                .map(|(r, u)| (i, r, u))
         })
         .collect();
     let shows: Vec<(usize, Rendered)> = site
@@ -188,7 +196,8 @@ pub fn resolve(site: &mut Site) -> Result<(), Vec<Diagnostic>> {
         .enumerate()
         .filter_map(|(i, s)| {
             let p = s.profile.as_ref()?;
-            resolve_body(&p.file, &p.body, &targets, &link, &mut errors).map(|(r, _)| (i, r))
+            resolve_body(&p.file, &p.body, &targets, unparsed, &link, &mut errors)
+                .map(|(r, _)| (i, r))
         })
         .collect();
     let guests: Vec<(usize, Rendered)> = site
@@ -197,7 +206,8 @@ pub fn resolve(site: &mut Site) -> Result<(), Vec<Diagnostic>> {
         .enumerate()
         .filter_map(|(i, g)| {
             let p = g.profile.as_ref()?;
-            resolve_body(&p.file, &p.body, &targets, &link, &mut errors).map(|(r, _)| (i, r))
+            resolve_body(&p.file, &p.body, &targets, unparsed, &link, &mut errors)
+                .map(|(r, _)| (i, r))
         })
         .collect();
     if !errors.is_empty() {

@@ -33,6 +33,9 @@ pub struct Site {
     /// By name.
     pub tags: Vec<Tag>,
     pub pages: Vec<Arc<Page>>,
+    /// Files that failed to parse (`check` goes on without them): links to them are not
+    /// reported as broken, their own errors are.
+    pub unparsed: crate::fingerprint::FastSet<String>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -131,6 +134,7 @@ impl Site {
             shows: show_profiles,
             guests: guest_profiles,
             mut pages,
+            unparsed,
         } = content;
         posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.file.cmp(&b.file)));
         pages.sort_by(|a, b| a.file.cmp(&b.file));
@@ -336,6 +340,7 @@ impl Site {
             guests,
             tags,
             pages,
+            unparsed: unparsed.into_iter().collect(),
         };
         links::resolve(&mut site)?;
         Ok(site)
