@@ -1100,3 +1100,27 @@ fn a_static_file_a_page_takes_the_place_of_is_warned_about_as_in_build() {
     );
     assert_eq!(server.stderr().matches(warning).count(), 1);
 }
+
+/// `serve` starts from the files the last `build` parsed (its cache in `.showpress/`), reads
+/// again the ones changed since, serves what a build would write, and leaves the cache as the
+/// build left it for the next build.
+#[test]
+fn serve_starts_from_the_build_cache_and_leaves_it_as_it_was() {
+    let site = TestSite::fixture("pages");
+    site.build();
+    edit(&site, "content/posts/2025-03-11-first.md", |t| {
+        t + "\n빌드 뒤에 고친 문장.\n"
+    });
+    let cache: BTreeMap<String, Vec<u8>> = files_under(&site.path(".showpress"))
+        .into_iter()
+        .filter(|(f, _)| f != "lock")
+        .collect();
+    let server = Server::start(&site);
+    assert_contains(&server.get("/posts/first/").text(), "빌드 뒤에 고친 문장.");
+    let after: BTreeMap<String, Vec<u8>> = files_under(&site.path(".showpress"))
+        .into_iter()
+        .filter(|(f, _)| f != "lock")
+        .collect();
+    assert_eq!(after, cache, "serve changed the build cache");
+    assert_serves_what_build_writes(&server, &site);
+}

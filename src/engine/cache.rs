@@ -120,7 +120,7 @@ impl CacheDir {
         if saved.options != opts.fingerprint() {
             return Err("was made with other options (--drafts, --future or --base-url)".into());
         }
-        let files = self.read_shards(&saved.shards)?;
+        let files = read_shards(&self.dir, &saved.shards)?;
         if let Ok(mut known) = self.known.lock() {
             *known = saved.shards.iter().copied().collect();
         }
@@ -185,27 +185,7 @@ impl CacheDir {
     }
 
     fn shard_path(&self, fp: u64) -> PathBuf {
-        self.dir.join(format!("content-{fp:016x}"))
-    }
-
-    /// Reads the shards named by a state, in parallel, each checked against its checksum.
-    fn read_shards(&self, shards: &[(u64, u64)]) -> std::result::Result<Vec<SavedFile>, String> {
-        let parts: Vec<std::result::Result<Vec<SavedFile>, String>> = shards
-            .par_iter()
-            .map(|&(fp, sum)| {
-                let bytes = std::fs::read(self.shard_path(fp))
-                    .map_err(|e| format!("is missing a part ({e})"))?;
-                if checksum(&bytes) != sum {
-                    return Err("is damaged (checksum mismatch: truncated or changed)".into());
-                }
-                postcard::from_bytes(&bytes).map_err(|e| format!("is damaged ({e})"))
-            })
-            .collect();
-        let mut files = Vec::new();
-        for p in parts {
-            files.extend(p?);
-        }
-        Ok(files)
+        shard_path(&self.dir, fp)
     }
 
     /// Writes the shards whose files changed since the state this cache was loaded from
@@ -262,6 +242,48 @@ impl CacheDir {
             }
         }
     }
+}
+
+fn shard_path(dir: &Path, fp: u64) -> PathBuf {
+    dir.join(format!("content-{fp:016x}"))
+}
+
+/// Reads the shards named by a state, in parallel, each checked against its checksum.
+fn read_shards(dir: &Path, shards: &[(u64, u64)]) -> std::result::Result<Vec<SavedFile>, String> {
+    let parts: Vec<std::result::Result<Vec<SavedFile>, String>> = shards
+        .par_iter()
+        .map(|&(fp, sum)| {
+            let bytes = std::fs::read(shard_path(dir, fp))
+                .map_err(|e| format!("is missing a part ({e})"))?;
+            if checksum(&bytes) != sum {
+                return Err("is damaged (checksum mismatch: truncated or changed)".into());
+            }
+            postcard::from_bytes(&bytes).map_err(|e| format!("is damaged ({e})"))
+        })
+        .collect();
+    let mut files = Vec::new();
+    for p in parts {
+        files.extend(p?);
+    }
+    Ok(files)
+}
+
+/// The parsed content files of the build cache in `dir`, for `serve` to start from instead of
+/// parsing every file, with the fingerprint of the config they were parsed with. Read without
+/// the lock (a build replaces the state by rename and never changes a shard; one it prunes
+/// meanwhile makes this `None`), and whatever the options and output folder, which decide only
+/// how pages are rendered. `None` when there is no usable cache.
+pub fn content_only(dir: &Path, root: &Path) -> Option<(u64, ContentCache)> {
+    let bytes = std::fs::read(dir.join(STATE_FILE)).ok()?;
+    let saved = decode(&bytes).ok()?;
+    if saved.root != super::absolute(root) {
+        return None;
+    }
+    let files = read_shards(dir, &saved.shards).ok()?;
+    Some((
+        saved.config_fp,
+        ContentCache::import(files, saved.saved_at, RACY),
+    ))
 }
 
 /// The identity of the running binary: a cache from another build of showpress (a newer

@@ -136,6 +136,9 @@ pub struct Engine {
     /// Every output file of the last good run.
     outputs: FastMap<String, Out>,
     kept: Option<Box<Kept>>,
+    /// Output files to render first, and what to call once they are handed to the sink
+    /// (the next run only): `serve` starts serving its home page before the rest is done.
+    early: Option<(Vec<String>, Box<dyn FnOnce() + Send + Sync>)>,
     /// Output files to forget just before keys are compared, found while the run loaded
     /// (`build` checks the output folder on another thread meanwhile).
     late_forget: Option<LateForget>,
@@ -158,6 +161,7 @@ impl Engine {
             outputs: FastMap::default(),
             kept: None,
             late_forget: None,
+            early: None,
             timing: std::env::var_os("SHOWPRESS_TIMING").is_some(),
             #[cfg(test)]
             panic_next: false,
@@ -166,6 +170,13 @@ impl Engine {
 
     pub fn options(&self) -> &Options {
         &self.opts
+    }
+
+    /// Starts from content files parsed by an earlier process (see [`cache::content_only`]):
+    /// they are used while config.toml has the text they were parsed with.
+    pub fn start_from(&mut self, config_fp: u64, content: ContentCache) {
+        self.config_fp = config_fp;
+        self.content = content;
     }
 
     /// Every output file of the last good run.
@@ -179,6 +190,11 @@ impl Engine {
         for f in files {
             self.outputs.remove(f);
         }
+    }
+
+    /// Has the next run render `files` before every other page, then call `announce`.
+    pub fn render_first(&mut self, files: Vec<String>, announce: Box<dyn FnOnce() + Send + Sync>) {
+        self.early = Some((files, announce));
     }
 
     /// Has the next run call `f` just before it compares page keys and forget the output
@@ -209,6 +225,8 @@ impl Engine {
             }
             self.run_stages(changes, sink)
         }));
+        // What to render first applies to one run, whether it got that far or not.
+        self.early = None;
         outcome.unwrap_or_else(|panic| {
             self.forget();
             let what = panic
@@ -410,7 +428,9 @@ impl Engine {
         }
         let text =
             std::fs::read(self.opts.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
-        let fp = fingerprint::of(&(text, self.opts.fingerprint()));
+        // The text alone: options are constant for one engine, and a build cache made with
+        // other options is not used at all.
+        let fp = fingerprint::of(&text);
         if fp != self.config_fp {
             // Page keys do not cover config: every page is rendered again (and written only
             // where its bytes changed).
@@ -483,9 +503,20 @@ impl Engine {
             .zip(&keys)
             .map(|(p, k)| (p.file.as_str(), *k))
             .collect();
-        let rendered = self.render_into(&site, templates, &planned, &todo, &key_of, sink)?;
-        run.rendered = todo.len();
-        let t = self.phase(&format!("render {} pages", todo.len()), t);
+        // Pages wanted first (serve's home page) are rendered, then announced, then the rest.
+        let (first, rest): (Vec<Planned>, Vec<Planned>) = match self.early.as_mut() {
+            Some((wanted, _)) => todo
+                .into_iter()
+                .partition(|p| wanted.iter().any(|w| *w == p.file)),
+            None => (Vec::new(), todo),
+        };
+        let mut rendered = self.render_into(&site, templates, &planned, &first, &key_of, sink)?;
+        if let Some((_, announce)) = self.early.take() {
+            announce();
+        }
+        rendered.extend(self.render_into(&site, templates, &planned, &rest, &key_of, sink)?);
+        run.rendered = first.len() + rest.len();
+        let t = self.phase(&format!("render {} pages", run.rendered), t);
 
         // Nothing failed: commit to the new state.
         run.removed = self
@@ -662,8 +693,17 @@ impl Collect {
         Ok(())
     }
 
-    pub fn into_files(self) -> Vec<(String, Arc<[u8]>)> {
-        self.0.into_inner().unwrap_or_default()
+    /// Takes every file collected so far.
+    pub fn take(&self) -> Vec<(String, Arc<[u8]>)> {
+        self.0
+            .lock()
+            .map(|mut v| std::mem::take(&mut *v))
+            .unwrap_or_default()
+    }
+
+    /// A copy of every file collected so far.
+    pub fn copy(&self) -> Vec<(String, Arc<[u8]>)> {
+        self.0.lock().map(|v| v.clone()).unwrap_or_default()
     }
 }
 

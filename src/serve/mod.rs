@@ -66,20 +66,39 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
     let url = format!("http://{host}:{port}/");
 
     let mut rebuilder = Rebuilder::new(&root, opts.drafts, opts.future, url.clone(), opts.clock);
-    let builds = BuildIds::new();
-    let first = rebuilder.rebuild(&[]);
+    let builds = Arc::new(BuildIds::new());
+    // Nothing is served until the first build has made the home page; requests wait.
     let shared = Shared::new(Served::default());
-    publish(&shared, &rebuilder, &builds, first, &[]);
-
     let (tx, rx) = std::sync::mpsc::channel();
+    // Watching starts before the first build, so a save while it runs makes the next one.
     let mut watcher = watch::start(&root, opts.poll, tx)?;
-    println!("Serving {url} (Ctrl-C to stop)");
-    if opts.open {
-        open_browser(&url);
-    }
     let loop_shared = shared.clone();
     let loop_root = root.clone();
+    let open = opts.open;
+    // The first build and every rebuild run on this thread; the server answers meanwhile.
     std::thread::spawn(move || {
+        let early_shared = loop_shared.clone();
+        let early_builds = builds.clone();
+        let first = rebuilder.rebuild_first(
+            // The page a browser opens first, and the one for every miss.
+            vec!["index.html".into(), "404.html".into()],
+            move |snapshot| {
+                early_shared.publish(
+                    Served {
+                        snapshot,
+                        error: None,
+                        build: early_builds.next(),
+                        complete: false,
+                    },
+                    Notice::Reload("early".into()),
+                )
+            },
+        );
+        publish(&loop_shared, &rebuilder, &builds, first, &[]);
+        println!("Serving {url} (Ctrl-C to stop)");
+        if open {
+            open_browser(&url);
+        }
         let relevant = |p: &std::path::Path| {
             p.strip_prefix(&loop_root)
                 .is_ok_and(|rel| classify(rel) != Change::Ignored)
@@ -198,6 +217,7 @@ fn publish(
                     snapshot: rebuilder.snapshot.clone(),
                     error: None,
                     build,
+                    complete: true,
                 },
                 notice,
             );
@@ -217,6 +237,7 @@ fn publish(
                     snapshot: rebuilder.snapshot.clone(),
                     error: Some(Arc::from(text.as_str())),
                     build: build.clone(),
+                    complete: true,
                 },
                 Notice::Reload(build),
             );

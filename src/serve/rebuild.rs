@@ -43,23 +43,53 @@ pub struct Rebuilder {
 
 impl Rebuilder {
     pub fn new(root: &Path, drafts: bool, future: bool, base_url: String, clock: Clock) -> Self {
+        let mut engine = Engine::new(Options {
+            root: root.to_path_buf(),
+            drafts,
+            future,
+            base_url: Some(base_url),
+            clock,
+            keep_going: false,
+        });
+        // What the last `build` parsed: the first rebuild reads only files changed since.
+        if let Some((config_fp, content)) =
+            crate::engine::cache::content_only(&root.join(crate::build::CACHE_DIR), root)
+        {
+            engine.start_from(config_fp, content);
+        }
         Rebuilder {
-            engine: Engine::new(Options {
-                root: root.to_path_buf(),
-                drafts,
-                future,
-                base_url: Some(base_url),
-                clock,
-                keep_going: false,
-            }),
+            engine,
             snapshot: Arc::new(Snapshot::default()),
         }
+    }
+
+    /// The first build: renders `first` (output files) before the rest and hands a snapshot
+    /// of them to `early` as soon as they are done, so the server can answer for them while
+    /// the rest renders.
+    pub fn rebuild_first(
+        &mut self,
+        first: Vec<String>,
+        early: impl FnOnce(Arc<Snapshot>) + Send + Sync + 'static,
+    ) -> Result<Rebuilt> {
+        let collected = Arc::new(Collect::default());
+        let so_far = collected.clone();
+        self.engine.render_first(
+            first,
+            Box::new(move || {
+                let files: FileMap = so_far.copy().into_iter().collect();
+                early(Arc::new(Snapshot { files }));
+            }),
+        );
+        self.apply(&[], &collected)
     }
 
     /// Applies `changes` (absolute paths with what they are) and rebuilds. On error the previous
     /// snapshot stays as it was.
     pub fn rebuild(&mut self, changes: &[(PathBuf, Change)]) -> Result<Rebuilt> {
-        let collected = Collect::default();
+        self.apply(changes, &Collect::default())
+    }
+
+    fn apply(&mut self, changes: &[(PathBuf, Change)], collected: &Collect) -> Result<Rebuilt> {
         let run = self.engine.run(Changes::Paths(changes), &|file, bytes| {
             collected.push(file, bytes)
         })?;
@@ -78,7 +108,7 @@ impl Rebuilder {
                 count(f);
             }
         }
-        for (file, bytes) in collected.into_files() {
+        for (file, bytes) in collected.take() {
             count(&file);
             files.insert(file, bytes);
         }

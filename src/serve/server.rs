@@ -29,6 +29,9 @@ pub struct Served {
     /// Changes with every rebuild (and every server start): pages carry it, and a page whose
     /// build is not the current one reloads.
     pub build: Arc<str>,
+    /// False while the first build is still rendering: a page not in the snapshot yet is
+    /// waited for, not answered with 404.
+    pub complete: bool,
 }
 
 /// A message to every open page.
@@ -94,6 +97,25 @@ async fn events(
     Sse::new(tokio_stream::once(Ok(hello)).chain(updates)).keep_alive(KeepAlive::default())
 }
 
+/// What to serve `path` from: the current site, or while the first build is still rendering and
+/// `path` is not in it yet, the site once it is (or the first build is done).
+async fn wait_for(shared: &Shared, path: &str) -> Served {
+    loop {
+        // Subscribe before looking, so a publish in between is not missed.
+        let mut rx = shared.notices.subscribe();
+        let served = shared.current();
+        let found = matches!(
+            resolve(path, |p| served.snapshot.files.contains_key(p)),
+            Lookup::File(_) | Lookup::Redirect(_)
+        );
+        if served.complete || found {
+            return served;
+        }
+        // A lagged receiver has missed a publish: look again.
+        let _ = rx.recv().await;
+    }
+}
+
 async fn script() -> impl IntoResponse {
     respond(StatusCode::OK, "js", Body::from(SCRIPT))
 }
@@ -102,7 +124,7 @@ async fn page(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
     if method != Method::GET && method != Method::HEAD {
         return plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
     }
-    let served = shared.current();
+    let served = wait_for(&shared, uri.path()).await;
     let files = &served.snapshot.files;
     if files.is_empty() {
         // No build has succeeded yet: every page is the error.
