@@ -80,6 +80,9 @@ pub struct Out {
     pub len: u64,
 }
 
+/// See [`Engine::render_first`].
+pub type Announce = Box<dyn FnOnce() + Send + Sync>;
+
 /// See [`Engine::forget_outputs_later`].
 pub type LateForget = Box<dyn FnOnce() -> Vec<String> + Send + Sync>;
 
@@ -138,7 +141,7 @@ pub struct Engine {
     kept: Option<Box<Kept>>,
     /// Output files to render first, and what to call once they are handed to the sink
     /// (the next run only): `serve` starts serving its home page before the rest is done.
-    early: Option<(Vec<String>, Box<dyn FnOnce() + Send + Sync>)>,
+    early: Option<(Vec<String>, Announce)>,
     /// Output files to forget just before keys are compared, found while the run loaded
     /// (`build` checks the output folder on another thread meanwhile).
     late_forget: Option<LateForget>,
@@ -193,7 +196,7 @@ impl Engine {
     }
 
     /// Has the next run render `files` before every other page, then call `announce`.
-    pub fn render_first(&mut self, files: Vec<String>, announce: Box<dyn FnOnce() + Send + Sync>) {
+    pub fn render_first(&mut self, files: Vec<String>, announce: Announce) {
         self.early = Some((files, announce));
     }
 
@@ -505,9 +508,7 @@ impl Engine {
             .collect();
         // Pages wanted first (serve's home page) are rendered, then announced, then the rest.
         let (first, rest): (Vec<Planned>, Vec<Planned>) = match self.early.as_mut() {
-            Some((wanted, _)) => todo
-                .into_iter()
-                .partition(|p| wanted.iter().any(|w| *w == p.file)),
+            Some((wanted, _)) => todo.into_iter().partition(|p| wanted.contains(&p.file)),
             None => (Vec::new(), todo),
         };
         let mut rendered = self.render_into(&site, templates, &planned, &first, &key_of, sink)?;
