@@ -439,3 +439,35 @@ fn the_cache_is_never_inside_the_output_and_no_cache_writes_none() {
     assert!(elsewhere.join("state").is_file());
     assert!(!Path::new(&site.path(".showpress")).exists());
 }
+
+/// Found while making builds keep equal files: with an output already there, the home page's
+/// bytes were equal so it was not written again, and `static/index.html/inner.txt` then
+/// replaced it in the commit (a file and a folder on one path). Both ways round are an error
+/// before anything is written, and the output stays.
+#[test]
+fn a_static_file_and_a_page_on_one_path_are_an_error_even_when_the_page_is_unchanged() {
+    let site = site();
+    site.build();
+    let old = files_under(&site.path("public"));
+    for (file, message) in [
+        (
+            "static/index.html/inner.txt",
+            "error: cannot write `index.html` into the output: `static/index.html` is a folder where that page goes; rename or move it\n",
+        ),
+        (
+            "static/posts",
+            "error: cannot write the pages under `posts/` into the output: `static/posts` is a file where their folder goes; rename or move it\n",
+        ),
+    ] {
+        site.write(file, "x\n");
+        for args in [&[][..], &["--no-cache"][..]] {
+            let mut a = vec!["build"];
+            a.extend_from_slice(args);
+            let r = site.run(&a);
+            assert_eq!(r.code, 1, "{file} {args:?}");
+            assert_eq!(r.stderr, message, "{file} {args:?}");
+            assert_eq!(files_under(&site.path("public")), old, "{file} {args:?}");
+        }
+        fs::remove_file(site.path(file)).unwrap();
+    }
+}

@@ -562,6 +562,29 @@ impl Engine {
         let pages = render::pages_by_file(planned);
         let files = crate::fs::static_files(&self.opts.root)?;
         let warnings = shadowed_statics(files.iter().map(|(rel, _)| rel.as_str()), &pages);
+        // A static file and a page cannot share a path as file and folder (`static/index.html/`
+        // where the home page goes, or `static/posts` where the posts' folder goes): say so
+        // before anything is written, whatever the output holds already.
+        let page_dirs: FastSet<&str> = planned
+            .iter()
+            .flat_map(|p| p.file.match_indices('/').map(move |(i, _)| &p.file[..i]))
+            .collect();
+        for (rel, _) in &files {
+            let under_page = rel
+                .match_indices('/')
+                .map(|(i, _)| &rel[..i])
+                .find(|dir| pages.contains_key(dir));
+            if let Some(page) = under_page {
+                return Err(Error::Message(format!(
+                    "cannot write `{page}` into the output: `{STATIC_DIR}/{page}` is a folder where that page goes; rename or move it"
+                )));
+            }
+            if page_dirs.contains(rel.as_str()) {
+                return Err(Error::Message(format!(
+                    "cannot write the pages under `{rel}/` into the output: `{STATIC_DIR}/{rel}` is a file where their folder goes; rename or move it"
+                )));
+            }
+        }
         let mut names = FastSet::default();
         let mut publish = |names: &mut FastSet<String>, rel: &str, bytes: &[u8]| -> Result<()> {
             names.insert(rel.to_string());
