@@ -335,8 +335,9 @@ fi
 # --- the writer's loop -------------------------------------------------------------------
 # Per size, RUNS repetitions of four builds per tool, each tool always into the same folder
 # ($OUT_BASE/loop/sp-N, $OUT_BASE/loop/hu-N), showpress then Hugo for every scenario:
-#   1-clean     the output folder and the tool's cache (.showpress/ or --cache-dir; Hugo's
-#               resources/) deleted first, then `sync` and LOOP_SETTLE seconds of wait
+#   1-clean     the output folder and the tool's cache (.showpress/ or --cache-dir, and
+#               showpress's leftover staging/journal beside the output; Hugo's resources/)
+#               deleted first, then `sync` and LOOP_SETTLE seconds of wait
 #   2-nochange  the same build again, nothing changed
 #   3-body      after appending a sentence (a new last paragraph) to one post's body
 #   4-title     after also changing that post's title in its front matter
@@ -500,7 +501,12 @@ for n in $SIZES; do
         for scen in 1-clean 2-nochange 3-body 4-title; do
             case $scen in
                 1-clean)
-                    if (( RUN_SP )); then rm_counted "$sp_out"; drop_sp_cache "$sp_site"; fi
+                    if (( RUN_SP )); then
+                        # also a killed build's staging folder and journal beside the output
+                        # (.NAME.showpress-stage, -journal): the next build would complete it
+                        rm_counted "$sp_out" "$LOOP_DIR/.sp-$n.showpress-"*
+                        drop_sp_cache "$sp_site"
+                    fi
                     if (( RUN_HUGO )); then rm_counted "$hu_out" "$hu_site/resources"; fi
                     sync
                     (( LOOP_SETTLE == 0 )) || sleep "$LOOP_SETTLE" ;;
