@@ -96,8 +96,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             dir.display()
         )));
     }
-    let cache = cache_dir.as_deref().map(CacheDir::open).transpose()?;
     let mut cache_note = None;
+    // A cache folder that cannot be used (read-only, not a folder) makes a build without it,
+    // not a failed one: a cache can only make a build faster.
+    let cache = match cache_dir.as_deref().map(CacheDir::open).transpose() {
+        Ok(c) => c,
+        Err(e) => {
+            cache_note = Some(format!(
+                "cannot use the build cache: {e}; building everything without it"
+            ));
+            None
+        }
+    };
     let restored = match &cache {
         Some(c) => c.load(&engine_opts, &opts.output).unwrap_or_else(|why| {
             cache_note = Some(format!(
@@ -241,7 +251,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let changed = !written.is_empty() || !removed.is_empty();
     let pending = match &cache {
         Some(c) if changed || run.rendered > 0 || run.reparsed > 0 || !incremental => {
-            c.write_pending(&engine, &opts.output, &disk, saved_at)?
+            // A cache that cannot be saved (a full disk) is dropped, and the site still
+            // published: the next build renders everything.
+            c.write_pending(&engine, &opts.output, &disk, saved_at)
+                .unwrap_or_else(|e| {
+                    c.discard();
+                    cache_note = Some(format!(
+                        "could not save the build cache ({e}); the next build renders everything"
+                    ));
+                    None
+                })
         }
         _ => None,
     };

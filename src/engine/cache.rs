@@ -219,6 +219,13 @@ impl CacheDir {
             .collect()
     }
 
+    /// Removes the saved state, so no later build uses it (saving a new one failed). What
+    /// cannot be removed stays correct: the output check finds every file this build changed.
+    pub fn discard(&self) {
+        let _ = std::fs::remove_file(self.state());
+        let _ = std::fs::remove_file(self.dir.join(format!("{STATE_FILE}.new")));
+    }
+
     /// Deletes the shards the current state does not name (left by earlier builds).
     pub fn prune(&self) {
         let Ok(bytes) = std::fs::read(self.state()) else {
