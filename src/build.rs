@@ -5,6 +5,8 @@
 //! folder that replaces the output whole.
 
 use std::path::PathBuf;
+
+use rayon::prelude::*;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -108,18 +110,39 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             None
         }
     };
-    let restored = match &cache {
-        Some(c) => c.load(&engine_opts, &opts.output).unwrap_or_else(|why| {
-            cache_note = Some(format!(
-                "ignoring the build cache in {}: it {why}; building everything",
-                cache_dir
-                    .as_deref()
-                    .unwrap_or(std::path::Path::new(""))
-                    .display()
-            ));
+    let ignoring = |why: String| {
+        format!(
+            "ignoring the build cache in {}: it {why}; building everything",
+            cache_dir
+                .as_deref()
+                .unwrap_or(std::path::Path::new(""))
+                .display()
+        )
+    };
+    let state = match &cache {
+        Some(c) => c
+            .load_state(&engine_opts, &opts.output)
+            .unwrap_or_else(|why| {
+                cache_note = Some(ignoring(why));
+                None
+            }),
+        None => None,
+    };
+    // The common case of all: nothing changed since the last build. Seen from the state
+    // alone (stamps, templates, static files, the clock, the output), without reading the
+    // parsed files or building the model.
+    if let Some(state) = &state
+        && target.exists()
+        && let Some(report) = nothing_changed(state, opts, &target, start)
+    {
+        return Ok(report);
+    }
+    let restored = match (&cache, state) {
+        (Some(c), Some(state)) => c.restore(state).map(Some).unwrap_or_else(|why| {
+            cache_note = Some(ignoring(why));
             None
         }),
-        None => None,
+        _ => None,
     };
     let t = phase("open and load the cache", start);
     let incremental = restored.is_some() && target.exists();
@@ -253,14 +276,20 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         Some(c) if changed || run.rendered > 0 || run.reparsed > 0 || !incremental => {
             // A cache that cannot be saved (a full disk) is dropped, and the site still
             // published: the next build renders everything.
-            c.write_pending(&engine, &opts.output, &disk, saved_at)
-                .unwrap_or_else(|e| {
-                    c.discard();
-                    cache_note = Some(format!(
-                        "could not save the build cache ({e}); the next build renders everything"
-                    ));
-                    None
-                })
+            c.write_pending(
+                &engine,
+                &opts.output,
+                &disk,
+                saved_at,
+                unchanged_record(&engine, opts, &run),
+            )
+            .unwrap_or_else(|e| {
+                c.discard();
+                cache_note = Some(format!(
+                    "could not save the build cache ({e}); the next build renders everything"
+                ));
+                None
+            })
         }
         _ => None,
     };
@@ -299,4 +328,118 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     // for at exit; another thread does it (the process may end first, which frees it too).
     let _ = std::thread::Builder::new().spawn(move || drop((engine, disk)));
     Ok(report)
+}
+
+/// Fingerprint of every file under `dir` (path and bytes), or `None` when one cannot be read.
+fn tree_fingerprint(files: &[(String, PathBuf)]) -> Option<u64> {
+    let mut parts = Vec::with_capacity(files.len());
+    for (rel, abs) in files {
+        parts.push((
+            rel.as_str(),
+            crate::fingerprint::of(&std::fs::read(abs).ok()?),
+        ));
+    }
+    Some(crate::fingerprint::of(&parts))
+}
+
+/// The files of `templates/` (all of them: a change to any disables the shortcut).
+fn template_files(root: &std::path::Path) -> Vec<(String, PathBuf)> {
+    let dir = root.join(crate::render::TEMPLATES_DIR);
+    walkdir::WalkDir::new(&dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(&dir)
+                .ok()?
+                .to_string_lossy()
+                .into_owned();
+            Some((rel, e.into_path()))
+        })
+        .collect()
+}
+
+/// What the next build needs to see that nothing changed, when this run can vouch for it:
+/// every content file's stamp is known and old enough to trust, and no warning must be
+/// printed again.
+fn unchanged_record(
+    engine: &Engine,
+    opts: &BuildOptions,
+    run: &crate::engine::Run,
+) -> Option<crate::engine::cache::Unchanged> {
+    if !run.warnings.is_empty() {
+        return None;
+    }
+    let files = engine.content_stamps()?;
+    let statics = crate::fs::static_files(&opts.root).ok()?;
+    Some(crate::engine::cache::Unchanged {
+        files,
+        templates: tree_fingerprint(&template_files(&opts.root))?,
+        statics: tree_fingerprint(&statics)?,
+        next_due: run.next_due,
+        news_until: run.news_until,
+        posts: run.posts,
+        pages: run.pages,
+        statics_published: run.statics,
+        scheduled: run.scheduled,
+        bytes: run.bytes,
+    })
+}
+
+/// The report of a build that has nothing to do, or `None` when something may have changed.
+fn nothing_changed(
+    state: &crate::engine::cache::State,
+    opts: &BuildOptions,
+    target: &Target,
+    start: Instant,
+) -> Option<BuildReport> {
+    let u = state.unchanged()?;
+    let now = opts.clock.now();
+    if u.next_due.is_some_and(|d| now >= d) || u.news_until.is_some_and(|d| now > d) {
+        return None;
+    }
+    let (output_ok, inputs_ok) = rayon::join(
+        || {
+            let found = target.verify(state.disk());
+            found.dirty.is_empty() && found.stray.is_empty()
+        },
+        || {
+            let config = std::fs::read(opts.root.join(crate::config::CONFIG_FILE)).ok()?;
+            if crate::fingerprint::of(&config) != state.config_fp() {
+                return None;
+            }
+            let (files, errors) = crate::content::discover(&opts.root).ok()?;
+            if !errors.is_empty() || files.len() != u.files.len() {
+                return None;
+            }
+            let trusted = state.trusted_before();
+            let same = files.par_iter().zip(&u.files).all(|(f, (abs, stamp))| {
+                f.abs == *abs
+                    && crate::content::stamp(abs)
+                        .is_some_and(|s| s == *stamp && s.modified.is_some_and(|m| m < trusted))
+            });
+            let statics = crate::fs::static_files(&opts.root).ok()?;
+            (same
+                && tree_fingerprint(&template_files(&opts.root))? == u.templates
+                && tree_fingerprint(&statics)? == u.statics)
+                .then_some(())
+        },
+    );
+    (output_ok && inputs_ok.is_some()).then(|| BuildReport {
+        posts: u.posts,
+        pages: u.pages,
+        static_files: u.statics_published,
+        scheduled: u.scheduled,
+        shadowed: Vec::new(),
+        bytes: u.bytes,
+        written: 0,
+        removed: 0,
+        rendered: 0,
+        cache_note: None,
+        elapsed: start.elapsed(),
+    })
 }

@@ -564,3 +564,99 @@ fn a_static_file_and_a_page_on_one_path_are_an_error_even_when_the_page_is_uncha
         fs::remove_file(site.path(file)).unwrap();
     }
 }
+
+/// Gives every file under `dir` the same old modification time: edits made long before the
+/// build, which the cache trusts by size and time.
+fn backdate_all(dir: &Path) {
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_577_836_800);
+    for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        if e.file_type().is_file() {
+            fs::File::options()
+                .write(true)
+                .open(e.path())
+                .unwrap()
+                .set_modified(t)
+                .unwrap();
+        }
+    }
+}
+
+/// A build that finds nothing changed from the cache's state alone (no parsed file read, no
+/// model built) still sees every kind of change: config, templates, static files, content,
+/// the output, and time publishing a scheduled post.
+#[test]
+fn the_nothing_changed_shortcut_sees_every_kind_of_change() {
+    let site = site();
+    site.write(
+        "content/posts/later.md",
+        &post(
+            "title = \"예약\"\ndate = 2025-06-01T09:00:00+09:00",
+            "곧.\n",
+        ),
+    );
+    let now = [
+        ("SHOWPRESS_NOW", "2025-05-01T00:00:00+09:00"),
+        ("SHOWPRESS_TIMING", "1"),
+    ];
+    let build = |env: &[(&str, &str)]| {
+        let o = showpress(&site, &["build"], env);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        // Whether the engine ran (it prints its phases).
+        text(&o.stderr).contains("timing: engine")
+    };
+    backdate_all(&site.root().join("content"));
+    build(&now);
+    assert!(!build(&now), "nothing changed, yet the engine ran");
+
+    let edits: [(&str, &dyn Fn()); 4] = [
+        ("config", &|| {
+            site.write("config.toml", &CONFIG.replace("테스트 블로그", "바뀐 이름"));
+        }),
+        ("template", &|| {
+            site.write(
+                "templates/partials/footer.html",
+                "<footer>새 바닥글</footer>\n",
+            );
+        }),
+        ("static", &|| {
+            site.write("static/img/a.txt", "changed static file\n");
+        }),
+        ("content", &|| {
+            site.write(
+                "content/posts/p3.md",
+                &post("title = \"셋째 고침\"\ndate = 2025-03-12", "x\n"),
+            );
+        }),
+    ];
+    for (what, edit) in edits {
+        edit();
+        // The site's own files; the output and the cache are as the build left them.
+        for dir in ["content", "templates", "static", "config.toml"] {
+            backdate_all(&site.path(dir));
+        }
+        assert!(build(&now), "{what}: the engine did not run");
+        assert_eq!(
+            files_under(&site.path("public")),
+            clean_output(&site, &now),
+            "{what}"
+        );
+        assert!(
+            !build(&now),
+            "{what}: the engine ran again with nothing changed"
+        );
+    }
+    // Time: the scheduled post is published with no file changed.
+    let later = [
+        ("SHOWPRESS_NOW", "2025-06-01T09:00:00+09:00"),
+        ("SHOWPRESS_TIMING", "1"),
+    ];
+    assert!(build(&later), "time: the engine did not run");
+    assert!(site.exists("posts/later/index.html"));
+    // The output changed by hand.
+    fs::write(site.path("public/index.html"), "x").unwrap();
+    assert!(build(&later), "output: the engine did not run");
+    assert_eq!(
+        files_under(&site.path("public")),
+        clean_output(&site, &later)
+    );
+}

@@ -15,11 +15,11 @@ use crate::error::Result;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Stamp {
-    len: u64,
-    modified: Option<SystemTime>,
+    pub len: u64,
+    pub modified: Option<SystemTime>,
 }
 
-fn stamp(path: &Path) -> Option<Stamp> {
+pub fn stamp(path: &Path) -> Option<Stamp> {
     let m = std::fs::metadata(path).ok()?;
     Some(Stamp {
         len: m.len(),
@@ -138,6 +138,34 @@ impl ContentCache {
         let mut content = assemble(ok, Vec::new(), drafts).unwrap_or_default();
         content.unparsed = unparsed;
         content
+    }
+
+    /// The earliest date after `now` of a post the last scan found (drafts only with
+    /// `drafts`): when time alone next changes the site.
+    pub fn next_due(
+        &self,
+        drafts: bool,
+        now: chrono::DateTime<chrono::FixedOffset>,
+    ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        self.entries
+            .values()
+            .filter_map(|(_, o)| match o {
+                Ok(Parsed::Post(p)) if (drafts || !p.draft) && p.date > now => Some(p.date),
+                _ => None,
+            })
+            .min()
+    }
+
+    /// Every file of the last scan with its stamp, when every stamp is known.
+    pub fn stamps(&self) -> Option<Vec<(std::path::PathBuf, Stamp)>> {
+        let (files, errors) = self.scanned.as_ref()?;
+        if !errors.is_empty() {
+            return None;
+        }
+        files
+            .iter()
+            .map(|f| Some((f.abs.clone(), self.entries.get(&f.abs)?.0?)))
+            .collect()
     }
 
     /// Posts of the last scan that a run at `now` publishes.

@@ -17,7 +17,7 @@ use std::time::{Duration, SystemTime};
 use rayon::prelude::*;
 
 use super::{Engine, Options, Out};
-use crate::content::{ContentCache, SavedFile};
+use crate::content::{ContentCache, SavedFile, Stamp};
 use crate::error::{Error, Result};
 use crate::fingerprint::{self, FastMap, FastSet};
 use crate::output::DiskManifest;
@@ -43,6 +43,7 @@ struct Saved {
     shards: Vec<(u64, u64)>,
     outputs: Vec<(String, Out)>,
     statics: Vec<String>,
+    unchanged: Option<Unchanged>,
     /// Size, modification time and inode of every output file as this build left it, to
     /// notice files changed, deleted or added in the output behind showpress's back.
     disk: DiskManifest,
@@ -54,6 +55,54 @@ pub struct CacheDir {
     /// Shards the state on disk names, by fingerprint: those need not be written again.
     known: std::sync::Mutex<FastMap<u64, u64>>,
     _lock: crate::fs::LockFile,
+}
+
+/// A usable cache's state, before the parsed files it names are read.
+pub struct State {
+    saved: Saved,
+    opts: Options,
+}
+
+impl State {
+    /// What lets a build see that nothing changed without reading the parsed files.
+    pub fn unchanged(&self) -> Option<&Unchanged> {
+        self.saved.unchanged.as_ref()
+    }
+
+    pub fn disk(&self) -> &DiskManifest {
+        &self.saved.disk
+    }
+
+    /// When a file modified before this moment can be trusted by its size and time.
+    pub fn trusted_before(&self) -> SystemTime {
+        self.saved
+            .saved_at
+            .checked_sub(RACY)
+            .unwrap_or(SystemTime::UNIX_EPOCH)
+    }
+
+    pub fn config_fp(&self) -> u64 {
+        self.saved.config_fp
+    }
+}
+
+/// What the next build compares to see, without reading the parsed files or building the
+/// model, that nothing changed: every content file's stamp, the templates' and static files'
+/// bytes, and when time alone changes the site; and what to report then.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Unchanged {
+    pub files: Vec<(PathBuf, Stamp)>,
+    pub templates: u64,
+    pub statics: u64,
+    /// Valid while the clock is before this (a scheduled post).
+    pub next_due: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Valid while the clock is at or before this (the news sitemap's window).
+    pub news_until: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub posts: usize,
+    pub pages: usize,
+    pub statics_published: usize,
+    pub scheduled: usize,
+    pub bytes: u64,
 }
 
 /// What a usable cache gives a build.
@@ -85,11 +134,11 @@ impl CacheDir {
 
     /// The saved state when it is usable for this build, else why not (a note for the user).
     /// No cache at all is neither: `Ok(None)`.
-    pub fn load(
+    pub fn load_state(
         &self,
         opts: &Options,
         output: &Path,
-    ) -> std::result::Result<Option<Restored>, String> {
+    ) -> std::result::Result<Option<State>, String> {
         let path = self.state();
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
@@ -120,20 +169,29 @@ impl CacheDir {
         if saved.options != opts.fingerprint() {
             return Err("was made with other options (--drafts, --future or --base-url)".into());
         }
+        Ok(Some(State {
+            saved,
+            opts: opts.clone(),
+        }))
+    }
+
+    /// Everything the state names, read: the engine as the last build left it.
+    pub fn restore(&self, state: State) -> std::result::Result<Restored, String> {
+        let State { saved, opts } = state;
         let files = read_shards(&self.dir, &saved.shards)?;
         if let Ok(mut known) = self.known.lock() {
             *known = saved.shards.iter().copied().collect();
         }
         let content = ContentCache::import(files, saved.saved_at, RACY);
-        let mut engine = Engine::new(opts.clone());
+        let mut engine = Engine::new(opts);
         engine.config_fp = saved.config_fp;
         engine.content = content;
         engine.outputs = saved.outputs.into_iter().collect();
         engine.statics = saved.statics.into_iter().collect::<FastSet<String>>();
-        Ok(Some(Restored {
+        Ok(Restored {
             engine,
             disk: saved.disk,
-        }))
+        })
     }
 
     /// Writes the engine's state beside the cache file and returns (that file, the cache
@@ -145,6 +203,7 @@ impl CacheDir {
         output: &Path,
         disk: &DiskManifest,
         saved_at: SystemTime,
+        unchanged: Option<Unchanged>,
     ) -> Result<Option<(PathBuf, PathBuf)>> {
         let Some(files) = engine.content.export() else {
             return Ok(None);
@@ -163,6 +222,7 @@ impl CacheDir {
                 .map(|(k, v)| (k.clone(), *v))
                 .collect(),
             statics: engine.statics.iter().cloned().collect(),
+            unchanged,
             disk: disk.clone(),
         };
         let body = postcard::to_stdvec(&saved)

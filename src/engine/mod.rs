@@ -107,6 +107,10 @@ pub struct Run {
     pub rendered: usize,
     /// Content files read and parsed this run.
     pub reparsed: usize,
+    /// Time alone changes the site at this moment (a scheduled post is due), or
+    /// `news_until`: after it (a post leaves the news sitemap's two days).
+    pub next_due: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub news_until: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Files handed to the sink: new, or bytes changed.
     pub written: Vec<String>,
     /// Files of the previous run that the site no longer has.
@@ -180,6 +184,11 @@ impl Engine {
     pub fn start_from(&mut self, config_fp: u64, content: ContentCache) {
         self.config_fp = config_fp;
         self.content = content;
+    }
+
+    /// Every content file of the last run with its stamp, when all are known.
+    pub fn content_stamps(&self) -> Option<Vec<(PathBuf, crate::content::Stamp)>> {
+        self.content.stamps()
     }
 
     /// Every output file of the last good run.
@@ -544,6 +553,17 @@ impl Engine {
         // change set them all to STALE, and the render above made every page again.
         run.written.sort_unstable();
         run.bytes = self.outputs.values().map(|o| o.len).sum();
+        if !self.opts.future {
+            run.next_due = self.content.next_due(self.opts.drafts, now);
+        }
+        if site.config.news_sitemap {
+            run.news_until = site
+                .posts
+                .iter()
+                .map(|p| p.date + chrono::Duration::days(2))
+                .filter(|t| *t >= now)
+                .min();
+        }
         self.statics = statics;
         self.statics_stale = false;
         self.kept = Some(Box::new(Kept { site, planned }));
