@@ -402,34 +402,34 @@ fn nothing_changed(
     if u.next_due.is_some_and(|d| now >= d) || u.news_until.is_some_and(|d| now > d) {
         return None;
     }
-    let (output_ok, inputs_ok) = rayon::join(
-        || {
-            let found = target.verify(state.disk());
-            found.dirty.is_empty() && found.stray.is_empty()
-        },
-        || {
-            let config = std::fs::read(opts.root.join(crate::config::CONFIG_FILE)).ok()?;
-            if crate::fingerprint::of(&config) != state.config_fp() {
-                return None;
-            }
-            let (files, errors) = crate::content::discover(&opts.root).ok()?;
-            if !errors.is_empty() || files.len() != u.files.len() {
-                return None;
-            }
-            let trusted = state.trusted_before();
-            let same = files.par_iter().zip(&u.files).all(|(f, (abs, stamp))| {
-                f.abs == *abs
-                    && crate::content::stamp(abs)
-                        .is_some_and(|s| s == *stamp && s.modified.is_some_and(|m| m < trusted))
-            });
-            let statics = crate::fs::static_files(&opts.root).ok()?;
-            (same
-                && tree_fingerprint(&template_files(&opts.root))? == u.templates
-                && tree_fingerprint(&statics)? == u.statics)
-                .then_some(())
-        },
-    );
-    (output_ok && inputs_ok.is_some()).then(|| BuildReport {
+    // Cheapest first; the output is checked last, and only when the inputs are unchanged (a
+    // build after an edit would otherwise check it twice).
+    let config = std::fs::read(opts.root.join(crate::config::CONFIG_FILE)).ok()?;
+    if crate::fingerprint::of(&config) != state.config_fp() {
+        return None;
+    }
+    let statics = crate::fs::static_files(&opts.root).ok()?;
+    if tree_fingerprint(&template_files(&opts.root))? != u.templates
+        || tree_fingerprint(&statics)? != u.statics
+    {
+        return None;
+    }
+    let (files, errors) = crate::content::discover(&opts.root).ok()?;
+    if !errors.is_empty() || files.len() != u.files.len() {
+        return None;
+    }
+    let trusted = state.trusted_before();
+    let same = files.par_iter().zip(&u.files).all(|(f, (abs, stamp))| {
+        f.abs == *abs
+            && crate::content::stamp(abs)
+                .is_some_and(|s| s == *stamp && s.modified.is_some_and(|m| m < trusted))
+    });
+    if !same {
+        return None;
+    }
+    let found = target.verify(state.disk());
+    let output_ok = found.dirty.is_empty() && found.stray.is_empty();
+    output_ok.then(|| BuildReport {
         posts: u.posts,
         pages: u.pages,
         static_files: u.statics_published,

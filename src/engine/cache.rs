@@ -54,6 +54,8 @@ pub struct CacheDir {
     dir: PathBuf,
     /// Shards the state on disk names, by fingerprint: those need not be written again.
     known: std::sync::Mutex<FastMap<u64, u64>>,
+    /// Shards the state this process wrote names: the others can go once it is in place.
+    written: std::sync::Mutex<Vec<u64>>,
     _lock: crate::fs::LockFile,
 }
 
@@ -124,6 +126,7 @@ impl CacheDir {
         Ok(CacheDir {
             dir: dir.to_path_buf(),
             known: Default::default(),
+            written: Default::default(),
             _lock: lock,
         })
     }
@@ -209,6 +212,9 @@ impl CacheDir {
             return Ok(None);
         };
         let shards = self.write_shards(files)?;
+        if let Ok(mut w) = self.written.lock() {
+            *w = shards.iter().map(|(fp, _)| *fp).collect();
+        }
         let saved = Saved {
             root: super::absolute(&engine.opts.root),
             output: super::absolute(output),
@@ -287,18 +293,15 @@ impl CacheDir {
     }
 
     /// Deletes the shards the current state does not name (left by earlier builds).
+    /// Call only after the state written by [`CacheDir::write_pending`] is in place.
     pub fn prune(&self) {
-        let Ok(bytes) = std::fs::read(self.state()) else {
+        let Ok(written) = self.written.lock() else {
             return;
         };
-        let Ok(saved) = decode(&bytes) else {
+        let keep: FastSet<PathBuf> = written.iter().map(|fp| self.shard_path(*fp)).collect();
+        if keep.is_empty() {
             return;
-        };
-        let keep: FastSet<PathBuf> = saved
-            .shards
-            .iter()
-            .map(|(fp, _)| self.shard_path(*fp))
-            .collect();
+        }
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
         };
