@@ -107,6 +107,14 @@ fn one_edited_post_rewrites_only_the_files_whose_bytes_changed() {
     site.build();
     let before = stamps_under(&site.path("public"));
     let old = files_under(&site.path("public"));
+    let shards = || {
+        fs::read_dir(site.path(".showpress"))
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("content-"))
+            .count()
+    };
+    let shards_before = shards();
     let p = site.path("content/posts/p1.md");
     let t = fs::read_to_string(&p).unwrap();
     fs::write(&p, t.replace("본문 1.", "본문 1, 고침.")).unwrap();
@@ -127,6 +135,8 @@ fn one_edited_post_rewrites_only_the_files_whose_bytes_changed() {
         r.stdout
     );
     assert_eq!(files, clean_output(&site, &[]));
+    // The edited post's shard was written anew and the old one pruned.
+    assert_eq!(shards(), shards_before);
 }
 
 #[test]
