@@ -11,14 +11,19 @@
 
 pub mod cache;
 mod change;
+mod keep_going;
+mod sink;
+mod statics;
 mod swap;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 pub use change::{Change, classify};
+pub use sink::{Collect, Sink};
+pub use statics::{THEME_ASSETS, shadowed_statics};
 
 use crate::config::Config;
 use crate::content::ContentCache;
@@ -31,10 +36,6 @@ use crate::render::keys::Keys;
 use crate::render::{self, Planned, Templates};
 use crate::site::Site;
 use crate::urls::Linker;
-
-/// Assets of the built-in theme, published unless the site's `static/` has a file of that name.
-pub const THEME_ASSETS: &[(&str, &str)] =
-    &[("style.css", include_str!("../theme/static/style.css"))];
 
 /// What a run builds: the same values for every run of one engine.
 #[derive(Debug, Clone)]
@@ -88,10 +89,6 @@ pub type LateForget = Box<dyn FnOnce() -> Vec<String> + Send + Sync>;
 
 /// A key no page has: set on every output after a config change (keys do not cover config).
 const STALE: u64 = 0;
-
-/// Receives every output file whose bytes are new or changed, as soon as it is ready, from
-/// several threads at once.
-pub type Sink<'a> = &'a (dyn Fn(&str, &[u8]) -> Result<()> + Sync);
 
 /// What a run did.
 #[derive(Debug, Clone, Default)]
@@ -371,63 +368,6 @@ impl Engine {
         Ok(run)
     }
 
-    /// The rest of a run for `check`: a stage that fails does not stop the later ones. Files
-    /// that failed to parse are left out of the model (links to them are not reported, their
-    /// own errors are), and the links of the others are still checked; broken templates leave
-    /// the pages unrendered. Every diagnostic of every stage comes back together.
-    fn keep_going(
-        &mut self,
-        config: &Config,
-        templates: Result<Templates>,
-        content: Result<(crate::content::Content, usize)>,
-        sink: Sink,
-        start: Instant,
-    ) -> Result<Run> {
-        let mut held: Vec<Diagnostic> = Vec::new();
-        let mut hold = |e: Error| match e {
-            Error::Diagnostics(d) => {
-                held.extend(d);
-                Ok(())
-            }
-            other => Err(other),
-        };
-        let templates = match templates {
-            Ok(t) => Some(t),
-            Err(e) => {
-                hold(e)?;
-                None
-            }
-        };
-        let mut content = match content {
-            Ok((c, _)) => c,
-            Err(e) => {
-                hold(e)?;
-                self.content.partial_content(self.opts.drafts)
-            }
-        };
-        let now = self.opts.clock.now();
-        let scheduled = if self.opts.future {
-            0
-        } else {
-            content.hold_back_future(now)
-        };
-        let result = self.model_and_render(config, templates.as_ref(), content, now, sink, start);
-        self.templates = templates;
-        match result {
-            Ok(mut run) if held.is_empty() => {
-                run.scheduled = scheduled;
-                run.elapsed = start.elapsed();
-                Ok(run)
-            }
-            Ok(_) => Err(Error::Diagnostics(held)),
-            Err(Error::Diagnostics(d)) => {
-                held.extend(d);
-                Err(Error::Diagnostics(held))
-            }
-            Err(other) => Err(other),
-        }
-    }
-
     /// Loads config.toml; when it (or the options) changed since the files were parsed and the
     /// pages keyed, starts afresh: config decides how files parse and how every page looks.
     fn load_config(&mut self) -> Result<()> {
@@ -571,77 +511,6 @@ impl Engine {
         Ok(run)
     }
 
-    /// Reads `static/` and the theme assets, hands the files whose bytes changed to `sink`,
-    /// and returns the names published and the warnings for files a page takes the place of.
-    fn publish_statics(
-        &self,
-        planned: &[Planned],
-        sink: Sink,
-        new_outputs: &mut Vec<(String, Out)>,
-    ) -> Result<(FastSet<String>, Vec<Diagnostic>)> {
-        let pages = render::pages_by_file(planned);
-        let files = crate::fs::static_files(&self.opts.root)?;
-        let warnings = shadowed_statics(files.iter().map(|(rel, _)| rel.as_str()), &pages);
-        // A static file and a page cannot share a path as file and folder (`static/index.html/`
-        // where the home page goes, or `static/posts` where the posts' folder goes): say so
-        // before anything is written, whatever the output holds already.
-        let page_dirs: FastSet<&str> = planned
-            .iter()
-            .flat_map(|p| p.file.match_indices('/').map(move |(i, _)| &p.file[..i]))
-            .collect();
-        for (rel, _) in &files {
-            let under_page = rel
-                .match_indices('/')
-                .map(|(i, _)| &rel[..i])
-                .find(|dir| pages.contains_key(dir));
-            if let Some(page) = under_page {
-                return Err(Error::Message(format!(
-                    "cannot write `{page}` into the output: `{STATIC_DIR}/{page}` is a folder where that page goes; rename or move it"
-                )));
-            }
-            if page_dirs.contains(rel.as_str()) {
-                return Err(Error::Message(format!(
-                    "cannot write the pages under `{rel}/` into the output: `{STATIC_DIR}/{rel}` is a file where their folder goes; rename or move it"
-                )));
-            }
-        }
-        let mut names = FastSet::default();
-        let mut publish = |names: &mut FastSet<String>, rel: &str, bytes: &[u8]| -> Result<()> {
-            names.insert(rel.to_string());
-            let hash = fingerprint::of(bytes);
-            let out = Out {
-                key: hash,
-                hash,
-                len: bytes.len() as u64,
-            };
-            if self
-                .outputs
-                .get(rel)
-                .is_none_or(|o| o.hash != out.hash || o.len != out.len)
-            {
-                sink(rel, bytes)?;
-                new_outputs.push((rel.to_string(), out));
-            }
-            Ok(())
-        };
-        for (rel, abs) in &files {
-            if pages.contains_key(rel.as_str()) {
-                continue;
-            }
-            // A file deleted between the walk and the read is simply not there any more.
-            let Ok(bytes) = std::fs::read(abs) else {
-                continue;
-            };
-            publish(&mut names, rel, &bytes)?;
-        }
-        for (name, body) in THEME_ASSETS {
-            if !names.contains(*name) && !pages.contains_key(name) {
-                publish(&mut names, name, body.as_bytes())?;
-            }
-        }
-        Ok((names, warnings))
-    }
-
     /// Renders `todo` and hands every page whose bytes differ from the last run's to `sink`.
     /// Returns (file, its new record, whether it was written).
     fn render_into(
@@ -678,32 +547,6 @@ impl Engine {
     }
 }
 
-/// Warnings for the files of `static/` (`names`, relative to it) that a generated page is
-/// written in place of, so they are not published. `pages` is [`render::pages_by_file`].
-pub fn shadowed_statics<'a>(
-    names: impl IntoIterator<Item = &'a str>,
-    pages: &FastMap<&str, &str>,
-) -> Vec<Diagnostic> {
-    let mut hidden: Vec<&str> = names
-        .into_iter()
-        .filter(|n| pages.contains_key(n))
-        .collect();
-    hidden.sort_unstable();
-    hidden
-        .into_iter()
-        .map(|rel| {
-            Diagnostic::file(
-                format!("{STATIC_DIR}/{rel}"),
-                format!(
-                    "not published: the generated page /{} is written to the same file; rename or move this one",
-                    pages[rel]
-                ),
-            )
-            .warning()
-        })
-        .collect()
-}
-
 /// Pairs loaded templates and content, or gathers the diagnostics of both.
 pub fn join_inputs<T, C>(templates: Result<T>, content: Result<C>) -> Result<(T, C)> {
     match (templates, content) {
@@ -722,33 +565,6 @@ fn drop_later<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new()
         .name("showpress-free".into())
         .spawn(move || drop(value));
-}
-
-/// A sink that keeps every file in memory: (output file, bytes), for `serve` and tests.
-#[derive(Default)]
-pub struct Collect(pub Mutex<Vec<(String, Arc<[u8]>)>>);
-
-impl Collect {
-    pub fn push(&self, file: &str, bytes: &[u8]) -> Result<()> {
-        self.0
-            .lock()
-            .map_err(|_| Error::Message("a render thread failed".into()))?
-            .push((file.to_string(), Arc::from(bytes)));
-        Ok(())
-    }
-
-    /// Takes every file collected so far.
-    pub fn take(&self) -> Vec<(String, Arc<[u8]>)> {
-        self.0
-            .lock()
-            .map(|mut v| std::mem::take(&mut *v))
-            .unwrap_or_default()
-    }
-
-    /// A copy of every file collected so far.
-    pub fn copy(&self) -> Vec<(String, Arc<[u8]>)> {
-        self.0.lock().map(|v| v.clone()).unwrap_or_default()
-    }
 }
 
 /// `root` made absolute, for comparing where a cache was made.

@@ -1,0 +1,177 @@
+//! What a build knows of its output folder: every file's size, time and inode and every
+//! folder's time as the last build left them, and how the output is compared with that (a
+//! stat per file, folders listed only when their time changed) to find files changed, deleted
+//! or added behind showpress's back.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::fingerprint::FastMap;
+
+/// What is known of a file in the output, to notice it changed behind showpress's back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DiskStamp {
+    pub len: u64,
+    pub modified: Option<std::time::SystemTime>,
+    pub inode: u64,
+}
+
+impl DiskStamp {
+    pub fn of(meta: &std::fs::Metadata) -> DiskStamp {
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(meta);
+        #[cfg(not(unix))]
+        let inode = 0;
+        DiskStamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            inode,
+        }
+    }
+}
+
+/// What the last build left in the output: every file with its stamp, and every folder with
+/// its modification time (`None`: not known, list it next time).
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
+pub struct DiskManifest {
+    pub files: FastMap<String, DiskStamp>,
+    pub dirs: FastMap<String, Option<std::time::SystemTime>>,
+}
+
+impl DiskManifest {
+    /// Records the files written and removed by an incremental build: their folders' times
+    /// change with the commit, so they are listed again next time.
+    pub fn update(&mut self, written: &[(String, DiskStamp)], removed: &[String]) {
+        for f in removed {
+            self.files.remove(f);
+        }
+        for (f, s) in written {
+            self.files.insert(f.clone(), *s);
+        }
+        for f in written.iter().map(|(f, _)| f).chain(removed) {
+            let mut dir = f.as_str();
+            while let Some((parent, _)) = dir.rsplit_once('/') {
+                self.dirs.insert(parent.to_string(), None);
+                dir = parent;
+            }
+        }
+    }
+}
+
+/// What [`super::Target::verify`] found.
+#[derive(Debug, Default)]
+pub struct Verified {
+    /// Known files changed or deleted behind showpress's back.
+    pub dirty: Vec<String>,
+    /// Files no build made (put there by hand, or left by an older showpress).
+    pub stray: Vec<String>,
+    /// Folders listed, with their time from before the listing: known from now on.
+    pub listed: Vec<(String, Option<std::time::SystemTime>)>,
+}
+
+/// Every file and folder in the output folder `out` as it is, for a build without a usable
+/// cache that keeps the files whose bytes it would write anyway.
+pub fn existing(out: &Path) -> DiskManifest {
+    let entries: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(out)
+        .min_depth(1)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .collect();
+    let stamps: Vec<(String, bool, Option<std::fs::Metadata>)> = entries
+        .par_iter()
+        .filter_map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(out)
+                .ok()?
+                .to_str()?
+                .replace('\\', "/");
+            Some((
+                rel,
+                e.file_type().is_dir(),
+                e.path().symlink_metadata().ok(),
+            ))
+        })
+        .collect();
+    let mut m = DiskManifest::default();
+    for (rel, is_dir, meta) in stamps {
+        match (is_dir, meta) {
+            (true, meta) => {
+                m.dirs.insert(rel, meta.and_then(|m| m.modified().ok()));
+            }
+            (false, Some(meta)) => {
+                m.files.insert(rel, DiskStamp::of(&meta));
+            }
+            (false, None) => {}
+        }
+    }
+    m
+}
+
+/// [`super::Target::verify`] for the output folder `out`, callable from another thread.
+pub fn verify(out: &Path, known: &DiskManifest) -> Verified {
+    {
+        let files: Vec<(&String, &DiskStamp)> = known.files.iter().collect();
+        let dirty: Vec<String> = files
+            .par_iter()
+            .filter(|(rel, stamp)| {
+                out.join(rel)
+                    .symlink_metadata()
+                    .map_or(true, |m| DiskStamp::of(&m) != **stamp)
+            })
+            .map(|(rel, _)| (*rel).clone())
+            .collect();
+        let mut dirs: Vec<(&String, &Option<std::time::SystemTime>)> = known.dirs.iter().collect();
+        // The output folder itself is always listed (its time changes with every commit).
+        let root = String::new();
+        dirs.push((&root, &None));
+        // (folder, its time now) for the folders whose time is not the one known.
+        let changed: Vec<(&String, Option<std::time::SystemTime>)> = dirs
+            .par_iter()
+            .filter_map(|(rel, mtime)| {
+                let now = out.join(rel).metadata().ok()?.modified().ok();
+                (mtime.is_none() || now != **mtime).then_some((*rel, now))
+            })
+            .collect();
+        let mut stray = Vec::new();
+        let mut listed = Vec::new();
+        for (rel, now) in changed {
+            if !rel.is_empty() {
+                listed.push((rel.clone(), now));
+            }
+            let dir = out.join(rel);
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let Some(name) = e.file_name().to_str().map(str::to_string) else {
+                    continue;
+                };
+                let child = if rel.is_empty() {
+                    name
+                } else {
+                    format!("{rel}/{name}")
+                };
+                let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+                if is_dir && !known.dirs.contains_key(&child) {
+                    // A folder no build made: every file in it is stray.
+                    for f in walkdir::WalkDir::new(e.path()).into_iter().flatten() {
+                        if !f.file_type().is_dir()
+                            && let Ok(r) = f.path().strip_prefix(out)
+                        {
+                            stray.push(r.to_string_lossy().replace('\\', "/"));
+                        }
+                    }
+                } else if !is_dir && !known.files.contains_key(&child) {
+                    stray.push(child);
+                }
+            }
+        }
+        Verified {
+            dirty,
+            stray,
+            listed,
+        }
+    }
+}
