@@ -1,5 +1,6 @@
-//! Fingerprints: fast 64-bit hashes that decide whether something changed between two builds
-//! of the same process (`serve`). Fixed seeds, so equal inputs always give equal fingerprints.
+//! Fingerprints: fast 64-bit hashes that decide whether something changed between two runs,
+//! in one process (`serve`) or across processes (the build cache, which is only used by the
+//! same binary). Fixed seeds, so equal inputs always give equal fingerprints.
 
 use std::hash::Hash;
 
@@ -19,6 +20,12 @@ const STATE: ahash::RandomState = ahash::RandomState::with_seeds(
 /// The fingerprint of any hashable value (use a tuple for several).
 pub fn of<T: Hash + ?Sized>(value: &T) -> u64 {
     STATE.hash_one(value)
+}
+
+/// The fingerprint of a file's bytes (large: whole pages and static files). XXH3, which is
+/// several times faster than [`of`] on long inputs on any x86-64 CPU.
+pub fn of_bytes(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
 #[cfg(test)]

@@ -527,7 +527,7 @@ impl Engine {
         render::render_all(site, templates, link, planned, todo, |file, bytes| {
             let out = Out {
                 key: key_of.get(file).copied().unwrap_or(STALE),
-                hash: fingerprint::of(bytes),
+                hash: fingerprint::of_bytes(bytes),
                 len: bytes.len() as u64,
             };
             let same = self

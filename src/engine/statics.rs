@@ -78,7 +78,7 @@ impl Engine {
         let mut names = FastSet::default();
         let mut publish = |names: &mut FastSet<String>, rel: &str, bytes: &[u8]| -> Result<()> {
             names.insert(rel.to_string());
-            let hash = fingerprint::of(bytes);
+            let hash = fingerprint::of_bytes(bytes);
             let out = Out {
                 key: hash,
                 hash,

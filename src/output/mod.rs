@@ -292,14 +292,17 @@ impl Stage {
         if let Some(parent) = path.parent() {
             crate::fs::create_dir_all(parent).map_err(named)?;
         }
-        crate::fs::write(&path, bytes).map_err(named)?;
-        let meta = path.symlink_metadata().map_err(|e| {
+        // The stamp from the open file (no second path lookup per file).
+        let io = |e: std::io::Error| {
             named(Error::Io {
-                action: "read back",
+                action: "write",
                 path: path.clone(),
                 source: e,
             })
-        })?;
+        };
+        let mut file = std::fs::File::create(&path).map_err(io)?;
+        std::io::Write::write_all(&mut file, bytes).map_err(io)?;
+        let meta = file.metadata().map_err(io)?;
         self.written
             .lock()
             .map_err(|_| Error::Message("a writer thread failed".into()))?
