@@ -65,7 +65,8 @@ const OPTIONS: [&[&str]; 4] = [
     &["--drafts", "--future"],
 ];
 
-fn run_sequence(seed: u64, steps: usize, full_feeds: bool) {
+/// `usual`: the options most runs use.
+fn run_sequence(seed: u64, steps: usize, full_feeds: bool, usual: &[&str]) {
     let site = TestSite::fixture("pages");
     if full_feeds {
         let config = std::fs::read_to_string(site.path("config.toml")).unwrap();
@@ -75,6 +76,7 @@ fn run_sequence(seed: u64, steps: usize, full_feeds: bool) {
         );
     }
     site.write("static/style.css", "body { color: black; }\n");
+    edits::show_hidden_values(&site);
     let kept = site.root().with_extension("kept-out");
     let clean = site.root().with_extension("clean-out");
     let mut rng = Rng(seed);
@@ -83,6 +85,7 @@ fn run_sequence(seed: u64, steps: usize, full_feeds: bool) {
     let mut before: Option<Snapshot> = None;
     let mut refused = 0;
     let mut compared_stamps = 0;
+    let mut args: &[&str] = usual;
 
     for step in 0..steps {
         let (op, _) = match rng.below(10) {
@@ -93,12 +96,15 @@ fn run_sequence(seed: u64, steps: usize, full_feeds: bool) {
             1 => ("nothing", Vec::new()),
             _ => editor.step(&site, &mut rng, step),
         };
-        // Mostly the default options; sometimes others (the cache is then not used).
-        let args: &[&str] = if rng.below(8) == 0 {
-            OPTIONS[rng.below(OPTIONS.len())]
-        } else {
-            &[]
-        };
+        // Mostly the usual options; sometimes others, kept for some steps: the cache is not
+        // used at a change of options, and is by the next runs with the same ones.
+        if rng.below(8) == 0 {
+            args = if rng.below(2) == 0 {
+                usual
+            } else {
+                OPTIONS[rng.below(OPTIONS.len())]
+            };
+        }
         let now = clock(day);
         let mut kept_run = build(&site, &kept, args, &now);
         let with_ref = |site: &TestSite| {
@@ -207,7 +213,7 @@ fn run_sequence(seed: u64, steps: usize, full_feeds: bool) {
 fn random_edits_always_build_what_a_clean_build_writes() {
     let seeds = [0xb111_d001_u64, 0xcafe_f00d];
     for seed in seeds.into_iter().chain(edits::extra_seeds(0xb111_d001)) {
-        run_sequence(seed, 60, false);
+        run_sequence(seed, 60, false, &[]);
     }
 }
 
@@ -217,6 +223,18 @@ fn random_edits_always_build_what_a_clean_build_writes_with_full_content_feeds()
         .into_iter()
         .chain(edits::extra_seeds(0xfeed_b111))
     {
-        run_sequence(seed, 60, true);
+        run_sequence(seed, 60, true, &[]);
+    }
+}
+
+/// With drafts shown (a card says whether its post is a draft), drafts made and published
+/// between cached builds; future posts too, so that most posts are shown.
+#[test]
+fn random_edits_with_drafts_shown_always_build_what_a_clean_build_writes() {
+    for seed in [0x19_c13e_9020_u64]
+        .into_iter()
+        .chain(edits::extra_seeds(0x19_c13e_9020))
+    {
+        run_sequence(seed, 60, false, &["--drafts", "--future"]);
     }
 }
