@@ -483,8 +483,9 @@ impl Editor {
 }
 
 /// Overrides the built-in templates where they leave out values their pages get (a card's
-/// file, draft flag and `extra`, an archive entry's show, a show's latest episode, the site's
-/// post count), so that a page key that misses one of them shows as a difference.
+/// file, draft flag, air date, `extra` and tag counts, an archive entry's show, a show's latest
+/// episode, the site's post count), so that a page key that misses one of them shows as a
+/// difference.
 pub fn show_hidden_values(site: &TestSite) {
     card_template(site, 0);
     archive_template(site);
@@ -496,8 +497,8 @@ pub fn show_hidden_values(site: &TestSite) {
 pub const CARD_TEMPLATE: &str = "templates/partials/post_card.html";
 
 /// Writes a card template: the built-in one, plus the card values no built-in template shows
-/// (the post's file, draft flag and `extra`), so that a page key that misses one of them
-/// shows as a difference; `version` makes each call's text new.
+/// (the post's file, draft flag, air date, `extra` and its tags' counts), so that a page key
+/// that misses one of them shows as a difference; `version` makes each call's text new.
 pub fn card_template(site: &TestSite, version: usize) {
     let p = site.path(CARD_TEMPLATE);
     let base = showpress::render::BUILTIN
@@ -506,8 +507,11 @@ pub fn card_template(site: &TestSite, version: usize) {
         .unwrap()
         .1;
     parent_dir(&p);
-    let shown =
-        "{{ post.file }} {{ post.draft }}{% for k, v in post.extra %} {{ k }}={{ v }}{% endfor %}";
+    let shown = concat!(
+        "{{ post.file }} {{ post.draft }} {{ post.aired }}",
+        "{% for k, v in post.extra %} {{ k }}={{ v }}{% endfor %}",
+        "{% for t in post.tags %} #{{ t.name }}({{ t.count }}){% endfor %}",
+    );
     fs::write(&p, format!("{base}<!-- {shown} card v{version} -->\n")).unwrap();
 }
 
