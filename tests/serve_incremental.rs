@@ -47,6 +47,7 @@ fn run_sequence(seed: u64, steps: usize, full_feeds: bool) {
         );
     }
     site.write("static/style.css", "body { color: black; }\n");
+    edits::show_hidden_values(&site);
     let out = site.root().with_extension("clean-out");
     let mut rng = Rng(seed);
     let mut rebuilder = Rebuilder::new(

@@ -59,6 +59,20 @@ pub fn new_post(rng: &mut Rng, n: usize) -> String {
     )
 }
 
+/// A show and a guest with no profile that the sequence respells (their slugs stay).
+pub const RESPELLED_SHOW: &str = "Tech Weekly";
+pub const RESPELLED_GUEST: &str = "Lee Jane";
+
+/// (from, to) for turning `name` into its other spelling (`now`) or back.
+fn respelling(name: &str, now: bool) -> (String, String) {
+    let other = name.to_uppercase();
+    if now {
+        (name.to_string(), other)
+    } else {
+        (other, name.to_string())
+    }
+}
+
 /// Replaces the first line starting with `key =` in a post's front matter (or anywhere in a
 /// file without one, such as config.toml), or inserts it at the top.
 pub fn set_key(text: &str, key: &str, value: &str) -> String {
@@ -99,9 +113,24 @@ pub struct Editor {
     headings: Vec<(PathBuf, String)>,
     /// A file to put back at the next step, which may or may not break the site meanwhile.
     restore: Option<(PathBuf, String)>,
+    /// Whether `RESPELLED_SHOW` and `RESPELLED_GUEST` are now spelled the other way.
+    respelled: (bool, bool),
 }
 
 impl Editor {
+    /// Writes the names the sequence respelled the way it spells them now.
+    fn spell(&self, text: &str) -> String {
+        let mut text = text.to_string();
+        for (name, now) in [
+            (RESPELLED_SHOW, self.respelled.0),
+            (RESPELLED_GUEST, self.respelled.1),
+        ] {
+            let (from, to) = respelling(name, now);
+            text = text.replace(&format!("\"{from}\""), &format!("\"{to}\""));
+        }
+        text
+    }
+
     /// Makes one random edit; returns its name and the paths it touched.
     pub fn step(
         &mut self,
@@ -126,7 +155,105 @@ impl Editor {
                 })
                 .cloned()
                 .collect();
-            match rng.below(27) {
+            match rng.below(36) {
+                34 | 35 => {
+                    // A profile's own slug: the show's or guest's URL moves, its name stays.
+                    let (p, slugs) = if rng.below(2) == 0 {
+                        ("content/shows/econ.md", ["pick", "pick-tv"])
+                    } else {
+                        ("content/guests/seo.md", ["seo", "seo-yj"])
+                    };
+                    let p = site.path(p);
+                    let slug = format!("\"{}\"", rng.pick(&slugs));
+                    rewrite(&p, |t| set_key(&t, "slug", &slug));
+                    touched.push(p);
+                    "profile slug"
+                }
+                33 => {
+                    // A guest's bio (the profile's body) shows on the guest's pages.
+                    let p = site.path("content/guests/seo.md");
+                    rewrite(&p, |t| t + &format!("\n소개 {step}.\n"));
+                    touched.push(p);
+                    "guest bio"
+                }
+                27 => {
+                    // A guest's role in one post: the guest's role on the guests index comes
+                    // from their latest appearance when no profile gives one.
+                    let p = rng.pick(&all).clone();
+                    rewrite(&p, |t| match t.find("\nrole = ") {
+                        Some(i) => {
+                            let end = i + 1 + t[i + 1..].find('\n').unwrap_or(t.len() - i - 1);
+                            format!("{}\nrole = \"역할 {step}\"{}", &t[..i], &t[end..])
+                        }
+                        None => t,
+                    });
+                    touched.push(p);
+                    "guest role"
+                }
+                28 => {
+                    // A long paragraph: the reading time every card shows goes up.
+                    let p = rng.pick(&all).clone();
+                    let words = format!("긴 문장 {step} ").repeat(110);
+                    rewrite(&p, |t| t + &format!("\n{}\n", words.trim_end()));
+                    touched.push(p);
+                    "long paragraph"
+                }
+                29 => {
+                    // `extra` is in every card (the card template shows it).
+                    let p = rng.pick(&all).clone();
+                    let mood = format!("{{ mood = \"m{}\" }}", rng.below(3));
+                    rewrite(&p, |t| set_key(&t, "extra", &mood));
+                    touched.push(p);
+                    "extra"
+                }
+                30 => {
+                    // A move that keeps the file's name: the slug (from the name) and URL stay,
+                    // only `file`, which every card carries, changes.
+                    let p = rng.pick(&all).clone();
+                    let name = p.file_name().unwrap().to_owned();
+                    let kept = site.path("content/posts/kept");
+                    let to = if p.parent() == Some(kept.as_path()) {
+                        site.path("content/posts").join(&name)
+                    } else {
+                        kept.join(&name)
+                    };
+                    if !to.exists() {
+                        parent_dir(&to);
+                        fs::rename(&p, &to).unwrap();
+                        touched.push(to);
+                    }
+                    touched.push(p);
+                    "move keeping name"
+                }
+                31 => {
+                    // A show without a profile respelled in every post at once: same slug, same
+                    // posts, only its name changes (edits after this one spell it the same).
+                    self.respelled.0 = !self.respelled.0;
+                    let (from, to) = respelling(RESPELLED_SHOW, self.respelled.0);
+                    let (from, to) = (format!("show = \"{from}\""), format!("show = \"{to}\""));
+                    for p in &all {
+                        let t = fs::read_to_string(p).unwrap();
+                        if t.contains(&from) {
+                            fs::write(p, t.replace(&from, &to)).unwrap();
+                            touched.push(p.clone());
+                        }
+                    }
+                    "respell show"
+                }
+                32 => {
+                    // The same for a guest without a profile.
+                    self.respelled.1 = !self.respelled.1;
+                    let (from, to) = respelling(RESPELLED_GUEST, self.respelled.1);
+                    let (from, to) = (format!("\"{from}\""), format!("\"{to}\""));
+                    for p in &all {
+                        let t = fs::read_to_string(p).unwrap();
+                        if t.contains(&from) {
+                            fs::write(p, t.replace(&from, &to)).unwrap();
+                            touched.push(p.clone());
+                        }
+                    }
+                    "respell guest"
+                }
                 26 => {
                     // Episode pages list their posts' sources.
                     let p = rng.pick(&all).clone();
@@ -140,7 +267,7 @@ impl Editor {
                 }
                 18 => {
                     let p = rng.pick(&all).clone();
-                    let show = format!("\"{}\"", rng.pick(&SHOWS));
+                    let show = self.spell(&format!("\"{}\"", rng.pick(&SHOWS)));
                     let episode = (1 + rng.below(6)).to_string();
                     rewrite(&p, |t| {
                         set_key(&set_key(&t, "show", &show), "episode", &episode)
@@ -194,6 +321,7 @@ impl Editor {
                     let t = fs::read_to_string(&p).unwrap();
                     if !t.contains("[[guests]]") {
                         let g = format!("[\"{}\", \"{}\"]", rng.pick(&GUESTS), rng.pick(&GUESTS));
+                        let g = self.spell(&g);
                         fs::write(&p, set_key(&t, "guests", &g)).unwrap();
                     }
                     touched.push(p);
@@ -294,7 +422,7 @@ impl Editor {
                         self.created
                     ));
                     fs::create_dir_all(p.parent().unwrap()).unwrap();
-                    fs::write(&p, new_post(rng, self.created)).unwrap();
+                    fs::write(&p, self.spell(&new_post(rng, self.created))).unwrap();
                     touched.push(p);
                     "create"
                 }
@@ -324,15 +452,8 @@ impl Editor {
                     "rename"
                 }
                 8 => {
-                    let p = site.path("templates/partials/post_card.html");
-                    let base = showpress::render::BUILTIN
-                        .iter()
-                        .find(|(n, _)| *n == "partials/post_card.html")
-                        .unwrap()
-                        .1;
-                    fs::create_dir_all(p.parent().unwrap()).unwrap();
-                    fs::write(&p, format!("{base}<!-- card v{step} -->\n")).unwrap();
-                    touched.push(p);
+                    card_template(site, step);
+                    touched.push(site.path(CARD_TEMPLATE));
                     "template"
                 }
                 9 => {
@@ -359,6 +480,88 @@ impl Editor {
         };
         (op, touched)
     }
+}
+
+/// Overrides the built-in templates where they leave out values their pages get (a card's
+/// file, draft flag, air date, `extra` and tag counts, an archive entry's show, a show's latest
+/// episode, the site's post count), so that a page key that misses one of them shows as a
+/// difference.
+pub fn show_hidden_values(site: &TestSite) {
+    card_template(site, 0);
+    archive_template(site);
+    shows_template(site);
+    footer_template(site);
+}
+
+/// Where a site's own card template goes.
+pub const CARD_TEMPLATE: &str = "templates/partials/post_card.html";
+
+/// Writes a card template: the built-in one, plus the card values no built-in template shows
+/// (the post's file, draft flag, air date, `extra` and its tags' counts), so that a page key
+/// that misses one of them shows as a difference; `version` makes each call's text new.
+pub fn card_template(site: &TestSite, version: usize) {
+    let p = site.path(CARD_TEMPLATE);
+    let base = showpress::render::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == "partials/post_card.html")
+        .unwrap()
+        .1;
+    parent_dir(&p);
+    let shown = concat!(
+        "{{ post.file }} {{ post.draft }} {{ post.aired }}",
+        "{% for k, v in post.extra %} {{ k }}={{ v }}{% endfor %}",
+        "{% for t in post.tags %} #{{ t.name }}({{ t.count }}){% endfor %}",
+    );
+    fs::write(&p, format!("{base}<!-- {shown} card v{version} -->\n")).unwrap();
+}
+
+/// Writes an archive template: the built-in one, plus each entry's show and episode, which
+/// the built-in one leaves out but its values carry.
+pub fn archive_template(site: &TestSite) {
+    let p = site.path("templates/archive.html");
+    let base = showpress::render::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == "archive.html")
+        .unwrap()
+        .1;
+    let title = "{{ post.title }}</a>";
+    assert!(base.contains(title));
+    let shown = "{% if post.show %} {{ post.show.name }} {{ post.episode }}{% endif %}";
+    parent_dir(&p);
+    fs::write(&p, base.replace(title, &format!("{title}{shown}"))).unwrap();
+}
+
+/// Writes a shows index template: the built-in one, plus each show's latest episode, which
+/// the built-in one leaves out but its values carry.
+pub fn shows_template(site: &TestSite) {
+    let p = site.path("templates/shows.html");
+    let base = showpress::render::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == "shows.html")
+        .unwrap()
+        .1;
+    let name = "{{ show.name }}</a>";
+    assert!(base.contains(name));
+    let shown = " {{ show.latest_episode }}";
+    parent_dir(&p);
+    fs::write(&p, base.replace(name, &format!("{name}{shown}"))).unwrap();
+}
+
+/// Writes a footer template: the built-in one, plus the site's post count, which every page
+/// gets but no built-in template shows.
+pub fn footer_template(site: &TestSite) {
+    let p = site.path("templates/partials/footer.html");
+    let base = showpress::render::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == "partials/footer.html")
+        .unwrap()
+        .1;
+    parent_dir(&p);
+    fs::write(
+        &p,
+        format!("{base}<!-- {{{{ site.post_count }}}} posts -->\n"),
+    )
+    .unwrap();
 }
 
 /// Drops every link the sequence added, so it can go on from a site that builds (both builds
