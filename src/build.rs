@@ -75,6 +75,11 @@ fn phase(name: &str, since: Instant) -> Instant {
 
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
+    // The engine keys parsed files by absolute path; the shortcut below compares the same.
+    let opts = &BuildOptions {
+        root: crate::engine::absolute(&opts.root),
+        ..opts.clone()
+    };
     let saved_at = SystemTime::now();
     let target = Target::open(&opts.output, &opts.root)?;
     let engine_opts = Options {
@@ -397,25 +402,37 @@ fn nothing_changed(
     target: &Target,
     start: Instant,
 ) -> Option<BuildReport> {
-    let u = state.unchanged()?;
+    let why = |what: &str| {
+        if std::env::var_os("SHOWPRESS_TIMING").is_some() {
+            eprintln!("timing: not unchanged: {what}");
+        }
+    };
+    let Some(u) = state.unchanged() else {
+        why("no record");
+        return None;
+    };
     let now = opts.clock.now();
     if u.next_due.is_some_and(|d| now >= d) || u.news_until.is_some_and(|d| now > d) {
+        why("time");
         return None;
     }
     // Cheapest first; the output is checked last, and only when the inputs are unchanged (a
     // build after an edit would otherwise check it twice).
     let config = std::fs::read(opts.root.join(crate::config::CONFIG_FILE)).ok()?;
     if crate::fingerprint::of(&config) != state.config_fp() {
+        why("config");
         return None;
     }
     let statics = crate::fs::static_files(&opts.root).ok()?;
     if tree_fingerprint(&template_files(&opts.root))? != u.templates
         || tree_fingerprint(&statics)? != u.statics
     {
+        why("templates or static files");
         return None;
     }
     let (files, errors) = crate::content::discover(&opts.root).ok()?;
     if !errors.is_empty() || files.len() != u.files.len() {
+        why("content files");
         return None;
     }
     let trusted = state.trusted_before();
@@ -425,10 +442,14 @@ fn nothing_changed(
                 .is_some_and(|s| s == *stamp && s.modified.is_some_and(|m| m < trusted))
     });
     if !same {
+        why("content stamps");
         return None;
     }
     let found = target.verify(state.disk());
     let output_ok = found.dirty.is_empty() && found.stray.is_empty();
+    if !output_ok {
+        why("output");
+    }
     output_ok.then(|| BuildReport {
         posts: u.posts,
         pages: u.pages,

@@ -670,3 +670,36 @@ fn the_nothing_changed_shortcut_sees_every_kind_of_change() {
         clean_output(&site, &later)
     );
 }
+
+/// Found measuring `serve`: parsed files were keyed by the path as `--root` spelled it, so a
+/// build with `--root .` and then one with the absolute path (or `serve`, which uses the
+/// canonical one) found none of them and parsed everything again. And a first build recorded
+/// its relative output folder (`./public`) as it was spelled before it existed, so the next
+/// build took the cache for another output's and built everything.
+#[test]
+fn the_cache_is_found_whatever_spelling_of_the_root() {
+    let site = site();
+    backdate_all(&site.path("content"));
+    let run = |root: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_showpress"))
+            .args(["--root", root, "build"])
+            .current_dir(site.root())
+            .env("SHOWPRESS_TIMING", "1")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        text(&o.stderr)
+    };
+    run(".");
+    let second = run(".");
+    assert!(
+        !second.contains("timing: engine"),
+        "the engine ran again: {second}"
+    );
+    let abs = site.root().to_str().unwrap().to_string();
+    let third = run(&abs);
+    assert!(
+        !third.contains("timing: engine"),
+        "the engine ran again: {third}"
+    );
+}

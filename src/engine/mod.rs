@@ -153,7 +153,10 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn new(opts: Options) -> Engine {
+    pub fn new(mut opts: Options) -> Engine {
+        // One spelling of the root, so parsed files (keyed by path) are found again whatever
+        // `--root` said (`.`, a relative or an absolute path, `serve`'s canonical one).
+        opts.root = absolute(&opts.root);
         Engine {
             opts,
             config: None,
@@ -568,6 +571,30 @@ fn drop_later<T: Send + 'static>(value: T) {
 }
 
 /// `root` made absolute, for comparing where a cache was made.
+/// The part that exists is canonicalized (`..`, symlinks) and the rest appended, so a folder
+/// about to be created (a first build's output) is spelled as it will be once it exists.
 pub fn absolute(root: &Path) -> PathBuf {
-    root.canonicalize().unwrap_or_else(|_| root.to_path_buf())
+    let full = if root.is_absolute() {
+        root.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(root)
+    };
+    let mut existing = full.as_path();
+    let mut rest = Vec::new();
+    while existing.canonicalize().is_err() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return full,
+        }
+    }
+    let mut out = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
+    for r in rest.into_iter().rev() {
+        out.push(r);
+    }
+    out
 }
