@@ -31,8 +31,11 @@ for run in range(a.runs):
                         break
             except OSError:
                 time.sleep(0.01)
-        line = p.stdout.readline()
-        serving = time.time() - t0 if line.startswith("Serving") else None
+        serving = None
+        for line in p.stdout:
+            if line.startswith("Serving"):
+                serving = time.time() - t0
+                break
     finally:
         p.kill()
         p.wait()
