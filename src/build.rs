@@ -136,11 +136,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     // The common case of all: nothing changed since the last build. Seen from the state
     // alone (stamps, templates, static files, the clock, the output), without reading the
     // parsed files or building the model.
+    let mut scan = None;
     if let Some(state) = &state
         && target.exists()
-        && let Some(report) = nothing_changed(state, opts, &target, start)
     {
-        return Ok(report);
+        match nothing_changed(state, opts, &target, start) {
+            Ok(report) => return Ok(report),
+            // The walk of `content/` it made is reused below instead of walking it again.
+            Err(found) => scan = found,
+        }
     }
     let restored = match (&cache, state) {
         (Some(c), Some(state)) => c.restore(state).map(Some).unwrap_or_else(|why| {
@@ -160,6 +164,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         Some(r) => (r.engine, r.disk),
         None => (Engine::new(engine_opts), DiskManifest::default()),
     };
+    if let Some(found) = scan {
+        engine.use_content_scan(found);
+    }
     // Files in the output that are not as this cache left them are made again, or removed.
     // Checking takes a stat per file: done on another thread while the engine loads.
     type Checking = std::thread::JoinHandle<(Verified, DiskManifest)>;
@@ -335,6 +342,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     Ok(report)
 }
 
+/// A walk of `content/`: the files found and the problems met.
+type ContentScan = (Vec<crate::content::ContentFile>, Vec<Diagnostic>);
+
 /// Fingerprint of every file under `dir` (path and bytes), or `None` when one cannot be read.
 fn tree_fingerprint(files: &[(String, PathBuf)]) -> Option<u64> {
     let mut parts = Vec::with_capacity(files.len());
@@ -395,13 +405,14 @@ fn unchanged_record(
     })
 }
 
-/// The report of a build that has nothing to do, or `None` when something may have changed.
+/// The report of a build that has nothing to do; else, when it got as far as walking
+/// `content/`, that walk, for the build to reuse.
 fn nothing_changed(
     state: &crate::engine::cache::State,
     opts: &BuildOptions,
     target: &Target,
     start: Instant,
-) -> Option<BuildReport> {
+) -> std::result::Result<BuildReport, Option<ContentScan>> {
     let why = |what: &str| {
         if std::env::var_os("SHOWPRESS_TIMING").is_some() {
             eprintln!("timing: not unchanged: {what}");
@@ -409,31 +420,31 @@ fn nothing_changed(
     };
     let Some(u) = state.unchanged() else {
         why("no record");
-        return None;
+        return Err(None);
     };
     let now = opts.clock.now();
     if u.next_due.is_some_and(|d| now >= d) || u.news_until.is_some_and(|d| now > d) {
         why("time");
-        return None;
+        return Err(None);
     }
     // Cheapest first; the output is checked last, and only when the inputs are unchanged (a
     // build after an edit would otherwise check it twice).
-    let config = std::fs::read(opts.root.join(crate::config::CONFIG_FILE)).ok()?;
+    let config = std::fs::read(opts.root.join(crate::config::CONFIG_FILE)).map_err(|_| None)?;
     if crate::fingerprint::of(&config) != state.config_fp() {
         why("config");
-        return None;
+        return Err(None);
     }
-    let statics = crate::fs::static_files(&opts.root).ok()?;
-    if tree_fingerprint(&template_files(&opts.root))? != u.templates
-        || tree_fingerprint(&statics)? != u.statics
+    let statics = crate::fs::static_files(&opts.root).map_err(|_| None)?;
+    if tree_fingerprint(&template_files(&opts.root)) != Some(u.templates)
+        || tree_fingerprint(&statics) != Some(u.statics)
     {
         why("templates or static files");
-        return None;
+        return Err(None);
     }
-    let (files, errors) = crate::content::discover(&opts.root).ok()?;
+    let (files, errors) = crate::content::discover(&opts.root).map_err(|_| None)?;
     if !errors.is_empty() || files.len() != u.files.len() {
         why("content files");
-        return None;
+        return Err(Some((files, errors)));
     }
     let trusted = state.trusted_before();
     let same = files.par_iter().zip(&u.files).all(|(f, (abs, stamp))| {
@@ -443,14 +454,15 @@ fn nothing_changed(
     });
     if !same {
         why("content stamps");
-        return None;
+        return Err(Some((files, errors)));
     }
     let found = target.verify(state.disk());
     let output_ok = found.dirty.is_empty() && found.stray.is_empty();
     if !output_ok {
         why("output");
+        return Err(Some((files, errors)));
     }
-    output_ok.then(|| BuildReport {
+    Ok(BuildReport {
         posts: u.posts,
         pages: u.pages,
         static_files: u.statics_published,

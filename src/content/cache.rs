@@ -35,6 +35,9 @@ pub struct ContentCache {
     entries: HashMap<PathBuf, (Option<Stamp>, Outcome)>,
     /// The files found by the last full scan, and the problems that scan met.
     scanned: Option<(Vec<ContentFile>, Vec<Diagnostic>)>,
+    /// A scan made just before the next load by someone else (`build`'s check that nothing
+    /// changed), used by that load instead of walking `content/` again.
+    discovered: Option<(Vec<ContentFile>, Vec<Diagnostic>)>,
 }
 
 /// One content file as the build cache stores it: its place in the scan order, the file, its
@@ -105,6 +108,7 @@ impl ContentCache {
         ContentCache {
             entries,
             scanned: Some((files, Vec::new())),
+            discovered: None,
         }
     }
 
@@ -154,6 +158,11 @@ impl ContentCache {
                 _ => None,
             })
             .min()
+    }
+
+    /// Has the next [`ContentCache::load`] use this scan of `content/`, made a moment ago.
+    pub fn use_scan(&mut self, found: (Vec<ContentFile>, Vec<Diagnostic>)) {
+        self.discovered = Some(found);
     }
 
     /// Every file of the last scan with its stamp, when every stamp is known.
@@ -246,7 +255,10 @@ impl ContentCache {
         if let Some(reparsed) = self.reparse(config, changed) {
             return Ok((self.assemble_cached(drafts)?, reparsed.len()));
         }
-        let (files, errors) = discover(root)?;
+        let (files, errors) = match self.discovered.take() {
+            Some(found) => found,
+            None => discover(root)?,
+        };
         let stamps: Vec<Option<Stamp>> = files.par_iter().map(|f| stamp(&f.abs)).collect();
         let stale: Vec<(usize, &ContentFile)> = files
             .iter()

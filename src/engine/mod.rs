@@ -186,6 +186,11 @@ impl Engine {
         self.content = content;
     }
 
+    /// Has the next run use this scan of `content/` (made a moment ago) instead of its own.
+    pub fn use_content_scan(&mut self, found: (Vec<crate::content::ContentFile>, Vec<Diagnostic>)) {
+        self.content.use_scan(found);
+    }
+
     /// Every content file of the last run with its stamp, when all are known.
     pub fn content_stamps(&self) -> Option<Vec<(PathBuf, crate::content::Stamp)>> {
         self.content.stamps()
