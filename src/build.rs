@@ -169,8 +169,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     }
     // Files in the output that are not as this cache left them are made again, or removed.
     // Checking takes a stat per file: done on another thread while the engine loads.
-    type Checking = std::thread::JoinHandle<(Verified, DiskManifest)>;
-    let checking: Arc<Mutex<Option<Checking>>> = Arc::default();
     let checked: Arc<Mutex<Option<(Verified, DiskManifest)>>> = Arc::default();
     if incremental {
         let unknown: Vec<String> = engine
@@ -182,20 +180,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         engine.forget_outputs(&unknown);
         let out = target.path().to_path_buf();
         let known = std::mem::take(&mut disk);
-        let handle = std::thread::spawn(move || (crate::output::verify(&out, &known), known));
-        if let Ok(mut c) = checking.lock() {
-            *c = Some(handle);
-        }
-        let (from, to) = (checking.clone(), checked.clone());
+        let checking = std::thread::spawn(move || (crate::output::verify(&out, &known), known));
+        let slot = checked.clone();
         engine.forget_outputs_later(Box::new(move || {
-            let Some(handle) = from.lock().ok().and_then(|mut h| h.take()) else {
-                return Vec::new();
-            };
-            let Ok(found) = handle.join() else {
+            let Ok(found) = checking.join() else {
                 return Vec::new();
             };
             let dirty = found.0.dirty.clone();
-            if let Ok(mut slot) = to.lock() {
+            if let Ok(mut slot) = slot.lock() {
                 *slot = Some(found);
             }
             dirty

@@ -35,6 +35,19 @@ fn clean_build(site: &TestSite, out: &Path) -> Option<BTreeMap<String, Vec<u8>>>
     Some(common::files_under(out))
 }
 
+/// `serve`'s rebuilder on `site`, after its first build.
+fn rebuilder(site: &TestSite) -> Rebuilder {
+    let mut r = Rebuilder::new(
+        site.root(),
+        false,
+        false,
+        URL.to_string(),
+        showpress::dates::Clock::from_env(),
+    );
+    r.rebuild(&[]).expect("first build");
+    r
+}
+
 fn run_sequence(seed: u64, steps: usize, full_feeds: bool) {
     let site = TestSite::fixture("pages");
     if full_feeds {
@@ -50,14 +63,7 @@ fn run_sequence(seed: u64, steps: usize, full_feeds: bool) {
     edits::show_hidden_values(&site);
     let out = site.root().with_extension("clean-out");
     let mut rng = Rng(seed);
-    let mut rebuilder = Rebuilder::new(
-        site.root(),
-        false,
-        false,
-        URL.to_string(),
-        showpress::dates::Clock::from_env(),
-    );
-    rebuilder.rebuild(&[]).expect("first build");
+    let mut rebuilder = rebuilder(&site);
     let mut editor = Editor::default();
     // Steps both builds refused; the rest are compared byte for byte.
     let mut refused = 0;
@@ -160,14 +166,7 @@ fn removing_a_heading_another_post_links_to_fails_in_serve_as_in_build() {
         "content/posts/linker.md",
         "+++\ntitle = \"링크\"\ndate = 2025-01-02\n+++\n[도입](@/posts/target.md#intro)\n",
     );
-    let mut rebuilder = Rebuilder::new(
-        site.root(),
-        false,
-        false,
-        URL.to_string(),
-        showpress::dates::Clock::from_env(),
-    );
-    rebuilder.rebuild(&[]).expect("first build");
+    let mut rebuilder = rebuilder(&site);
     let target = site.path("content/posts/target.md");
     let change = [(target.clone(), Change::Content)];
 

@@ -112,19 +112,6 @@ impl ContentCache {
         }
     }
 
-    /// Every file of the last scan that parsed, drafts included, ignoring those that failed.
-    pub fn parsed_content(&self) -> Content {
-        let Some((files, _)) = self.scanned.as_ref() else {
-            return Content::default();
-        };
-        let ok = files
-            .iter()
-            .filter_map(|f| self.entries.get(&f.abs))
-            .filter(|(_, o)| o.is_ok())
-            .map(|(_, o)| o.clone());
-        assemble(ok, Vec::new(), true).unwrap_or_default()
-    }
-
     /// The files of the last scan that parsed (drafts only with `drafts`), with the files that
     /// did not named in `unparsed`: what `check` goes on with after a file failed.
     pub fn partial_content(&self, drafts: bool) -> Content {
@@ -175,20 +162,6 @@ impl ContentCache {
             .iter()
             .map(|f| Some((f.abs.clone(), self.entries.get(&f.abs)?.0?)))
             .collect()
-    }
-
-    /// Posts of the last scan that a run at `now` publishes.
-    pub fn count_published(
-        &self,
-        drafts: bool,
-        now: chrono::DateTime<chrono::FixedOffset>,
-    ) -> usize {
-        self.entries
-            .values()
-            .filter(
-                |(_, o)| matches!(o, Ok(Parsed::Post(p)) if (drafts || !p.draft) && p.date <= now),
-            )
-            .count()
     }
 
     /// Forgets everything (after a config change, which affects how files parse).

@@ -123,6 +123,9 @@ pub struct Run {
 pub(crate) struct Kept {
     site: Site,
     planned: Vec<Planned>,
+    /// When time alone changes this site (see [`Run::next_due`]).
+    next_due: Option<chrono::DateTime<chrono::FixedOffset>>,
+    news_until: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 pub struct Engine {
@@ -173,10 +176,6 @@ impl Engine {
             #[cfg(test)]
             panic_next: false,
         }
-    }
-
-    pub fn options(&self) -> &Options {
-        &self.opts
     }
 
     /// Starts from content files parsed by an earlier process (see [`cache::content_only`]):
@@ -242,8 +241,10 @@ impl Engine {
             }
             self.run_stages(changes, sink)
         }));
-        // What to render first applies to one run, whether it got that far or not.
+        // What to render first and what to forget late apply to one run, whether it got that
+        // far or not.
         self.early = None;
+        self.late_forget = None;
         outcome.unwrap_or_else(|panic| {
             self.forget();
             let what = panic
@@ -275,7 +276,7 @@ impl Engine {
     /// Every content file that parsed in the last run, drafts included, even when others
     /// failed: what `check` looks at across posts.
     pub fn parsed_content(&self) -> crate::content::Content {
-        self.content.parsed_content()
+        self.content.partial_content(true)
     }
 
     /// Whether the last run succeeded and left a model (what `serve`'s tests look at).
@@ -286,9 +287,10 @@ impl Engine {
     fn run_stages(&mut self, changes: Changes, sink: Sink) -> Result<Run> {
         let start = Instant::now();
         let (kinds, changed): (HashSet<Change>, HashSet<PathBuf>) = match changes {
-            Changes::Unknown => ([Change::Config, Change::Template, Change::Static].into(), {
-                HashSet::new()
-            }),
+            Changes::Unknown => (
+                [Change::Config, Change::Template, Change::Static].into(),
+                HashSet::new(),
+            ),
             Changes::Paths(paths) => (
                 paths.iter().map(|(_, c)| *c).collect(),
                 paths
@@ -514,7 +516,12 @@ impl Engine {
         }
         self.statics = statics;
         self.statics_stale = false;
-        self.kept = Some(Box::new(Kept { site, planned }));
+        self.kept = Some(Box::new(Kept {
+            site,
+            planned,
+            next_due: run.next_due,
+            news_until: run.news_until,
+        }));
         self.phase("commit", t);
         Ok(run)
     }

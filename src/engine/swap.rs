@@ -33,15 +33,13 @@ impl Engine {
             return Ok(Err(kept));
         }
         let now = self.opts.clock.now();
-        let Kept { site, planned } = &mut *kept;
-        // Time passing is a change: a scheduled post whose time came, or the news sitemap's
-        // window moving past a post, needs the model built again.
-        if site.now != now && !self.opts.future {
-            let due = site.posts.iter().any(|p| p.date > now);
-            if due || self.content.count_published(self.opts.drafts, now) != site.posts.len() {
-                return Ok(Err(kept));
-            }
+        // Time passing changes the site only when a scheduled post comes due or a post
+        // leaves the news sitemap's two days; until then the kept model, with the moment it
+        // was built at, shows the same site (serve's clock moves between every two saves).
+        if kept.next_due.is_some_and(|d| now >= d) || kept.news_until.is_some_and(|d| now > d) {
+            return Ok(Err(kept));
         }
+        let Kept { site, planned, .. } = &mut *kept;
         let Some(outcomes) = self.content.reparse(config, changed) else {
             return Ok(Err(kept));
         };
@@ -63,8 +61,6 @@ impl Engine {
                 _ => return Ok(Err(kept)),
             }
         }
-        let moved_clock = site.now != now;
-        site.now = now;
         for (i, new) in &swaps {
             site.posts[*i] = new.clone();
         }
@@ -73,7 +69,7 @@ impl Engine {
         };
         let t = Instant::now();
         let keys = Keys::new(site, planned);
-        let stale: Vec<(Planned, u64)> = if cards_changed || moved_clock {
+        let stale: Vec<(Planned, u64)> = if cards_changed {
             // Lists, feeds, neighbours' navigation: the keys find them.
             planned
                 .iter()
@@ -120,5 +116,71 @@ impl Engine {
         run.elapsed = start.elapsed();
         self.kept = Some(kept);
         Ok(Ok(run))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Change, Changes, Options};
+    use super::*;
+    use crate::dates::Clock;
+
+    fn at(s: &str) -> Clock {
+        Clock::Fixed(chrono::DateTime::parse_from_rfc3339(s).unwrap())
+    }
+
+    /// serve's clock moves between every two saves; a body edit after a scheduled post came due
+    /// must not be swapped into the model built before it (the post would stay unpublished).
+    #[test]
+    fn a_save_after_a_scheduled_post_came_due_publishes_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let write = |rel: &str, text: &str| {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write(
+            "config.toml",
+            "title = \"t\"\nbase_url = \"https://e.com/\"\n",
+        );
+        write(
+            "content/posts/a.md",
+            "+++\ntitle = \"a\"\ndate = 2025-01-01\n+++\n첫 문단.\n\n본문.\n",
+        );
+        write(
+            "content/posts/later.md",
+            "+++\ntitle = \"later\"\ndate = 2025-06-01T09:00:00+09:00\n+++\n곧.\n",
+        );
+        let mut engine = Engine::new(Options {
+            root: root.to_path_buf(),
+            drafts: false,
+            future: false,
+            base_url: None,
+            clock: at("2025-05-31T00:00:00+09:00"),
+            keep_going: false,
+        });
+        engine.run(Changes::Unknown, &|_, _| Ok(())).unwrap();
+        assert!(!engine.outputs().contains_key("posts/later/index.html"));
+
+        // A body edit (the fast path's case) before the post is due: swapped, still held back.
+        write(
+            "content/posts/a.md",
+            "+++\ntitle = \"a\"\ndate = 2025-01-01\n+++\n첫 문단.\n\n고친 본문.\n",
+        );
+        let change = [(root.join("content/posts/a.md"), Change::Content)];
+        engine.opts.clock = at("2025-05-31T12:00:00+09:00");
+        let run = engine.run(Changes::Paths(&change), &|_, _| Ok(())).unwrap();
+        assert_eq!(run.written, ["posts/a/index.html"]);
+        assert!(!engine.outputs().contains_key("posts/later/index.html"));
+
+        // Another body edit once it is due: the model is built again and the post published.
+        write(
+            "content/posts/a.md",
+            "+++\ntitle = \"a\"\ndate = 2025-01-01\n+++\n첫 문단.\n\n또 고친 본문.\n",
+        );
+        engine.opts.clock = at("2025-06-01T09:00:00+09:00");
+        engine.run(Changes::Paths(&change), &|_, _| Ok(())).unwrap();
+        assert!(engine.outputs().contains_key("posts/later/index.html"));
     }
 }

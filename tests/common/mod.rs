@@ -166,33 +166,32 @@ pub fn post(front_matter: &str, body: &str) -> String {
     format!("+++\n{front_matter}\n+++\n{body}")
 }
 
-/// Every file under `dir` with its bytes, by `/`-separated relative path.
-pub fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+/// Every file under `dir`, by `/`-separated relative path.
+fn walk_files(dir: &Path) -> impl Iterator<Item = (String, walkdir::DirEntry)> + '_ {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().is_file())
-        .map(|e| {
+        .map(move |e| {
             let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy();
-            (rel.replace('\\', "/"), fs::read(e.path()).unwrap())
+            (rel.replace('\\', "/"), e)
         })
+}
+
+/// Every file under `dir` with its bytes, by `/`-separated relative path.
+pub fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walk_files(dir)
+        .map(|(rel, e)| (rel, fs::read(e.path()).unwrap()))
         .collect()
 }
 
 /// Inode and modification time of every file under `dir`: what an unchanged file keeps.
 pub fn stamps_under(dir: &Path) -> BTreeMap<String, (u64, std::time::SystemTime)> {
     use std::os::unix::fs::MetadataExt;
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy();
+    walk_files(dir)
+        .map(|(rel, e)| {
             let meta = e.metadata().unwrap();
-            (
-                rel.replace('\\', "/"),
-                (meta.ino(), meta.modified().unwrap()),
-            )
+            (rel, (meta.ino(), meta.modified().unwrap()))
         })
         .collect()
 }
