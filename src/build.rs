@@ -18,6 +18,9 @@ use crate::error::{Error, Result};
 use crate::output::{Commit, DiskManifest, Target, Verified};
 
 /// The cache folder's name inside the site, by default.
+/// Under the cache folder: processed images (see [`crate::assets::process`]).
+pub const IMAGE_CACHE_DIR: &str = "images";
+
 pub const CACHE_DIR: &str = ".showpress";
 
 /// Where a build keeps its cache.
@@ -60,6 +63,10 @@ pub struct BuildReport {
     pub removed: usize,
     /// Pages rendered (their key changed, or there was no usable cache).
     pub rendered: usize,
+    /// Source images processed (decoded, cleaned or encoded), and those whose every file came
+    /// from the image cache, in this build.
+    pub images: usize,
+    pub images_cached: usize,
     /// Why a cache that was there could not be used.
     pub cache_note: Option<String>,
     pub elapsed: Duration,
@@ -82,6 +89,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     };
     let saved_at = SystemTime::now();
     let target = Target::open(&opts.output, &opts.root)?;
+    let cache_dir = match &opts.cache {
+        CacheMode::InSite => Some(opts.root.join(CACHE_DIR)),
+        CacheMode::Dir(d) => Some(d.clone()),
+        CacheMode::Off => None,
+    };
+    // Processed images are kept even with `--no-cache`: the same source bytes and settings
+    // always make the same files, so encoding them again cannot make a site more correct.
+    let image_cache = cache_dir
+        .clone()
+        .unwrap_or_else(|| opts.root.join(CACHE_DIR))
+        .join(IMAGE_CACHE_DIR);
     let engine_opts = Options {
         root: opts.root.clone(),
         drafts: opts.drafts,
@@ -89,11 +107,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         base_url: opts.base_url.clone(),
         clock: opts.clock,
         keep_going: false,
-    };
-    let cache_dir = match &opts.cache {
-        CacheMode::InSite => Some(opts.root.join(CACHE_DIR)),
-        CacheMode::Dir(d) => Some(d.clone()),
-        CacheMode::Off => None,
+        image_cache: Some(image_cache),
+        progress: true,
     };
     if let Some(dir) = &cache_dir
         && crate::engine::absolute(dir).starts_with(crate::engine::absolute(&opts.output))
@@ -314,6 +329,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     if let (Some(c), true) = (&cache, saving) {
         c.prune();
     }
+    // Variants of images that changed or are gone (the engine ran: it marked what is used).
+    engine.prune_images();
     phase("commit", t);
     let report = BuildReport {
         posts: run.posts,
@@ -325,6 +342,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         written: written.len(),
         removed: removed.len(),
         rendered: run.rendered,
+        images: run.images,
+        images_cached: run.images_cached,
         cache_note,
         elapsed: start.elapsed(),
     };
@@ -464,6 +483,8 @@ fn nothing_changed(
         written: 0,
         removed: 0,
         rendered: 0,
+        images: 0,
+        images_cached: 0,
         cache_note: None,
         elapsed: start.elapsed(),
     })

@@ -56,6 +56,8 @@ pub fn check(root: &Path, now: chrono::DateTime<chrono::FixedOffset>) -> Result<
         base_url: None,
         clock: Clock::Fixed(now),
         keep_going: true,
+        image_cache: None,
+        progress: false,
     });
     let run = engine.run(Changes::Unknown, &|_, _| Ok(()));
     let content = engine.parsed_content();

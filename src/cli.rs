@@ -267,6 +267,12 @@ impl BuildArgs {
             if r.written == 1 { "" } else { "s" },
             r.removed,
         );
+        if r.images + r.images_cached > 0 {
+            println!(
+                "Images: {} processed, {} from the cache",
+                r.images, r.images_cached
+            );
+        }
         Ok(())
     }
 }

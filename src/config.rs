@@ -42,6 +42,8 @@ struct RawConfig {
     #[serde(default)]
     markdown: MarkdownOptions,
     #[serde(default)]
+    images: ImageOptions,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -60,6 +62,35 @@ impl Default for MarkdownOptions {
         MarkdownOptions {
             smart_punctuation: false,
             toc_depth: 3,
+        }
+    }
+}
+
+/// How images in posts are published (`[images]` in config).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, Hash)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImageOptions {
+    /// Widths in pixels of the variants of every raster image (never wider than the original).
+    pub widths: Vec<u32>,
+    /// JPEG and WebP quality, 1–100.
+    pub quality: u8,
+    /// Also publish every variant as WebP, offered first through `<picture>`.
+    pub webp: bool,
+    /// The `sizes` attribute: how wide the image is shown, for the browser to pick a width.
+    pub sizes: String,
+    /// The width of the `src` given to browsers that do not read `srcset`.
+    pub default_width: u32,
+}
+
+impl Default for ImageOptions {
+    fn default() -> Self {
+        ImageOptions {
+            widths: vec![480, 960, 1440],
+            quality: 80,
+            webp: true,
+            // The built-in theme's text column is 42rem wide.
+            sizes: "(max-width: 42rem) 100vw, 42rem".to_string(),
+            default_width: 960,
         }
     }
 }
@@ -88,6 +119,7 @@ pub struct Config {
     /// `twitter:site` handle, such as `@showpress`.
     pub twitter_site: Option<String>,
     pub markdown: MarkdownOptions,
+    pub images: ImageOptions,
     pub extra: serde_json::Value,
 }
 
@@ -223,6 +255,27 @@ impl Config {
                 String::new()
             }
         };
+        let images = raw.images;
+        let images_problem = if images.widths.is_empty()
+            || images.widths.iter().any(|w| !(16..=8192).contains(w))
+        {
+            Some(format!(
+                "invalid [images] widths {:?}, expected a list of widths in pixels from 16 to 8192 such as `widths = [480, 960, 1440]`",
+                images.widths
+            ))
+        } else if !(1..=100).contains(&images.quality) {
+            Some(format!(
+                "invalid [images] quality {}, expected a number from 1 to 100 such as `quality = 80`",
+                images.quality
+            ))
+        } else {
+            None
+        };
+        if let Some(msg) = images_problem {
+            // The table's header: the values inside it carry no spans once deserialized.
+            let header = text.find("[images]").map_or(0..1, |i| i..i + "[images]".len());
+            errors.push(at(&header, msg));
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -241,6 +294,7 @@ impl Config {
             author: raw.author,
             paginate,
             markdown: raw.markdown,
+            images,
             extra: crate::text::toml_to_json(toml::Value::Table(raw.extra)),
         })
     }

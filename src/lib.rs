@@ -6,6 +6,7 @@
 //! [`output`] (the only writer, swapping a staged build into place). [`build`] runs the stages;
 //! [`cli`] parses arguments; only the binary prints fatal errors or chooses the exit code.
 
+pub mod assets;
 pub mod build;
 pub mod check;
 pub mod cli;

@@ -31,7 +31,9 @@ pub struct Rendered {
     pub link_locations: Vec<crate::diagnostic::Location>,
 }
 
-/// A link to another content file: `@/posts/2025/a.md#anchor`, or a relative `../about.md`.
+/// A link to another content file: `@/posts/2025/a.md#anchor`, or a relative `../about.md`;
+/// or a file the page uses: `[자료](data/table.csv)`, `![차트](chart.png)`,
+/// `![로고](/images/logo.png)`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InternalLink {
     /// As written, without the anchor.
@@ -39,6 +41,35 @@ pub struct InternalLink {
     pub anchor: Option<String>,
     /// Byte range of the link in the Markdown text, for errors.
     pub range: std::ops::Range<usize>,
+    #[serde(default)]
+    pub kind: LinkKind,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum LinkKind {
+    /// A Markdown file: the page made from it.
+    #[default]
+    Page,
+    /// A file of the page's bundle (a relative path that is not Markdown).
+    File,
+    /// An image: the HTML holds [`image_token`] in place of the whole `<img>` until the
+    /// model knows the image's size and variants.
+    Image { alt: String, title: String },
+}
+
+/// What stands in the HTML for image `n` of [`Rendered::links`] until it is resolved.
+pub fn image_token(n: usize) -> String {
+    format!("<showpress-image:{n}>")
+}
+
+/// Whether an image or link destination is a file of the site (relative, or a path from the
+/// root) rather than a URL elsewhere (`https:`, `//host`, `data:`, `mailto:`) or an anchor.
+fn local_target(dest: &str) -> bool {
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    let scheme = path
+        .split_once(':')
+        .is_some_and(|(s, _)| !s.contains('/') && !s.is_empty());
+    !path.is_empty() && !scheme && !path.starts_with("//")
 }
 
 /// What stands in an `href` for internal link `n` until it is resolved.
@@ -114,22 +145,79 @@ pub fn render(text: &str, opts: &MarkdownOptions) -> Rendered {
         options |= Options::ENABLE_SMART_PUNCTUATION;
     }
     let mut links = Vec::new();
-    let mut events: Vec<Event> = Parser::new_ext(text, options)
-        .into_offset_iter()
-        .map(|(mut e, range)| {
-            if let Event::Start(Tag::Link { dest_url, .. }) = &mut e
-                && let Some((target, anchor)) = internal_target(dest_url)
-            {
-                *dest_url = CowStr::from(link_token(links.len()));
-                links.push(InternalLink {
-                    target,
-                    anchor,
-                    range,
-                });
+    let mut events: Vec<Event> = Vec::new();
+    // While inside an image: its index in `links`, and its alt text so far.
+    let mut image: Option<(usize, String, usize)> = None;
+    for (mut e, range) in Parser::new_ext(text, options).into_offset_iter() {
+        if let Some((n, alt, depth)) = &mut image {
+            match &e {
+                Event::Start(Tag::Image { .. }) => *depth += 1,
+                Event::End(TagEnd::Image) if *depth > 0 => *depth -= 1,
+                Event::End(TagEnd::Image) => {
+                    if let Some(InternalLink {
+                        kind: LinkKind::Image { alt: a, .. },
+                        ..
+                    }) = links.get_mut(*n)
+                    {
+                        *a = std::mem::take(alt);
+                    }
+                    events.push(Event::InlineHtml(CowStr::from(image_token(*n))));
+                    image = None;
+                }
+                Event::Text(t) | Event::Code(t) => alt.push_str(t),
+                Event::SoftBreak | Event::HardBreak => alt.push(' '),
+                _ => {}
             }
-            e
-        })
-        .collect();
+            continue;
+        }
+        match &mut e {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                if let Some((target, anchor)) = internal_target(dest_url) {
+                    *dest_url = CowStr::from(link_token(links.len()));
+                    links.push(InternalLink {
+                        target,
+                        anchor,
+                        range,
+                        kind: LinkKind::Page,
+                    });
+                } else if local_target(dest_url)
+                    && !dest_url.starts_with('/')
+                    && !dest_url.starts_with('#')
+                    && !dest_url.starts_with('?')
+                    && !dest_url.split(['#', '?']).next().unwrap_or("").ends_with('/')
+                {
+                    let (path, anchor) = match dest_url.split_once('#') {
+                        Some((p, a)) => (p.to_string(), Some(a.to_string())),
+                        None => (dest_url.to_string(), None),
+                    };
+                    *dest_url = CowStr::from(link_token(links.len()));
+                    links.push(InternalLink {
+                        target: path,
+                        anchor,
+                        range,
+                        kind: LinkKind::File,
+                    });
+                }
+            }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) if local_target(dest_url) && !dest_url.starts_with('#') => {
+                image = Some((links.len(), String::new(), 0));
+                links.push(InternalLink {
+                    target: dest_url.to_string(),
+                    anchor: None,
+                    range,
+                    kind: LinkKind::Image {
+                        alt: String::new(),
+                        title: title.to_string(),
+                    },
+                });
+                continue;
+            }
+            _ => {}
+        }
+        events.push(e);
+    }
     let headings = assign_heading_ids(&mut events);
     let ids = collect_ids(&events);
     let toc = build_toc(&headings, opts.toc_depth);

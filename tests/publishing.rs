@@ -357,6 +357,6 @@ fn full_content_feeds_carry_the_body() {
     // Links inside entries are absolute: readers show them away from the site.
     assert_contains(
         &atom,
-        "&lt;a href=&quot;https://example.com/blog/posts/older/&quot;&gt;이전 글&lt;/a&gt; &lt;img src=&quot;https://example.com/images/t.png&quot; alt=&quot;표&quot; /&gt; &lt;a href=&quot;https://other.example/x&quot;&gt;외부&lt;/a&gt;",
+        "&lt;a href=&quot;https://example.com/blog/posts/older/&quot;&gt;이전 글&lt;/a&gt; &lt;img src=&quot;https://example.com/images/t.png&quot; alt=&quot;표&quot; decoding=&quot;async&quot;&gt; &lt;a href=&quot;https://other.example/x&quot;&gt;외부&lt;/a&gt;",
     );
 }

@@ -58,6 +58,7 @@ impl SavedFile {
             Parsed::Show(p) => p.hash,
             Parsed::Guest(p) => p.hash,
             Parsed::Page(p) => p.hash,
+            Parsed::Asset(a) => a.hash,
         };
         crate::fingerprint::of(&(self.order, &self.file.rel, self.stamp, text))
     }

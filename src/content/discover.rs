@@ -1,4 +1,6 @@
-//! Finds the Markdown files under `content/` and decides what each one is from where it sits.
+//! Finds the Markdown files under `content/` and decides what each one is from where it sits;
+//! and the other files of bundles (a folder with an `index.md`: `posts/2025/deepseek/index.md`
+//! and its `chart.png`), which are published with their page.
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +21,9 @@ pub enum Kind {
     Guest,
     /// Any other `.md`: a standalone page.
     Page,
+    /// Any other file in the folder of a post's or page's `index.md` (its bundle), at any
+    /// depth: published under that page's URL.
+    Asset,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -29,6 +34,9 @@ pub struct ContentFile {
     /// Relative to the folder that gives the kind (`2025/deepseek.md` for a post).
     pub rel_in_kind: String,
     pub kind: Kind,
+    /// For a bundle file: its bundle's `index.md`, relative to the site root.
+    #[serde(default)]
+    pub owner: Option<String>,
 }
 
 /// Classifies a path relative to `content/` (with `/` separators).
@@ -58,6 +66,9 @@ pub fn discover(root: &Path) -> Result<(Vec<ContentFile>, Vec<Diagnostic>)> {
     }
     let mut files = Vec::new();
     let mut errors = Vec::new();
+    // Files that are not Markdown, with their path under `content/`: bundle files once the
+    // bundles (folders of an `index.md`) are known.
+    let mut others: Vec<(std::path::PathBuf, String)> = Vec::new();
     let walker = WalkDir::new(&dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -76,7 +87,8 @@ pub fn discover(root: &Path) -> Result<(Vec<ContentFile>, Vec<Diagnostic>)> {
             continue;
         }
         let path = entry.path();
-        if path.extension().is_none_or(|e| e != "md") {
+        let markdown = path.extension().is_some_and(|e| e == "md");
+        if !markdown && crate::fs::is_editor_temp(&entry.file_name().to_string_lossy()) {
             continue;
         }
         let Ok(rel_content) = path.strip_prefix(&dir) else {
@@ -89,6 +101,10 @@ pub fn discover(root: &Path) -> Result<(Vec<ContentFile>, Vec<Diagnostic>)> {
             ));
             continue;
         };
+        if !markdown {
+            others.push((path.to_path_buf(), rel_content));
+            continue;
+        }
         let kind = classify(&rel_content);
         let rel_in_kind = match kind {
             Kind::Page => rel_content.clone(),
@@ -99,8 +115,34 @@ pub fn discover(root: &Path) -> Result<(Vec<ContentFile>, Vec<Diagnostic>)> {
             rel: format!("{CONTENT_DIR}/{rel_content}"),
             rel_in_kind,
             kind,
+            owner: None,
         });
     }
+    let bundles: std::collections::HashSet<&str> = files
+        .iter()
+        .filter(|f| matches!(f.kind, Kind::Post | Kind::Page))
+        .filter_map(|f| f.rel.strip_suffix("/index.md"))
+        .collect();
+    let mut assets = Vec::new();
+    for (abs, rel_content) in others {
+        let rel = format!("{CONTENT_DIR}/{rel_content}");
+        // The nearest folder above the file that is a bundle.
+        let bundle = rel
+            .match_indices('/')
+            .map(|(i, _)| &rel[..i])
+            .rfind(|d| bundles.contains(d));
+        // Files outside bundles are not published (as before bundles existed).
+        if let Some(bundle) = bundle {
+            assets.push(ContentFile {
+                abs,
+                rel_in_kind: rel[bundle.len() + 1..].to_string(),
+                owner: Some(format!("{bundle}/index.md")),
+                rel,
+                kind: Kind::Asset,
+            });
+        }
+    }
+    files.extend(assets);
     Ok((files, errors))
 }
 

@@ -201,6 +201,10 @@ pub struct Content {
     /// Files that failed to parse, left out (`check` goes on without them): a link to one is
     /// not reported, its own error is.
     pub unparsed: Vec<String>,
+    /// Files of bundles (their owner may be a draft left out above).
+    pub assets: Vec<Arc<crate::assets::Asset>>,
+    /// Images of `static/` with their headers read (the engine fills this in).
+    pub static_images: Vec<crate::assets::StaticImage>,
 }
 
 impl Content {
@@ -218,6 +222,7 @@ pub enum Parsed {
     Show(Arc<ShowProfile>),
     Guest(Arc<GuestProfile>),
     Page(Arc<Page>),
+    Asset(Arc<crate::assets::Asset>),
 }
 
 /// Loads every content file under `root/content`. Drafts are dropped unless `drafts` is set.
@@ -242,6 +247,7 @@ pub fn assemble(
             Ok(Parsed::Post(_) | Parsed::Page(_)) => {}
             Ok(Parsed::Show(s)) => content.shows.push(s),
             Ok(Parsed::Guest(g)) => content.guests.push(g),
+            Ok(Parsed::Asset(a)) => content.assets.push(a),
             Err(mut d) => errors.append(&mut d),
         }
     }
@@ -254,6 +260,11 @@ pub fn assemble(
 
 /// Reads and parses one content file.
 pub fn load_file(file: &ContentFile, config: &Config) -> Result<Parsed, Vec<Diagnostic>> {
+    if let (Kind::Asset, Some(owner)) = (file.kind, &file.owner) {
+        return crate::assets::load(&file.abs, &file.rel, owner, &file.rel_in_kind)
+            .map(|a| Parsed::Asset(Arc::new(a)))
+            .map_err(|why| vec![Diagnostic::file(file.rel.clone(), why)]);
+    }
     let bytes = std::fs::read(&file.abs).map_err(|e| {
         vec![Diagnostic::file(
             file.rel.clone(),
@@ -269,6 +280,6 @@ pub fn load_file(file: &ContentFile, config: &Config) -> Result<Parsed, Vec<Diag
         Kind::Post => Parsed::Post(Arc::new(source.post(&file.rel_in_kind)?)),
         Kind::Show => Parsed::Show(Arc::new(source.show_profile()?)),
         Kind::Guest => Parsed::Guest(Arc::new(source.guest_profile()?)),
-        Kind::Page => Parsed::Page(Arc::new(source.page(&file.rel_in_kind)?)),
+        Kind::Page | Kind::Asset => Parsed::Page(Arc::new(source.page(&file.rel_in_kind)?)),
     })
 }

@@ -11,6 +11,7 @@
 
 pub mod cache;
 mod change;
+mod files;
 mod keep_going;
 mod sink;
 mod statics;
@@ -51,6 +52,10 @@ pub struct Options {
     pub clock: Clock,
     /// Go on after a stage fails, to report every problem (`check`); nothing is kept.
     pub keep_going: bool,
+    /// Where processed images are kept between runs (`None`: made afresh every time).
+    pub image_cache: Option<PathBuf>,
+    /// Show a progress bar (or lines) for image work that takes more than a second.
+    pub progress: bool,
 }
 
 impl Options {
@@ -100,6 +105,9 @@ pub struct Run {
     pub pages: usize,
     /// Files of `static/` and theme assets published.
     pub statics: usize,
+    /// Source images processed this run, and those whose every file came from the cache.
+    pub images: usize,
+    pub images_cached: usize,
     /// Pages rendered this run (their key changed).
     pub rendered: usize,
     /// Content files read and parsed this run.
@@ -140,6 +148,12 @@ pub struct Engine {
     statics_stale: bool,
     /// Files of `static/` and theme assets of the last run.
     statics: FastSet<String>,
+    /// Bundle files and image variants of the last run.
+    files: FastSet<String>,
+    /// Images of `static/` read before, by path under it, with the stamp they had.
+    static_probes: FastMap<String, (Option<crate::content::Stamp>, crate::assets::StaticImage)>,
+    /// Processed images (see [`crate::assets::process`]).
+    images: crate::assets::process::ImageCache,
     /// Every output file of the last good run.
     outputs: FastMap<String, Out>,
     kept: Option<Box<Kept>>,
@@ -160,6 +174,7 @@ impl Engine {
         // One spelling of the root, so parsed files (keyed by path) are found again whatever
         // `--root` said (`.`, a relative or an absolute path, `serve`'s canonical one).
         opts.root = absolute(&opts.root);
+        let image_cache = opts.image_cache.clone();
         Engine {
             opts,
             config: None,
@@ -168,6 +183,9 @@ impl Engine {
             content: ContentCache::default(),
             statics_stale: true,
             statics: FastSet::default(),
+            files: FastSet::default(),
+            static_probes: FastMap::default(),
+            images: crate::assets::process::ImageCache::new(image_cache),
             outputs: FastMap::default(),
             kept: None,
             late_forget: None,
@@ -198,6 +216,12 @@ impl Engine {
     /// Every output file of the last good run.
     pub fn outputs(&self) -> &FastMap<String, Out> {
         &self.outputs
+    }
+
+    /// Deletes processed images the last run did not use (see
+    /// [`crate::assets::process::ImageCache::prune`]).
+    pub fn prune_images(&self) -> usize {
+        self.images.prune()
     }
 
     /// Forgets what is known of these output files, so the next run makes them again (they
@@ -409,11 +433,12 @@ impl Engine {
         &mut self,
         config: &Config,
         templates: Option<&Templates>,
-        content: crate::content::Content,
+        mut content: crate::content::Content,
         now: chrono::DateTime<chrono::FixedOffset>,
         sink: Sink,
         t: Instant,
     ) -> Result<Run> {
+        content.static_images = self.static_images();
         let site = Site::build(config.clone(), content, now)?;
         let t = self.phase("site", t);
         let static_robots = self.opts.root.join(STATIC_DIR).join("robots.txt").is_file();
@@ -447,6 +472,22 @@ impl Engine {
         };
         run.statics = statics.len();
         let t = self.phase("static", t);
+
+        // `check` reads every image's header but does not spend time on pixels.
+        let (files, made) = if self.opts.keep_going {
+            (FastSet::default(), Vec::new())
+        } else {
+            let taken: FastSet<&str> = wanted
+                .iter()
+                .copied()
+                .chain(statics.iter().map(String::as_str))
+                .collect();
+            self.publish_files(&site, &taken, sink)?
+        };
+        let (made_images, reused_images) = self.images.take_counts();
+        run.images = made_images;
+        run.images_cached = reused_images;
+        let t = self.phase("bundle files and images", t);
 
         // Only `check` goes on without templates (they failed): nothing to render then.
         let Some(templates) = templates else {
@@ -482,7 +523,9 @@ impl Engine {
         run.removed = self
             .outputs
             .keys()
-            .filter(|f| !wanted.contains(f.as_str()) && !statics.contains(*f))
+            .filter(|f| {
+                !wanted.contains(f.as_str()) && !statics.contains(*f) && !files.contains(*f)
+            })
             .cloned()
             .collect();
         run.removed.sort_unstable();
@@ -499,6 +542,13 @@ impl Engine {
             run.written.push(file.clone());
             self.outputs.insert(file, out);
         }
+        for (file, out, written) in made {
+            if written {
+                run.written.push(file.clone());
+            }
+            self.outputs.insert(file, out);
+        }
+        self.files = files;
         // Keys of pages whose bytes did not need rendering are current already; a config
         // change set them all to STALE, and the render above made every page again.
         run.written.sort_unstable();

@@ -4,6 +4,8 @@
 //! changed.
 
 use super::{Engine, Out, Sink};
+use crate::assets::process::Op;
+use crate::assets::strip;
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::fingerprint::{self, FastMap, FastSet};
@@ -41,6 +43,37 @@ pub fn shadowed_statics<'a>(
 }
 
 impl Engine {
+    /// A photo or picture of `static/` as published: upright and without identifying
+    /// metadata (see [`crate::assets::strip`]); other files as they are.
+    fn clean_image(&self, rel: &str, bytes: Vec<u8>) -> Result<Vec<u8>> {
+        let Some((_, img)) = self.static_probes.get(rel) else {
+            return Ok(bytes);
+        };
+        if !img.probe.format.is_raster() || !(img.probe.turned || strip::has_metadata(&bytes)) {
+            return Ok(bytes);
+        }
+        if !img.probe.turned
+            && let Some(clean) = strip::strip(&bytes)
+        {
+            return Ok(clean);
+        }
+        let hash = crate::fingerprint::of_bytes(&bytes);
+        let quality = self.config.as_ref().map_or(80, |c| c.images.quality);
+        let (mut made, _) = self
+            .images
+            .make_quietly(&bytes, hash, &img.probe, &[Op::Original], quality)
+            .map_err(|why| {
+                Error::Diagnostics(vec![Diagnostic::file(
+                    format!("{STATIC_DIR}/{rel}"),
+                    format!(
+                        "cannot decode this image ({why}), expected a whole {} file",
+                        img.probe.format.name()
+                    ),
+                )])
+            })?;
+        Ok(made.pop().unwrap_or(bytes))
+    }
+
     /// Reads `static/` and the theme assets, hands the files whose bytes changed to `sink`,
     /// and returns the names published and the warnings for files a page takes the place of.
     pub(super) fn publish_statics(
@@ -102,6 +135,7 @@ impl Engine {
             let Ok(bytes) = std::fs::read(abs) else {
                 continue;
             };
+            let bytes = self.clean_image(rel, bytes)?;
             publish(&mut names, rel, &bytes)?;
         }
         for (name, body) in THEME_ASSETS {

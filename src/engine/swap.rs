@@ -159,6 +159,8 @@ mod tests {
             base_url: None,
             clock: at("2025-05-31T00:00:00+09:00"),
             keep_going: false,
+            image_cache: None,
+            progress: false,
         });
         engine.run(Changes::Unknown, &|_, _| Ok(())).unwrap();
         assert!(!engine.outputs().contains_key("posts/later/index.html"));

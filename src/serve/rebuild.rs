@@ -50,6 +50,13 @@ impl Rebuilder {
             base_url: Some(base_url),
             clock,
             keep_going: false,
+            // The same processed images as `build`: a first preview of a site with photos
+            // encodes nothing a build already did.
+            image_cache: Some(
+                root.join(crate::build::CACHE_DIR)
+                    .join(crate::build::IMAGE_CACHE_DIR),
+            ),
+            progress: false,
         });
         // What the last `build` parsed: the first rebuild reads only files changed since.
         if let Some((config_fp, content)) =

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::Site;
 use crate::diagnostic::Diagnostic;
 use crate::fingerprint::{self, FastMap};
-use crate::markdown::{Rendered, link_token};
+use crate::markdown::{LinkKind, Rendered, image_token, link_token};
 use crate::urls::{self, Linker};
 
 /// Content-relative path (`posts/2025/a.md`) → (URL path, ids a link may point at).
@@ -47,19 +47,88 @@ fn normalise(from_file: &str, target: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// The resolved body, or `None` when it has no internal links.
+/// What links in bodies resolve against.
+struct Ctx<'a> {
+    targets: Targets<'a>,
+    /// Bundle files by content-relative path: (published path, image header).
+    files: FastMap<&'a str, (&'a str, Option<&'a crate::assets::Probe>)>,
+    unparsed: &'a crate::fingerprint::FastSet<String>,
+    link: Linker,
+    images: &'a crate::config::ImageOptions,
+    static_images: &'a FastMap<String, crate::assets::StaticImage>,
+    /// The path of `base_url`: `/`, or `/blog/` for a site under a sub-path.
+    base_path: &'a str,
+}
+
+/// Images of `static/` a body shows, and its resolved URLs.
+type Resolved = (Rendered, Vec<String>, Vec<String>);
+
+/// `%EC%B0%A8.png` → `차.png`: Markdown destinations may be written percent-encoded.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                b.get(i + 1).copied().and_then(hex),
+                b.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// The folder part and file name of a published path: `posts/a/chart.png` → (`posts/a/`,
+/// `chart.png`).
+fn dir_and_name(path: &str) -> (&str, &str) {
+    match path.rfind('/') {
+        Some(i) => (&path[..=i], &path[i + 1..]),
+        None => ("", path),
+    }
+}
+
+/// What a missing bundle file is called in an error, with what to do about it.
+fn missing_file(file: &str, path: &str, what: &str, shown: &str) -> String {
+    if file.ends_with("/index.md") {
+        format!(
+            "broken {what} `{shown}`: no file `content/{path}` in this page's bundle, expected the file beside its index.md (files of other bundles are linked with `../`)"
+        )
+    } else {
+        format!(
+            "broken {what} `{shown}`: no file `content/{path}`; a post's or page's files go in its bundle, a folder with the text as `index.md` and the files beside it (`{}/index.md`)",
+            file.trim_end_matches(".md")
+        )
+    }
+}
+
+/// The resolved body (with the images of `static/` it shows), or `None` when it has no
+/// internal links.
 fn resolve_body(
     file: &str,
     body: &Rendered,
-    targets: &Targets,
-    unparsed: &crate::fingerprint::FastSet<String>,
-    link: &Linker,
+    ctx: &Ctx,
     errors: &mut Vec<Diagnostic>,
-) -> Option<(Rendered, Vec<String>)> {
+) -> Option<Resolved> {
     if body.links.is_empty() {
         return None;
     }
+    let Ctx {
+        targets,
+        unparsed,
+        link,
+        ..
+    } = ctx;
     let mut urls_out = Vec::with_capacity(body.links.len());
+    let mut pictures: Vec<(usize, String, String)> = Vec::new();
+    let mut static_shown = Vec::new();
     for (n, l) in body.links.iter().enumerate() {
         let at = |message: String| {
             let mut d = Diagnostic::file(file, message);
@@ -70,6 +139,90 @@ fn resolve_body(
             Some(a) => format!("{}#{a}", l.target),
             None => l.target.clone(),
         };
+        if let LinkKind::Image { alt, title } = &l.kind {
+            let first = !pictures.iter().any(|(_, body, _)| !body.is_empty());
+            // `src` is the URL of the original as it goes into the page (for an image
+            // showpress does not know); `dir` and `name` where it and its variants are.
+            let show = |src: String, dir: &str, name: &str, probe: Option<&crate::assets::Probe>| {
+                let dir_url = link.url(dir);
+                let html = |eager: bool| {
+                    let shown = crate::assets::images::Shown {
+                        dir_url: &dir_url,
+                        name,
+                        alt,
+                        title,
+                        eager,
+                    };
+                    match probe {
+                        Some(p) => crate::assets::images::markup(&shown, p, ctx.images),
+                        None => crate::assets::images::plain(&src, &shown),
+                    }
+                };
+                (html(first), html(false))
+            };
+            let target = percent_decode(l.target.split('?').next().unwrap_or(""));
+            let under_site = target.strip_prefix(ctx.base_path);
+            let (in_body, in_summary) = if target.starts_with('/') {
+                // A path from the root: an image of `static/` gets variants; anything else
+                // (not under the site's base path, or not an image) is left as written.
+                let found = under_site.and_then(|rel| Some((rel, ctx.static_images.get(rel)?)));
+                match found {
+                    Some((rel, img)) => {
+                        static_shown.push(rel.to_string());
+                        let (dir, name) = dir_and_name(rel);
+                        show(String::new(), dir, name, Some(&img.probe))
+                    }
+                    None => show(l.target.clone(), "", "", None),
+                }
+            } else {
+                let Some(path) = normalise(file, &target) else {
+                    errors.push(at(format!(
+                        "broken image `{shown}`: it climbs out of `content/`, expected a file beside the page's index.md"
+                    )));
+                    pictures.push((n, String::new(), String::new()));
+                    urls_out.push(String::new());
+                    continue;
+                };
+                match ctx.files.get(path.as_str()) {
+                    Some((published, probe)) => {
+                        let (dir, name) = dir_and_name(published);
+                        show(link.url(published), dir, name, *probe)
+                    }
+                    None => {
+                        errors.push(at(missing_file(file, &path, "image", &shown)));
+                        (String::new(), String::new())
+                    }
+                }
+            };
+            pictures.push((n, in_body, in_summary));
+            urls_out.push(String::new());
+            continue;
+        }
+        if l.kind == LinkKind::File {
+            let target = percent_decode(l.target.split('?').next().unwrap_or(""));
+            let found = normalise(file, &target).map(|p| (ctx.files.get(p.as_str()).copied(), p));
+            match found {
+                Some((Some((published, _)), _)) => {
+                    let mut url = link.url(published);
+                    if let Some(a) = &l.anchor {
+                        url.push('#');
+                        url.push_str(a);
+                    }
+                    urls_out.push(url);
+                }
+                Some((None, path)) => {
+                    errors.push(at(missing_file(file, &path, "link", &shown)));
+                    urls_out.push(String::new());
+                }
+                None => {
+                    errors.push(at(format!(
+                        "broken link `{shown}`: it climbs out of `content/`, expected a file beside the page's index.md"
+                    )));
+                    urls_out.push(String::new());
+                }
+            }
+            continue;
+        }
         let Some(path) = normalise(file, &l.target) else {
             errors.push(at(format!(
                 "broken link `{shown}`: it climbs out of `content/`, expected a path under content/ such as `@/posts/2025/a.md`"
@@ -105,8 +258,46 @@ fn resolve_body(
     if let Some(s) = &r.summary {
         r.summary = Some(substitute(s, &urls_out));
     }
+    if !pictures.is_empty() {
+        let body_html: FastMap<usize, &str> =
+            pictures.iter().map(|(n, b, _)| (*n, b.as_str())).collect();
+        let summary_html: FastMap<usize, &str> =
+            pictures.iter().map(|(n, _, s)| (*n, s.as_str())).collect();
+        r.html = substitute_images(&r.html, &body_html);
+        if let Some(s) = &r.summary {
+            r.summary = Some(substitute_images(s, &summary_html));
+        }
+        // The markup is what the page shows (sizes included): part of its fingerprint.
+        urls_out.extend(pictures.into_iter().map(|(_, b, _)| b));
+    }
     r.links.clear();
-    Some((r, urls_out))
+    Some((r, urls_out, static_shown))
+}
+
+/// Replaces every [`image_token`] with its markup, in one pass.
+fn substitute_images(html: &str, markup: &FastMap<usize, &str>) -> String {
+    let prefix = image_token(0);
+    let prefix = prefix.trim_end_matches("0>");
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(prefix) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + prefix.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let n = after[..digits].parse::<usize>().ok();
+        match (n.and_then(|n| markup.get(&n)), after[digits..].starts_with('>')) {
+            (Some(m), true) => {
+                out.push_str(m);
+                rest = &after[digits + 1..];
+            }
+            _ => {
+                out.push_str(prefix);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Replaces every `"<link_token(n)>"` with the quoted, escaped `urls[n]`, in one pass (a post
@@ -170,14 +361,34 @@ pub fn resolve(site: &mut Site) -> Result<(), Vec<Diagnostic>> {
         }
     }
 
+    let files = site
+        .files
+        .assets
+        .iter()
+        .map(|(a, path)| (content_rel(&a.file), (path.as_str(), a.image.as_ref())))
+        .collect();
+    let ctx = Ctx {
+        targets,
+        files,
+        unparsed: &site.unparsed,
+        link,
+        images: &site.config.images,
+        static_images: &site.files.static_images,
+        base_path: site.config.base_path(),
+    };
     let mut errors = Vec::new();
-    let unparsed = &site.unparsed;
+    let mut static_shown = Vec::new();
+    let mut shown = |(r, u, s): Resolved| {
+        static_shown.extend(s);
+        (r, u)
+    };
     let posts: Vec<(usize, Rendered, Vec<String>)> = site
         .posts
         .iter()
         .enumerate()
         .filter_map(|(i, p)| {
-            resolve_body(&p.file, &p.body, &targets, unparsed, &link, &mut errors)
+            resolve_body(&p.file, &p.body, &ctx, &mut errors)
+                .map(&mut shown)
                 .map(|(r, u)| (i, r, u))
         })
         .collect();
@@ -186,7 +397,8 @@ pub fn resolve(site: &mut Site) -> Result<(), Vec<Diagnostic>> {
         .iter()
         .enumerate()
         .filter_map(|(i, p)| {
-            resolve_body(&p.file, &p.body, &targets, unparsed, &link, &mut errors)
+            resolve_body(&p.file, &p.body, &ctx, &mut errors)
+                .map(&mut shown)
                 .map(|(r, u)| (i, r, u))
         })
         .collect();
@@ -196,7 +408,8 @@ pub fn resolve(site: &mut Site) -> Result<(), Vec<Diagnostic>> {
         .enumerate()
         .filter_map(|(i, s)| {
             let p = s.profile.as_ref()?;
-            resolve_body(&p.file, &p.body, &targets, unparsed, &link, &mut errors)
+            resolve_body(&p.file, &p.body, &ctx, &mut errors)
+                .map(&mut shown)
                 .map(|(r, _)| (i, r))
         })
         .collect();
@@ -206,15 +419,65 @@ pub fn resolve(site: &mut Site) -> Result<(), Vec<Diagnostic>> {
         .enumerate()
         .filter_map(|(i, g)| {
             let p = g.profile.as_ref()?;
-            resolve_body(&p.file, &p.body, &targets, unparsed, &link, &mut errors)
+            resolve_body(&p.file, &p.body, &ctx, &mut errors)
+                .map(&mut shown)
                 .map(|(r, _)| (i, r))
         })
         .collect();
+    // A post's `image` (for `og:image`): a bundle file or an image of `static/`, published
+    // 1200 pixels wide.
+    let mut images: Vec<(usize, String, String)> = Vec::new();
+    for (i, p) in site.posts.iter().enumerate() {
+        let Some(img) = p.image.as_deref() else { continue };
+        if img.contains("://") || img.starts_with("//") {
+            continue;
+        }
+        let target = percent_decode(img);
+        let (source, published, probe) = if let Some(rel) = target.strip_prefix('/') {
+            match ctx.static_images.get(rel) {
+                Some(s) => (format!("static/{rel}"), rel.to_string(), Some(&s.probe)),
+                None => continue,
+            }
+        } else {
+            let found = normalise(&p.file, &target)
+                .and_then(|path| ctx.files.get(path.as_str()).map(|f| (path, *f)));
+            match found {
+                Some((path, (published, probe))) => {
+                    (format!("content/{path}"), published.to_string(), probe)
+                }
+                None => {
+                    errors.push(Diagnostic::file(
+                        &p.file,
+                        format!(
+                            "`image = \"{img}\"`: no such file beside this post, expected a file of its bundle (`chart.png` next to its index.md), a path under static/ (`/images/x.jpg`) or a URL"
+                        ),
+                    ));
+                    continue;
+                }
+            }
+        };
+        let (dir, name) = dir_and_name(&published);
+        let url = match probe.and_then(|pr| crate::assets::images::share_variant(name, pr)) {
+            Some(v) => format!("/{dir}{}", v.name),
+            None => format!("/{published}"),
+        };
+        images.push((i, source, url));
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
     // The resolved URLs are part of what the page shows: fold them into its fingerprints so
     // `serve` re-renders a page when a page it links to moves.
+    site.files.static_shown = static_shown.into_iter().collect();
+    for (i, source, url) in images {
+        site.files.shared.insert(source);
+        let mut p = (*site.posts[i]).clone();
+        // Which file it is (a variant or the original) depends on the image's size.
+        p.hash = fingerprint::of(&(p.hash, &url));
+        p.card_hash = fingerprint::of(&(p.card_hash, &url));
+        p.image = Some(url);
+        site.posts[i] = Arc::new(p);
+    }
     for (i, body, resolved) in posts {
         let mut p = (*site.posts[i]).clone();
         p.body = body;

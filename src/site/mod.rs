@@ -36,6 +36,57 @@ pub struct Site {
     /// Files that failed to parse (`check` goes on without them): links to them are not
     /// reported as broken, their own errors are.
     pub unparsed: crate::fingerprint::FastSet<String>,
+    /// What is published with the pages: see [`Files`].
+    pub files: Files,
+}
+
+/// Bundle files and images, as the pages use them.
+#[derive(Debug, Default, Clone)]
+pub struct Files {
+    /// Files of the bundles of published posts and pages, each with the path it is published
+    /// at (`posts/deepseek/chart.png`, not percent-encoded).
+    pub assets: Vec<(Arc<crate::assets::Asset>, String)>,
+    /// Images of `static/` (by path under it), read when the model was built.
+    pub static_images: FastMap<String, crate::assets::StaticImage>,
+    /// Images of `static/` shown in a post through Markdown: their variants are published.
+    pub static_shown: crate::fingerprint::FastSet<String>,
+    /// Images used as a post's `image` (`og:image`), by root-relative source path
+    /// (`content/posts/a/chart.png`, `static/images/x.jpg`): their 1200-pixel variant is
+    /// published.
+    pub shared: crate::fingerprint::FastSet<String>,
+}
+
+impl Files {
+    fn new(
+        site: &Site,
+        assets: Vec<Arc<crate::assets::Asset>>,
+        static_images: Vec<crate::assets::StaticImage>,
+    ) -> Files {
+        // Where each bundle's page is published; a draft left out publishes no files.
+        let mut owners: FastMap<&str, String> = FastMap::default();
+        for p in &site.posts {
+            owners.insert(&p.file, crate::urls::post(&p.slug));
+        }
+        for p in &site.pages {
+            owners.insert(&p.file, crate::urls::page(&p.segments));
+        }
+        let assets = assets
+            .into_iter()
+            .filter_map(|a| {
+                let dir = owners.get(a.owner.as_str())?;
+                let path = format!("{dir}{}", a.rel_in_bundle);
+                Some((a, path))
+            })
+            .collect();
+        Files {
+            assets,
+            static_images: static_images
+                .into_iter()
+                .map(|i| (i.rel.clone(), i))
+                .collect(),
+            ..Files::default()
+        }
+    }
 }
 
 #[derive(Debug, Default, Clone)]
@@ -135,6 +186,8 @@ impl Site {
             guests: guest_profiles,
             mut pages,
             unparsed,
+            assets,
+            static_images,
         } = content;
         posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.file.cmp(&b.file)));
         pages.sort_by(|a, b| a.file.cmp(&b.file));
@@ -341,9 +394,21 @@ impl Site {
             tags,
             pages,
             unparsed: unparsed.into_iter().collect(),
+            files: Files::default(),
         };
+        site.files = Files::new(&site, assets, static_images);
         links::resolve(&mut site)?;
         Ok(site)
+    }
+
+    /// The URL path (under the site) of a published file: a bundle file, or a file of
+    /// `static/` (`static_rel`).
+    pub fn file_path(&self, source: &str) -> Option<&str> {
+        self.files
+            .assets
+            .iter()
+            .find(|(a, _)| a.file == source)
+            .map(|(_, p)| p.as_str())
     }
 
     /// Posts grouped by year and month in the site timezone, newest first.
