@@ -7,6 +7,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod images;
+
 pub struct TestSite {
     pub dir: tempfile::TempDir,
 }
