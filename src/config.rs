@@ -273,7 +273,9 @@ impl Config {
         };
         if let Some(msg) = images_problem {
             // The table's header: the values inside it carry no spans once deserialized.
-            let header = text.find("[images]").map_or(0..1, |i| i..i + "[images]".len());
+            let header = text
+                .find("[images]")
+                .map_or(0..1, |i| i..i + "[images]".len());
             errors.push(at(&header, msg));
         }
         if !errors.is_empty() {

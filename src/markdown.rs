@@ -184,7 +184,11 @@ pub fn render(text: &str, opts: &MarkdownOptions) -> Rendered {
                     && !dest_url.starts_with('/')
                     && !dest_url.starts_with('#')
                     && !dest_url.starts_with('?')
-                    && !dest_url.split(['#', '?']).next().unwrap_or("").ends_with('/')
+                    && !dest_url
+                        .split(['#', '?'])
+                        .next()
+                        .unwrap_or("")
+                        .ends_with('/')
                 {
                     let (path, anchor) = match dest_url.split_once('#') {
                         Some((p, a)) => (p.to_string(), Some(a.to_string())),

@@ -96,6 +96,12 @@ pub fn probe(name: &str, bytes: &[u8]) -> Result<Option<Probe>, String> {
             format.name()
         ));
     }
+    if let Some(why) = super::strip::cut_short(bytes) {
+        return Err(format!(
+            "is cut short ({why}), expected a whole {} file: copy it again",
+            format.name()
+        ));
+    }
     let mut decoder = reader
         .into_decoder()
         .map_err(|e| format!("cannot be read as {}: {e}", format.name()))?;
@@ -181,6 +187,13 @@ pub fn variants(name: &str, probe: &Probe, opts: &ImageOptions) -> Vec<Variant> 
         }
     }
     out
+}
+
+/// The copy of raster image `name` a template asks for at `width` (no wider than the
+/// original), in its own format.
+pub fn sized(name: &str, probe: &Probe, width: u32) -> Option<Variant> {
+    let size = probe.size.filter(|_| probe.format.is_raster())?;
+    Some(variant(name, width.clamp(1, size.0), size, probe.format))
 }
 
 /// Width of the picture social networks show for a post (`og:image`).

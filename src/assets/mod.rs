@@ -33,7 +33,12 @@ pub struct Asset {
 }
 
 /// Reads bundle file `abs` (`rel` from the site root) and, for an image, its header.
-pub fn load(abs: &std::path::Path, rel: &str, owner: &str, rel_in_bundle: &str) -> Result<Asset, String> {
+pub fn load(
+    abs: &std::path::Path,
+    rel: &str,
+    owner: &str,
+    rel_in_bundle: &str,
+) -> Result<Asset, String> {
     let bytes = std::fs::read(abs).map_err(|e| format!("failed to read file: {e}"))?;
     let image = images::probe(rel_in_bundle, &bytes).map_err(|why| format!("this image {why}"))?;
     Ok(Asset {

@@ -83,9 +83,10 @@ impl ImageCache {
     }
 
     fn path(&self, key: u64) -> Option<PathBuf> {
-        self.dir
-            .as_ref()
-            .map(|d| d.join(format!("{:02x}", key >> 56)).join(format!("{key:016x}")))
+        self.dir.as_ref().map(|d| {
+            d.join(format!("{:02x}", key >> 56))
+                .join(format!("{key:016x}"))
+        })
     }
 
     fn get(&self, key: u64) -> Option<Vec<u8>> {
@@ -128,7 +129,12 @@ impl ImageCache {
             .map(|mut u| std::mem::take(&mut *u))
             .unwrap_or_default();
         let mut removed = 0;
-        for entry in walkdir::WalkDir::new(dir).min_depth(2).max_depth(2).into_iter().flatten() {
+        for entry in walkdir::WalkDir::new(dir)
+            .min_depth(2)
+            .max_depth(2)
+            .into_iter()
+            .flatten()
+        {
             let name = entry.file_name().to_string_lossy();
             let stale = match u64::from_str_radix(&name, 16) {
                 Ok(key) => name.len() == 16 && !used.contains(&key),
@@ -188,9 +194,12 @@ impl ImageCache {
                     return Err("cannot decode".into());
                 };
                 match *op {
-                    Op::Original => {
-                        encode(img, probe.format, quality.max(90), probe.format == Format::WebP)?
-                    }
+                    Op::Original => encode(
+                        img,
+                        probe.format,
+                        quality.max(90),
+                        probe.format == Format::WebP,
+                    )?,
                     Op::Resize {
                         width,
                         height,
@@ -239,16 +248,20 @@ fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
 
 fn resize(img: &DynamicImage, width: u32, height: u32) -> Result<DynamicImage, String> {
     let mut dst = DynamicImage::new(width, height, img.color());
-    let options = fr::ResizeOptions::new().resize_alg(fr::ResizeAlg::Convolution(
-        fr::FilterType::Lanczos3,
-    ));
+    let options =
+        fr::ResizeOptions::new().resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3));
     fr::Resizer::new()
         .resize(img, &mut dst, &options)
         .map_err(|e| format!("cannot resize: {e}"))?;
     Ok(dst)
 }
 
-fn encode(img: &DynamicImage, format: Format, quality: u8, lossless: bool) -> Result<Vec<u8>, String> {
+fn encode(
+    img: &DynamicImage,
+    format: Format,
+    quality: u8,
+    lossless: bool,
+) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     match format {
         Format::Jpeg => {

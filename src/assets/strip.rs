@@ -57,6 +57,28 @@ pub fn strip(bytes: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
+/// Why `bytes` are not a whole file, when their container shows it was cut short (a copy or
+/// download that stopped): decoders fill the missing part with grey instead of failing.
+pub fn cut_short(bytes: &[u8]) -> Option<&'static str> {
+    if is_jpeg(bytes) {
+        // Padding after the end-of-image marker is common; the marker itself is required.
+        let tail = &bytes[bytes.len().saturating_sub(64)..];
+        (!tail.windows(2).any(|w| w == [0xFF, 0xD9])).then_some("it has no end-of-image marker")
+    } else if is_png(bytes) {
+        let complete = png_chunks(bytes).is_some_and(|c| {
+            c.last().is_some_and(|last| {
+                bytes.get(last.range.start + 4..last.range.start + 8) == Some(b"IEND")
+            })
+        });
+        (!complete).then_some("its chunks stop before the IEND chunk")
+    } else if is_webp(bytes) {
+        let declared = u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize;
+        (bytes.len() < declared + 8).then_some("it is shorter than its RIFF header says")
+    } else {
+        None
+    }
+}
+
 fn is_jpeg(b: &[u8]) -> bool {
     b.starts_with(&[0xFF, 0xD8])
 }

@@ -263,7 +263,12 @@ pub fn load_file(file: &ContentFile, config: &Config) -> Result<Parsed, Vec<Diag
     if let (Kind::Asset, Some(owner)) = (file.kind, &file.owner) {
         return crate::assets::load(&file.abs, &file.rel, owner, &file.rel_in_kind)
             .map(|a| Parsed::Asset(Arc::new(a)))
-            .map_err(|why| vec![Diagnostic::file(file.rel.clone(), why)]);
+            .map_err(|why| {
+                vec![
+                    Diagnostic::file(file.rel.clone(), why)
+                        .with_note(format!("it is used by {owner}")),
+                ]
+            });
     }
     let bytes = std::fs::read(&file.abs).map_err(|e| {
         vec![Diagnostic::file(

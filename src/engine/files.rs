@@ -3,8 +3,8 @@
 //! of every raster image a page shows, made through the image cache. An output whose key (the
 //! source's fingerprint and what is made of it) is unchanged is not looked at again.
 
-use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -17,6 +17,7 @@ use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::fingerprint::{self, FastMap, FastSet};
 use crate::fs::STATIC_DIR;
+use crate::render::images::Request;
 use crate::site::Site;
 
 /// An output file made this run: its path, its record, whether its bytes were handed to the
@@ -85,10 +86,11 @@ impl Engine {
         &self,
         site: &Site,
         taken: &FastSet<&str>,
+        requests: &[Request],
         sink: Sink,
     ) -> Result<(FastSet<String>, Vec<Made>)> {
         let opts = &site.config.images;
-        let sources = sources(site);
+        let sources = sources(site, requests);
         let mut names: FastMap<&str, &str> = FastMap::default();
         let mut errors = Vec::new();
         for s in &sources {
@@ -122,14 +124,19 @@ impl Engine {
             .iter()
             .filter(|s| {
                 s.outputs.iter().any(|(out, op)| {
-                    self.outputs.get(out).is_none_or(|o| o.key != key_of(s, *op))
+                    self.outputs
+                        .get(out)
+                        .is_none_or(|o| o.key != key_of(s, *op))
                 })
             })
             .collect();
         // The cache keeps what the site uses, unchanged or not.
         for s in &sources {
-            self.images
-                .keep(s.outputs.iter().filter_map(|(_, op)| op.map(|op| op.key(s.hash, opts.quality))));
+            self.images.keep(
+                s.outputs
+                    .iter()
+                    .filter_map(|(_, op)| op.map(|op| op.key(s.hash, opts.quality))),
+            );
         }
         let done = Arc::new(AtomicUsize::new(0));
         let progress = Progress::start(self.opts.progress, todo.len(), done.clone());
@@ -149,7 +156,10 @@ impl Engine {
                         Error::Diagnostics(vec![
                             Diagnostic::file(
                                 &s.file,
-                                format!("cannot decode this image ({why}), expected a whole {} file", probe.format.name()),
+                                format!(
+                                    "cannot decode this image ({why}), expected a whole {} file",
+                                    probe.format.name()
+                                ),
                             )
                             .with_note(format!("it is used by {}", s.used_by)),
                         ])
@@ -195,7 +205,7 @@ impl Engine {
 }
 
 /// Every source file with what is published from it.
-fn sources(site: &Site) -> Vec<Source<'_>> {
+fn sources<'a>(site: &'a Site, requests: &[Request]) -> Vec<Source<'a>> {
     let opts = &site.config.images;
     let mut out = Vec::new();
     let resized = |name: &str, dir: &str, probe: &Probe, shared: bool| {
@@ -234,37 +244,53 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
             used_by: a.owner.clone(),
         });
     }
-    // Images of `static/`: the original is published by the static stage; their variants
-    // when a post shows them or uses them as its `image`.
-    let mut shown: Vec<&String> = site.files.static_shown.iter().collect();
-    for s in &site.files.shared {
-        if let Some(rel) = s.strip_prefix(&format!("{STATIC_DIR}/")) {
-            shown.push(site.files.static_images.get(rel).map(|i| &i.rel).unwrap_or(s));
-        }
-    }
-    shown.sort();
-    shown.dedup();
-    for rel in shown {
-        let Some(img) = site.files.static_images.get(rel.as_str()) else {
-            continue;
+    // Images of `static/`: the original is published by the static stage; variants when a
+    // post shows one (every width), uses one as its `image` (1200 wide) or a template asks
+    // for one (`resize_image`, `picture`).
+    let mut wanted: std::collections::BTreeMap<&str, Vec<(String, Option<Op>)>> =
+        std::collections::BTreeMap::new();
+    let mut add = |rel: &str, every: bool, share: bool, width: Option<u32>| {
+        let Some((rel, img)) = site.files.static_images.get_key_value(rel) else {
+            return;
         };
         let (dir, name) = match rel.rfind('/') {
             Some(i) => (&rel[..=i], &rel[i + 1..]),
             None => ("", rel.as_str()),
         };
-        let shared = site.files.shared.contains(&format!("{STATIC_DIR}/{rel}"));
-        let shown_in_markdown = site.files.static_shown.contains(rel.as_str());
-        let mut outputs = if shown_in_markdown {
-            resized(name, dir, &img.probe, shared)
-        } else {
-            Vec::new()
+        let outs = wanted.entry(rel.as_str()).or_default();
+        let mut push = |v: images::Variant| {
+            let o = (format!("{dir}{}", v.name), Some(resize(&v)));
+            if !outs.contains(&o) {
+                outs.push(o);
+            }
         };
-        if !shown_in_markdown
-            && shared
-            && let Some(v) = images::share_variant(name, &img.probe)
-        {
-            outputs.push((format!("{dir}{}", v.name), Some(resize(&v))));
+        if every {
+            images::variants(name, &img.probe, opts)
+                .into_iter()
+                .for_each(&mut push);
         }
+        if share && let Some(v) = images::share_variant(name, &img.probe) {
+            push(v);
+        }
+        if let Some(v) = width.and_then(|w| images::sized(name, &img.probe, w)) {
+            push(v);
+        }
+    };
+    for rel in &site.files.static_shown {
+        add(rel, true, false, None);
+    }
+    for s in &site.files.shared {
+        if let Some(rel) = s.strip_prefix(&format!("{STATIC_DIR}/")) {
+            add(rel, false, true, None);
+        }
+    }
+    for (rel, width) in requests {
+        add(rel, width.is_none(), false, *width);
+    }
+    for (rel, outputs) in wanted {
+        let Some(img) = site.files.static_images.get(rel) else {
+            continue;
+        };
         if outputs.is_empty() {
             continue;
         }
@@ -274,7 +300,7 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
             hash: img.hash,
             probe: Some(img.probe),
             outputs,
-            used_by: "a post".to_string(),
+            used_by: "a page".to_string(),
         });
     }
     out

@@ -440,6 +440,16 @@ impl Engine {
     ) -> Result<Run> {
         content.static_images = self.static_images();
         let site = Site::build(config.clone(), content, now)?;
+        if let Some(t) = templates {
+            // Before page keys: theme images' sizes are part of them.
+            t.images.set_probes(
+                site.files
+                    .static_images
+                    .iter()
+                    .map(|(rel, img)| (rel.clone(), img.probe))
+                    .collect(),
+            );
+        }
         let t = self.phase("site", t);
         let static_robots = self.opts.root.join(STATIC_DIR).join("robots.txt").is_file();
         let planned = render::plan(&site, static_robots);
@@ -482,7 +492,8 @@ impl Engine {
                 .copied()
                 .chain(statics.iter().map(String::as_str))
                 .collect();
-            self.publish_files(&site, &taken, sink)?
+            let requests = templates.map_or(&[][..], |t| t.images.requests.as_slice());
+            self.publish_files(&site, &taken, requests, sink)?
         };
         let (made_images, reused_images) = self.images.take_counts();
         run.images = made_images;

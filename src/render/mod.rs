@@ -10,6 +10,7 @@
 //! `published.rs` (which posts a show or guest has, when a post last changed) and
 //! `templates.rs` (loading Tera templates, turning their errors into diagnostics).
 
+pub mod images;
 pub mod keys;
 mod kinds;
 mod meta;

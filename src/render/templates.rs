@@ -56,6 +56,8 @@ pub struct Templates {
     /// Template name → fingerprint of its source and of every template it extends, includes
     /// or imports, so `serve` re-renders only the pages a template change can affect.
     fingerprints: HashMap<String, u64>,
+    /// Resized copies of `static/` images the templates ask for (see [`super::images`]).
+    pub images: super::images::TemplateImages,
 }
 
 impl Templates {
@@ -125,6 +127,13 @@ impl Templates {
 
         let mut tera = Tera::new();
         register_filters(&mut tera, config);
+        let images =
+            super::images::TemplateImages::scan(names.iter().map(|n| sources[*n].1.as_str()));
+        images.register(
+            &mut tera,
+            &config.images,
+            crate::urls::Linker::new(&config.base_url, config.base_path()),
+        );
         tera.add_raw_templates(names.iter().map(|n| (n.as_str(), sources[*n].1.as_str())))
             .map_err(|e| Error::Diagnostics(diagnose(&e, &sources, None)))?;
         let fingerprints = sources
@@ -135,12 +144,18 @@ impl Templates {
             tera,
             sources,
             fingerprints,
+            images,
         })
     }
 
     /// The fingerprint of `name` and everything it uses (0 for an unknown name).
     pub fn fingerprint(&self, name: &str) -> u64 {
-        self.fingerprints.get(name).copied().unwrap_or(0)
+        let own = self.fingerprints.get(name).copied().unwrap_or(0);
+        match self.images.requests.is_empty() {
+            true => own,
+            // Theme images can be shown by any template: their sizes are part of every key.
+            false => crate::fingerprint::of(&(own, self.images.fingerprint())),
+        }
     }
 
     /// Diagnostics for an error met while rendering the page at `page`.

@@ -143,23 +143,24 @@ fn resolve_body(
             let first = !pictures.iter().any(|(_, body, _)| !body.is_empty());
             // `src` is the URL of the original as it goes into the page (for an image
             // showpress does not know); `dir` and `name` where it and its variants are.
-            let show = |src: String, dir: &str, name: &str, probe: Option<&crate::assets::Probe>| {
-                let dir_url = link.url(dir);
-                let html = |eager: bool| {
-                    let shown = crate::assets::images::Shown {
-                        dir_url: &dir_url,
-                        name,
-                        alt,
-                        title,
-                        eager,
+            let show =
+                |src: String, dir: &str, name: &str, probe: Option<&crate::assets::Probe>| {
+                    let dir_url = link.url(dir);
+                    let html = |eager: bool| {
+                        let shown = crate::assets::images::Shown {
+                            dir_url: &dir_url,
+                            name,
+                            alt,
+                            title,
+                            eager,
+                        };
+                        match probe {
+                            Some(p) => crate::assets::images::markup(&shown, p, ctx.images),
+                            None => crate::assets::images::plain(&src, &shown),
+                        }
                     };
-                    match probe {
-                        Some(p) => crate::assets::images::markup(&shown, p, ctx.images),
-                        None => crate::assets::images::plain(&src, &shown),
-                    }
+                    (html(first), html(false))
                 };
-                (html(first), html(false))
-            };
             let target = percent_decode(l.target.split('?').next().unwrap_or(""));
             let under_site = target.strip_prefix(ctx.base_path);
             let (in_body, in_summary) = if target.starts_with('/') {
@@ -285,7 +286,10 @@ fn substitute_images(html: &str, markup: &FastMap<usize, &str>) -> String {
         let after = &rest[i + prefix.len()..];
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
         let n = after[..digits].parse::<usize>().ok();
-        match (n.and_then(|n| markup.get(&n)), after[digits..].starts_with('>')) {
+        match (
+            n.and_then(|n| markup.get(&n)),
+            after[digits..].starts_with('>'),
+        ) {
             (Some(m), true) => {
                 out.push_str(m);
                 rest = &after[digits + 1..];
@@ -428,7 +432,9 @@ pub fn resolve(site: &mut Site) -> Result<(), Vec<Diagnostic>> {
     // 1200 pixels wide.
     let mut images: Vec<(usize, String, String)> = Vec::new();
     for (i, p) in site.posts.iter().enumerate() {
-        let Some(img) = p.image.as_deref() else { continue };
+        let Some(img) = p.image.as_deref() else {
+            continue;
+        };
         if img.contains("://") || img.starts_with("//") {
             continue;
         }
