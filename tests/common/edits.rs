@@ -31,6 +31,9 @@ pub fn posts(site: &TestSite) -> Vec<PathBuf> {
         .into_iter()
         .filter_map(|e| e.ok())
         .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        // Bundles (`bundle-N/index.md`, with their picture) have edits of their own: a
+        // rename would leave their relative image without its bundle.
+        .filter(|e| !e.path().to_string_lossy().contains("/bundle-"))
         .map(|e| e.into_path())
         .collect();
     v.sort();
@@ -155,7 +158,54 @@ impl Editor {
                 })
                 .cloned()
                 .collect();
-            match rng.below(36) {
+            match rng.below(45) {
+                36..=41 => {
+                    // A bundle's picture: the post made with it, or the picture replaced by
+                    // one of another size (its variants, and the page's markup, change).
+                    let dir = site.path(&format!("content/posts/bundle-{}", rng.below(2)));
+                    let (w, h) = ([600, 900][rng.below(2)], 100 + 61 * rng.below(12) as u32);
+                    if !dir.join("index.md").exists() {
+                        fs::create_dir_all(&dir).unwrap();
+                        fs::write(
+                            dir.join("index.md"),
+                            format!(
+                                "+++\ntitle = \"그림 글 {step}\"\ndate = 2024-12-{:02}\nimage = \"chart.png\"\n+++\n차트를 봅니다. ![차트 {step}](chart.png)\n",
+                                1 + rng.below(28)
+                            ),
+                        )
+                        .unwrap();
+                        touched.push(dir.join("index.md"));
+                    }
+                    fs::write(
+                        dir.join("chart.png"),
+                        super::common::images::chart_png(w, h),
+                    )
+                    .unwrap();
+                    touched.push(dir.join("chart.png"));
+                    "bundle-image"
+                }
+                42 | 43 => {
+                    // A bundle's other file comes or goes.
+                    let dir = site.path(&format!("content/posts/bundle-{}", rng.below(2)));
+                    let file = dir.join("data/table.csv");
+                    if file.exists() {
+                        fs::remove_file(&file).unwrap();
+                    } else if dir.join("index.md").exists() {
+                        fs::create_dir_all(file.parent().unwrap()).unwrap();
+                        fs::write(&file, format!("연도,값\n2025,{step}\n")).unwrap();
+                    }
+                    touched.push(file);
+                    "bundle-file"
+                }
+                44 => {
+                    // A bundle deleted whole: its page and every file made from it go.
+                    let dir = site.path(&format!("content/posts/bundle-{}", rng.below(2)));
+                    if dir.exists() {
+                        fs::remove_dir_all(&dir).unwrap();
+                    }
+                    touched.push(dir);
+                    "bundle-gone"
+                }
                 34 | 35 => {
                     // A profile's own slug: the show's or guest's URL moves, its name stays.
                     let (p, slugs) = if rng.below(2) == 0 {
