@@ -133,6 +133,15 @@ pub struct Variant {
     pub format: Format,
 }
 
+/// The folder part and file name of a `/`-separated path: `posts/a/chart.png` → (`posts/a/`,
+/// `chart.png`).
+pub fn split_dir(path: &str) -> (&str, &str) {
+    match path.rfind('/') {
+        Some(i) => (&path[..=i], &path[i + 1..]),
+        None => ("", path),
+    }
+}
+
 /// `chart.png` → (`chart`, `png`).
 fn split_name(name: &str) -> (&str, &str) {
     name.rsplit_once('.').unwrap_or((name, ""))

@@ -7,7 +7,6 @@
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use fast_image_resize as fr;
 use image::{DynamicImage, ImageDecoder};
@@ -54,9 +53,6 @@ impl Op {
 /// folder (no cache could be made) everything is made afresh.
 pub struct ImageCache {
     dir: Option<PathBuf>,
-    /// Source images whose results were all in the cache / that were decoded or cleaned.
-    reused: AtomicUsize,
-    made: AtomicUsize,
     used: Mutex<FastSet<u64>>,
 }
 
@@ -64,22 +60,12 @@ impl ImageCache {
     pub fn new(dir: Option<PathBuf>) -> ImageCache {
         ImageCache {
             dir,
-            reused: AtomicUsize::new(0),
-            made: AtomicUsize::new(0),
             used: Mutex::new(FastSet::default()),
         }
     }
 
     pub fn dir(&self) -> Option<&Path> {
         self.dir.as_deref()
-    }
-
-    /// (images processed, images whose every file came from the cache) since the last call.
-    pub fn take_counts(&self) -> (usize, usize) {
-        (
-            self.made.swap(0, Ordering::Relaxed),
-            self.reused.swap(0, Ordering::Relaxed),
-        )
     }
 
     fn path(&self, key: u64) -> Option<PathBuf> {
@@ -149,25 +135,9 @@ impl ImageCache {
     }
 
     /// The bytes of each of `ops` made from `bytes` (a source with fingerprint `source`), from
-    /// the cache or made now, decoding the source at most once; counted in
-    /// [`ImageCache::take_counts`].
+    /// the cache or made now, decoding the source at most once; and whether all came from the
+    /// cache.
     pub fn make(
-        &self,
-        bytes: &[u8],
-        source: u64,
-        probe: &Probe,
-        ops: &[Op],
-        quality: u8,
-    ) -> Result<Vec<Vec<u8>>, String> {
-        let (out, cached) = self.make_quietly(bytes, source, probe, ops, quality)?;
-        let counter = if cached { &self.reused } else { &self.made };
-        counter.fetch_add(1, Ordering::Relaxed);
-        Ok(out)
-    }
-
-    /// [`ImageCache::make`] without counting (a file of `static/` cleaned of its metadata is
-    /// not an image the writer asked to process); also says whether all came from the cache.
-    pub fn make_quietly(
         &self,
         bytes: &[u8],
         source: u64,
@@ -207,11 +177,7 @@ impl ImageCache {
                     } => encode(&resize(img, width, height)?, format, quality, false)?,
                 }
             } else {
-                // Decoded anyway to check the file is whole: a truncated photo published as
-                // it is shows half a picture.
-                if pixels.is_none() {
-                    pixels = Some(decode(bytes)?);
-                }
+                // Whole files only get here: `images::probe` refused one cut short.
                 strip::strip(bytes).unwrap_or_else(|| bytes.to_vec())
             };
             self.put(keys[i], &made);

@@ -260,7 +260,8 @@ pub fn assemble(
 
 /// Reads and parses one content file.
 pub fn load_file(file: &ContentFile, config: &Config) -> Result<Parsed, Vec<Diagnostic>> {
-    if let (Kind::Asset, Some(owner)) = (file.kind, &file.owner) {
+    if file.kind == Kind::Asset {
+        let owner = file.owner.as_deref().unwrap_or_default();
         return crate::assets::load(&file.abs, &file.rel, owner, &file.rel_in_kind)
             .map(|a| Parsed::Asset(Arc::new(a)))
             .map_err(|why| {
@@ -285,6 +286,7 @@ pub fn load_file(file: &ContentFile, config: &Config) -> Result<Parsed, Vec<Diag
         Kind::Post => Parsed::Post(Arc::new(source.post(&file.rel_in_kind)?)),
         Kind::Show => Parsed::Show(Arc::new(source.show_profile()?)),
         Kind::Guest => Parsed::Guest(Arc::new(source.guest_profile()?)),
+        // Bundle files returned above, before their bytes were taken for text.
         Kind::Page | Kind::Asset => Parsed::Page(Arc::new(source.page(&file.rel_in_kind)?)),
     })
 }

@@ -24,6 +24,17 @@ use crate::site::Site;
 /// sink (they changed).
 type Made = (String, Out, bool);
 
+/// What [`Engine::publish_files`] did.
+#[derive(Default)]
+pub(super) struct Published {
+    /// Every output path of bundle files and images, made this run or kept.
+    pub names: FastSet<String>,
+    pub made: Vec<Made>,
+    /// Source images processed, and those whose every file came from the image cache.
+    pub processed: usize,
+    pub reused: usize,
+}
+
 /// One source file and the outputs made from it.
 struct Source<'a> {
     /// Root-relative path, for errors: `content/posts/a/chart.png`.
@@ -41,6 +52,14 @@ impl Engine {
     /// The images of `static/` with their headers read; files read before and unchanged since
     /// (size and modification time) are not read again.
     pub(super) fn static_images(&mut self) -> Vec<StaticImage> {
+        // `static/` changed only when the watcher said so (or in a new engine).
+        if !self.statics_stale {
+            return self
+                .static_probes
+                .values()
+                .map(|(_, img)| img.clone())
+                .collect();
+        }
         let Ok(files) = crate::fs::static_files(&self.opts.root) else {
             // `publish_statics` reports a broken `static/`.
             return Vec::new();
@@ -88,7 +107,7 @@ impl Engine {
         taken: &FastSet<&str>,
         requests: &[Request],
         sink: Sink,
-    ) -> Result<(FastSet<String>, Vec<Made>)> {
+    ) -> Result<Published> {
         let opts = &site.config.images;
         let sources = sources(site, requests);
         let mut names: FastMap<&str, &str> = FastMap::default();
@@ -139,6 +158,8 @@ impl Engine {
             );
         }
         let done = Arc::new(AtomicUsize::new(0));
+        // Images decoded or encoded, and images whose every file came from the cache.
+        let (processed, reused) = (AtomicUsize::new(0), AtomicUsize::new(0));
         let progress = Progress::start(self.opts.progress, todo.len(), done.clone());
         let made = Mutex::new(Vec::new());
         let result: Result<()> = todo.par_iter().try_for_each(|s| {
@@ -148,7 +169,7 @@ impl Engine {
                 source: e,
             })?;
             let ops: Vec<Op> = s.outputs.iter().filter_map(|(_, op)| *op).collect();
-            let mut made_ops = match (&s.probe, ops.is_empty()) {
+            let (made_ops, cached) = match (&s.probe, ops.is_empty()) {
                 (Some(probe), false) => self
                     .images
                     .make(&bytes, s.hash, probe, &ops, opts.quality)
@@ -163,10 +184,14 @@ impl Engine {
                             )
                             .with_note(format!("it is used by {}", s.used_by)),
                         ])
-                    })?
-                    .into_iter(),
-                _ => Vec::new().into_iter(),
+                    })?,
+                _ => (Vec::new(), false),
             };
+            if !ops.is_empty() {
+                let counter = if cached { &reused } else { &processed };
+                counter.fetch_add(1, Ordering::Relaxed);
+            }
+            let mut made_ops = made_ops.into_iter();
             for (out, op) in &s.outputs {
                 let data = match op {
                     Some(_) => made_ops.next().unwrap_or_default(),
@@ -200,7 +225,12 @@ impl Engine {
             .iter()
             .flat_map(|s| s.outputs.iter().map(|(o, _)| o.clone()))
             .collect();
-        Ok((names, made))
+        Ok(Published {
+            names,
+            made,
+            processed: processed.into_inner(),
+            reused: reused.into_inner(),
+        })
     }
 }
 
@@ -223,10 +253,7 @@ fn sources<'a>(site: &'a Site, requests: &[Request]) -> Vec<Source<'a>> {
     };
     for (a, path) in &site.files.assets {
         let Asset { image, .. } = &**a;
-        let (dir, name) = match path.rfind('/') {
-            Some(i) => (&path[..=i], &path[i + 1..]),
-            None => ("", path.as_str()),
-        };
+        let (dir, name) = images::split_dir(path);
         let mut outputs = Vec::new();
         match image {
             Some(p) if p.format.is_raster() => {
@@ -253,10 +280,7 @@ fn sources<'a>(site: &'a Site, requests: &[Request]) -> Vec<Source<'a>> {
         let Some((rel, img)) = site.files.static_images.get_key_value(rel) else {
             return;
         };
-        let (dir, name) = match rel.rfind('/') {
-            Some(i) => (&rel[..=i], &rel[i + 1..]),
-            None => ("", rel.as_str()),
-        };
+        let (dir, name) = images::split_dir(rel);
         let outs = wanted.entry(rel.as_str()).or_default();
         let mut push = |v: images::Variant| {
             let o = (format!("{dir}{}", v.name), Some(resize(&v)));

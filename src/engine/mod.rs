@@ -148,8 +148,6 @@ pub struct Engine {
     statics_stale: bool,
     /// Files of `static/` and theme assets of the last run.
     statics: FastSet<String>,
-    /// Bundle files and image variants of the last run.
-    files: FastSet<String>,
     /// Images of `static/` read before, by path under it, with the stamp they had.
     static_probes: FastMap<String, (Option<crate::content::Stamp>, crate::assets::StaticImage)>,
     /// Processed images (see [`crate::assets::process`]).
@@ -183,7 +181,6 @@ impl Engine {
             content: ContentCache::default(),
             statics_stale: true,
             statics: FastSet::default(),
-            files: FastSet::default(),
             static_probes: FastMap::default(),
             images: crate::assets::process::ImageCache::new(image_cache),
             outputs: FastMap::default(),
@@ -484,8 +481,8 @@ impl Engine {
         let t = self.phase("static", t);
 
         // `check` reads every image's header but does not spend time on pixels.
-        let (files, made) = if self.opts.keep_going {
-            (FastSet::default(), Vec::new())
+        let published = if self.opts.keep_going {
+            files::Published::default()
         } else {
             let taken: FastSet<&str> = wanted
                 .iter()
@@ -495,9 +492,8 @@ impl Engine {
             let requests = templates.map_or(&[][..], |t| t.images.requests.as_slice());
             self.publish_files(&site, &taken, requests, sink)?
         };
-        let (made_images, reused_images) = self.images.take_counts();
-        run.images = made_images;
-        run.images_cached = reused_images;
+        run.images = published.processed;
+        run.images_cached = published.reused;
         let t = self.phase("bundle files and images", t);
 
         // Only `check` goes on without templates (they failed): nothing to render then.
@@ -535,7 +531,9 @@ impl Engine {
             .outputs
             .keys()
             .filter(|f| {
-                !wanted.contains(f.as_str()) && !statics.contains(*f) && !files.contains(*f)
+                !wanted.contains(f.as_str())
+                    && !statics.contains(*f)
+                    && !published.names.contains(*f)
             })
             .cloned()
             .collect();
@@ -553,13 +551,12 @@ impl Engine {
             run.written.push(file.clone());
             self.outputs.insert(file, out);
         }
-        for (file, out, written) in made {
+        for (file, out, written) in published.made {
             if written {
                 run.written.push(file.clone());
             }
             self.outputs.insert(file, out);
         }
-        self.files = files;
         // Keys of pages whose bytes did not need rendering are current already; a config
         // change set them all to STALE, and the render above made every page again.
         run.written.sort_unstable();

@@ -61,7 +61,7 @@ impl Engine {
         let quality = self.config.as_ref().map_or(80, |c| c.images.quality);
         let (mut made, _) = self
             .images
-            .make_quietly(&bytes, hash, &img.probe, &[Op::Original], quality)
+            .make(&bytes, hash, &img.probe, &[Op::Original], quality)
             .map_err(|why| {
                 Error::Diagnostics(vec![Diagnostic::file(
                     format!("{STATIC_DIR}/{rel}"),

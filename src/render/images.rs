@@ -110,7 +110,7 @@ impl TemplateImages {
                     )));
                 }
                 let probe = me.probe(&rel).ok_or_else(|| not_found(&path))?;
-                let (dir, name) = split(&rel);
+                let (dir, name) = images::split_dir(&rel);
                 let v = images::sized(name, &probe, width).ok_or_else(|| not_found(&path))?;
                 let mut map = std::collections::BTreeMap::<String, tera::Value>::new();
                 map.insert("url".into(), l.url(&format!("{dir}{}", v.name)).into());
@@ -132,7 +132,7 @@ impl TemplateImages {
                 let probe = me.probe(&rel).ok_or_else(|| not_found(path))?;
                 let alt: String = kwargs.get("alt")?.unwrap_or_default();
                 let eager: bool = kwargs.get("eager")?.unwrap_or(false);
-                let (dir, name) = split(&rel);
+                let (dir, name) = images::split_dir(&rel);
                 let dir_url = link.url(dir);
                 let html = images::markup(
                     &Shown {
@@ -160,13 +160,6 @@ fn not_found(path: &str) -> tera::Error {
             format!("/{path}")
         }
     ))
-}
-
-fn split(rel: &str) -> (&str, &str) {
-    match rel.rfind('/') {
-        Some(i) => (&rel[..=i], &rel[i + 1..]),
-        None => ("", rel),
-    }
 }
 
 /// `path="x"` or `path='x'` in a call's arguments.

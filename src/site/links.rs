@@ -63,36 +63,12 @@ struct Ctx<'a> {
 /// Images of `static/` a body shows, and its resolved URLs.
 type Resolved = (Rendered, Vec<String>, Vec<String>);
 
-/// `%EC%B0%A8.png` → `차.png`: Markdown destinations may be written percent-encoded.
+/// `%EC%B0%A8.png` → `차.png`: Markdown destinations may be written percent-encoded (kept as
+/// written when the bytes are not UTF-8).
 fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        if b[i] == b'%'
-            && let (Some(h), Some(l)) = (
-                b.get(i + 1).copied().and_then(hex),
-                b.get(i + 2).copied().and_then(hex),
-            )
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
-
-/// The folder part and file name of a published path: `posts/a/chart.png` → (`posts/a/`,
-/// `chart.png`).
-fn dir_and_name(path: &str) -> (&str, &str) {
-    match path.rfind('/') {
-        Some(i) => (&path[..=i], &path[i + 1..]),
-        None => ("", path),
-    }
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .map_or_else(|_| s.to_string(), |d| d.into_owned())
 }
 
 /// What a missing bundle file is called in an error, with what to do about it.
@@ -170,7 +146,7 @@ fn resolve_body(
                 match found {
                     Some((rel, img)) => {
                         static_shown.push(rel.to_string());
-                        let (dir, name) = dir_and_name(rel);
+                        let (dir, name) = crate::assets::images::split_dir(rel);
                         show(String::new(), dir, name, Some(&img.probe))
                     }
                     None => show(l.target.clone(), "", "", None),
@@ -186,7 +162,7 @@ fn resolve_body(
                 };
                 match ctx.files.get(path.as_str()) {
                     Some((published, probe)) => {
-                        let (dir, name) = dir_and_name(published);
+                        let (dir, name) = crate::assets::images::split_dir(published);
                         show(link.url(published), dir, name, *probe)
                     }
                     None => {
@@ -462,7 +438,7 @@ pub fn resolve(site: &mut Site) -> Result<(), Vec<Diagnostic>> {
                 }
             }
         };
-        let (dir, name) = dir_and_name(&published);
+        let (dir, name) = crate::assets::images::split_dir(&published);
         let url = match probe.and_then(|pr| crate::assets::images::share_variant(name, pr)) {
             Some(v) => format!("/{dir}{}", v.name),
             None => format!("/{published}"),

@@ -401,16 +401,6 @@ impl Site {
         Ok(site)
     }
 
-    /// The URL path (under the site) of a published file: a bundle file, or a file of
-    /// `static/` (`static_rel`).
-    pub fn file_path(&self, source: &str) -> Option<&str> {
-        self.files
-            .assets
-            .iter()
-            .find(|(a, _)| a.file == source)
-            .map(|(_, p)| p.as_str())
-    }
-
     /// Posts grouped by year and month in the site timezone, newest first.
     pub fn archive(&self) -> Vec<ArchiveYear> {
         let tz = self.config.timezone;
