@@ -23,9 +23,11 @@ pub mod output;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod shortcode;
 pub mod site;
 pub mod slug;
 pub mod text;
 pub mod urls;
+pub mod video;
 
 pub use error::{Error, Result};

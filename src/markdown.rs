@@ -29,6 +29,16 @@ pub struct Rendered {
     pub links: Vec<InternalLink>,
     /// Where each link is in the file (set by `content`, which knows the file).
     pub link_locations: Vec<crate::diagnostic::Location>,
+    /// Shortcode calls, in order; the HTML holds their tokens (see [`crate::shortcode`])
+    /// until `render` puts the templates' output there.
+    #[serde(default)]
+    pub shortcodes: Vec<crate::shortcode::Call>,
+    /// Where each shortcode is in the file (set by `content`).
+    #[serde(default)]
+    pub shortcode_locations: Vec<crate::diagnostic::Location>,
+    /// Shortcode syntax mistakes: byte range in the Markdown text and message.
+    #[serde(default)]
+    pub shortcode_errors: Vec<(std::ops::Range<usize>, String)>,
 }
 
 /// A link to another content file: `@/posts/2025/a.md#anchor`, or a relative `../about.md`;
@@ -144,6 +154,9 @@ pub fn render(text: &str, opts: &MarkdownOptions) -> Rendered {
     if opts.smart_punctuation {
         options |= Options::ENABLE_SMART_PUNCTUATION;
     }
+    // Shortcodes become tokens first, so their arguments are never read as Markdown.
+    let found = crate::shortcode::may_contain(text).then(|| crate::shortcode::find(text, options));
+    let text = found.as_ref().map_or(text, |f| f.text.as_str());
     let mut links = Vec::new();
     let mut events: Vec<Event> = Vec::new();
     // While inside an image: its index in `links`, and its alt text so far.
@@ -238,6 +251,17 @@ pub fn render(text: &str, opts: &MarkdownOptions) -> Rendered {
     });
     let mut out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
+    let (shortcodes, shortcode_errors, summary) = match found {
+        None => (Vec::new(), Vec::new(), summary),
+        Some(f) => {
+            for l in &mut links {
+                l.range = f.original(l.range.start)..f.original(l.range.end);
+            }
+            // Lists and descriptions show the words, not players and figures.
+            let summary = summary.map(|s| crate::shortcode::strip(&s, &f.calls));
+            (f.calls, f.errors, summary)
+        }
+    };
     Rendered {
         html: out,
         summary,
@@ -246,6 +270,9 @@ pub fn render(text: &str, opts: &MarkdownOptions) -> Rendered {
         ids,
         links,
         link_locations: Vec::new(),
+        shortcodes,
+        shortcode_locations: Vec::new(),
+        shortcode_errors,
     }
 }
 

@@ -62,6 +62,8 @@ pub struct Post {
     pub draft: bool,
     /// For `og:image` and JSON-LD: an absolute URL or a path under the site.
     pub image: Option<String>,
+    /// The episode's video, shown on the post's page (not in lists).
+    pub video: Option<crate::video::Video>,
     /// Kept as JSON text in the build cache, whose binary format cannot hold a free-form value.
     #[serde(with = "crate::text::json_text")]
     pub extra: serde_json::Value,

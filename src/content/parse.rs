@@ -158,6 +158,19 @@ impl<'a> Source<'a> {
             .iter()
             .map(|l| locator.locate(l.range.start + off..l.range.end + off))
             .collect();
+        r.shortcode_locations = r
+            .shortcodes
+            .iter()
+            .map(|c| locator.locate(c.range.start + off..c.range.end + off))
+            .collect();
+        for (range, message) in std::mem::take(&mut r.shortcode_errors) {
+            self.errors.push(Diagnostic::at(
+                self.rel,
+                self.text,
+                range.start + off..range.end + off,
+                message,
+            ));
+        }
         r
     }
 
@@ -268,6 +281,15 @@ impl<'a> Source<'a> {
         let slug = self
             .slug(raw.slug)
             .unwrap_or_else(|| slug_from_file(rel_in_kind));
+        let video = raw
+            .video
+            .and_then(|v| match crate::video::Video::parse(v.get_ref()) {
+                Ok(video) => Some(video),
+                Err(why) => {
+                    self.error(v.span(), format!("invalid `video`: {why}"));
+                    None
+                }
+            });
         let body = self.body();
         let post = Post {
             file: self.rel.to_string(),
@@ -288,6 +310,7 @@ impl<'a> Source<'a> {
                 .image
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty()),
+            video,
             extra: toml_to_json(toml::Value::Table(raw.extra)),
             body,
             card_hash: 0,

@@ -27,6 +27,8 @@ pub struct RawPost {
     pub guests: Option<Spanned<Vec<Spanned<StrOr<RawGuest>>>>>,
     pub source: Option<Spanned<StrOr<RawSource>>>,
     pub image: Option<String>,
+    /// The episode's video: YouTube, Naver TV or a file (see `crate::video`).
+    pub video: Option<Spanned<String>>,
     #[serde(default)]
     pub extra: toml::Table,
 }

@@ -436,7 +436,17 @@ impl Engine {
         t: Instant,
     ) -> Result<Run> {
         content.static_images = self.static_images();
-        let site = Site::build(config.clone(), content, now)?;
+        let mut site = Site::build(config.clone(), content, now)?;
+        // `check` goes on to report the other stages' problems too; nothing is kept then.
+        let mut shortcode_errors = Vec::new();
+        if let Some(t) = templates
+            && let Err(d) = render::shortcodes::expand(&mut site, t, None)
+        {
+            if !self.opts.keep_going {
+                return Err(Error::Diagnostics(d));
+            }
+            shortcode_errors = d;
+        }
         if let Some(t) = templates {
             // Before page keys: theme images' sizes are part of them.
             t.images.set_probes(
@@ -500,6 +510,9 @@ impl Engine {
         let Some(templates) = templates else {
             return Ok(run);
         };
+        if !shortcode_errors.is_empty() {
+            return Err(Error::Diagnostics(shortcode_errors));
+        }
         let keys = Keys::new(&site, &planned).all(&planned, templates);
         let t = self.phase("keys", t);
         let todo: Vec<Planned> = planned

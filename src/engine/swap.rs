@@ -67,6 +67,11 @@ impl Engine {
         let Some(templates) = self.templates.as_ref() else {
             return Ok(Err(kept));
         };
+        let swapped: Vec<usize> = swaps.iter().map(|(i, _)| *i).collect();
+        if let Err(d) = crate::render::shortcodes::expand(site, templates, Some(&swapped)) {
+            // The kept model now holds the new posts: the next run must build it again.
+            return Err(crate::error::Error::Diagnostics(d));
+        }
         let t = Instant::now();
         let keys = Keys::new(site, planned);
         let stale: Vec<(Planned, u64)> = if cards_changed {

@@ -54,6 +54,8 @@ pub fn plain_text(html: &str, max_chars: usize) -> String {
                 in_tag = false;
                 text.push(' ');
             }
+            // Shortcode tokens (private-use characters) are no text.
+            '\u{E000}'..='\u{E0FF}' => {}
             _ if !in_tag => text.push(c),
             _ => {}
         }

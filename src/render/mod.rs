@@ -15,6 +15,7 @@ pub mod keys;
 mod kinds;
 mod meta;
 pub mod published;
+pub mod shortcodes;
 mod templates;
 pub mod values;
 

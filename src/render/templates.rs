@@ -15,6 +15,9 @@ use crate::error::{Error, Result};
 
 pub const TEMPLATES_DIR: &str = "templates";
 
+/// Where shortcode templates live, under the theme and the site's `templates/`.
+pub const SHORTCODES_DIR: &str = "shortcodes/";
+
 macro_rules! builtin {
     ($($name:literal),* $(,)?) => {
         &[$(($name, include_str!(concat!("../theme/templates/", $name)))),*]
@@ -42,6 +45,11 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "partials/guests.html",
     "partials/footer.html",
     "partials/feed_info.html",
+    "partials/video.html",
+    "shortcodes/youtube.html",
+    "shortcodes/video.html",
+    "shortcodes/figure.html",
+    "shortcodes/quote.html",
     "atom.xml",
     "rss.xml",
     "sitemap.xml",
@@ -58,6 +66,9 @@ pub struct Templates {
     fingerprints: HashMap<String, u64>,
     /// Resized copies of `static/` images the templates ask for (see [`super::images`]).
     pub images: super::images::TemplateImages,
+    /// Fingerprint of every shortcode template with what it includes: any page can show a
+    /// shortcode, so it is part of every page's key.
+    shortcodes_fp: u64,
 }
 
 impl Templates {
@@ -136,21 +147,47 @@ impl Templates {
         );
         tera.add_raw_templates(names.iter().map(|n| (n.as_str(), sources[*n].1.as_str())))
             .map_err(|e| Error::Diagnostics(diagnose(&e, &sources, None)))?;
-        let fingerprints = sources
+        let fingerprints: HashMap<String, u64> = sources
             .keys()
             .map(|name| (name.clone(), closure_fingerprint(name, &sources)))
             .collect();
+        let mut shortcodes: Vec<(&String, &u64)> = fingerprints
+            .iter()
+            .filter(|(n, _)| n.starts_with(SHORTCODES_DIR))
+            .collect();
+        shortcodes.sort();
+        let shortcodes_fp = crate::fingerprint::of(&shortcodes);
         Ok(Templates {
             tera,
             sources,
             fingerprints,
             images,
+            shortcodes_fp,
         })
+    }
+
+    /// Names of the shortcodes there are templates for (`shortcodes/NAME.html`), sorted.
+    pub fn shortcode_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .sources
+            .keys()
+            .filter_map(|n| n.strip_prefix(SHORTCODES_DIR)?.strip_suffix(".html"))
+            .collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// Whether the site's own `templates/` replaces or adds this template.
+    pub fn is_user_template(&self, name: &str) -> bool {
+        self.sources
+            .get(name)
+            .is_some_and(|(shown, _)| !shown.starts_with("<built-in>"))
     }
 
     /// The fingerprint of `name` and everything it uses (0 for an unknown name).
     pub fn fingerprint(&self, name: &str) -> u64 {
         let own = self.fingerprints.get(name).copied().unwrap_or(0);
+        let own = crate::fingerprint::of(&(own, self.shortcodes_fp));
         match self.images.requests.is_empty() {
             true => own,
             // Theme images can be shown by any template: their sizes are part of every key.

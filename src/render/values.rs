@@ -140,6 +140,18 @@ impl<'a> Values<'a> {
     }
 
     /// (url, permalink) of a guest.
+    /// A body's HTML with its shortcodes' output in place.
+    pub fn body_html<'b>(&'b self, file: &str, body: &'b Rendered) -> &'b str {
+        match body.shortcodes.is_empty() {
+            true => &body.html,
+            false => self
+                .site
+                .expanded
+                .get(file)
+                .map_or(&body.html, String::as_str),
+        }
+    }
+
     pub fn guest_link(&self, gi: usize) -> &(String, String) {
         &self.guest_links[gi]
     }
@@ -278,7 +290,13 @@ impl<'a> Values<'a> {
     pub fn post(&self, pi: usize) -> Value {
         let p = &self.site.posts[pi];
         let mut m = self.card(pi).into_map().unwrap_or_default();
-        m.insert("content".into(), p.body.html.as_str().into());
+        m.insert("content".into(), self.body_html(&p.file, &p.body).into());
+        m.insert(
+            "video".into(),
+            p.video.as_ref().map_or_else(Value::none, |v| {
+                super::shortcodes::video_value(v, &super::shortcodes::video_title(self.site, pi))
+            }),
+        );
         m.insert("toc".into(), Self::toc(&p.body));
         m.insert("reading".into(), Self::reading(&p.body.reading));
         Value::from(m)
@@ -291,7 +309,7 @@ impl<'a> Values<'a> {
             ("title", p.title.as_str().into()),
             ("url", self.link.url(&path).into()),
             ("permalink", self.link.permalink(&path).into()),
-            ("content", p.body.html.as_str().into()),
+            ("content", self.body_html(&p.file, &p.body).into()),
             (
                 "summary",
                 p.summary
@@ -337,7 +355,7 @@ impl<'a> Values<'a> {
             ),
             (
                 "description",
-                prof.map_or("", |p| p.body.html.as_str()).into(),
+                prof.map_or("", |p| self.body_html(&p.file, &p.body)).into(),
             ),
             (
                 "extra",
@@ -402,7 +420,10 @@ impl<'a> Values<'a> {
             ("url", self.link.url(&path).into()),
             ("permalink", self.link.permalink(&path).into()),
             ("role", g.role().map_or_else(Value::none, Value::from)),
-            ("bio", prof.map_or("", |p| p.body.html.as_str()).into()),
+            (
+                "bio",
+                prof.map_or("", |p| self.body_html(&p.file, &p.body)).into(),
+            ),
             (
                 "extra",
                 prof.map_or_else(|| Value::from(Map::new()), |p| json(&p.extra)),

@@ -38,6 +38,9 @@ pub struct Site {
     pub unparsed: crate::fingerprint::FastSet<String>,
     /// What is published with the pages: see [`Files`].
     pub files: Files,
+    /// The HTML of every body that has shortcodes, with their output in place, by content
+    /// file: filled by `render::shortcodes` once templates are known.
+    pub expanded: FastMap<String, String>,
 }
 
 /// Bundle files and images, as the pages use them.
@@ -395,6 +398,7 @@ impl Site {
             pages,
             unparsed: unparsed.into_iter().collect(),
             files: Files::default(),
+            expanded: FastMap::default(),
         };
         site.files = Files::new(&site, assets, static_images);
         links::resolve(&mut site)?;
