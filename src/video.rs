@@ -129,6 +129,16 @@ impl Video {
         }
     }
 
+    /// The player's address for metadata (JSON-LD `embedUrl`, `og:video`): the provider's
+    /// canonical embed URL, without autoplay.
+    pub fn player_url(&self) -> Option<String> {
+        match self.provider {
+            Provider::YouTube => Some(format!("https://www.youtube.com/embed/{}", self.id)),
+            Provider::Naver => Some(format!("https://tv.naver.com/embed/{}", self.id)),
+            Provider::File => None,
+        }
+    }
+
     /// The provider's own thumbnail, for JSON-LD (never loaded by the page itself: that would
     /// be a request to a third party before the reader asked for the video).
     pub fn thumbnail_url(&self) -> Option<String> {

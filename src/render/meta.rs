@@ -31,6 +31,8 @@ pub(super) struct Head {
     /// The feeds the page advertises: the site's, and a show's or guest's own.
     pub feeds: Vec<Value>,
     pub jsonld: Option<Json>,
+    /// `og:video`: the player or file URL and its type.
+    pub video: Option<(String, &'static str)>,
 }
 
 /// `ko` or `en`, by the site's language: a page's name for machines in its language.
@@ -199,6 +201,7 @@ impl Values<'_> {
             tags: Vec::new(),
             feeds: self.site_feeds.clone(),
             jsonld: None,
+            video: None,
         }
     }
 
@@ -218,6 +221,12 @@ impl Values<'_> {
             ("modified", opt(head.modified)),
             ("tags", Value::from(head.tags)),
             ("feeds", Value::from(head.feeds)),
+            (
+                "video",
+                head.video.map_or_else(Value::none, |(url, mime)| {
+                    super::values::obj([("url", url.into()), ("type", mime.into())])
+                }),
+            ),
             (
                 "jsonld",
                 head.jsonld

@@ -49,6 +49,8 @@ Checks (`--only` / `--skip` take a comma-separated list of these names):
                (presence only); isBasedOn, when present, has a url; about, when present,
                is a TVEpisode with episodeNumber and partOfSeries (a TVSeries with name
                and url); mentions, when present, are Persons with name and url.
+             VideoObject (an article's or a TVEpisode's `video`): name, uploadDate
+               (with offset), embedUrl or contentUrl (absolute), thumbnailUrl absolute.
              TVSeries: name, url.   TVEpisode: episodeNumber, partOfSeries (TVSeries
                with name and url).  ProfilePage: mainEntity, a Person with a name.
              CollectionPage: name, url, and mainEntity (an ItemList) or hasPart.
@@ -738,6 +740,26 @@ class JsonLdPage:
         else:
             self.check_url(f"{what}.url", v.get("url"))
 
+    def check_video(self, what, v):
+        v = self.deref(v)
+        if not isinstance(v, dict) or "VideoObject" not in types_of(v):
+            self.fail(f"{what} is not a VideoObject: {json.dumps(v, ensure_ascii=False)[:120]}")
+            return
+        label = f"{what} (VideoObject)"
+        if not nonempty(v.get("name")):
+            self.fail(f"{label} has no name")
+        self.check_datetime(f"{label}.uploadDate", v.get("uploadDate"), True)
+        if not nonempty(v.get("embedUrl")) and not nonempty(v.get("contentUrl")):
+            self.fail(f"{label} has neither embedUrl nor contentUrl")
+        for key in ("embedUrl", "contentUrl"):
+            if key in v and not str(v[key]).startswith(("https://", "http://")):
+                self.fail(f"{label}.{key} is not an absolute URL: {v[key]!r}")
+        thumbs = v.get("thumbnailUrl")
+        if thumbs is not None:
+            for t in thumbs if isinstance(thumbs, list) else [thumbs]:
+                if not isinstance(t, str) or not t.startswith(("https://", "http://")):
+                    self.fail(f"{label}.thumbnailUrl is not an absolute URL: {t!r}")
+
     def check_episode(self, what, v):
         v = self.deref(v)
         if not isinstance(v, dict) or "TVEpisode" not in types_of(v):
@@ -752,6 +774,8 @@ class JsonLdPage:
             self.check_series(f"{what}.partOfSeries", v["partOfSeries"])
         if "url" in v:
             self.check_url(f"{what}.url", v["url"])
+        if "video" in v:
+            self.check_video(f"{what}.video", v["video"])
 
     def check_datetime(self, field, v, need_offset):
         if not isinstance(v, str) or not v.strip():
@@ -828,6 +852,8 @@ class JsonLdPage:
                     self.check_url(f"{t}: mentions Person url", x["url"])
         if "url" in n:
             self.check_url(f"{t}: url", n["url"])
+        if "video" in n:
+            self.check_video(f"{t}: video", n["video"])
 
     def check_node(self, n):
         ts = types_of(n)

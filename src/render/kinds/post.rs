@@ -101,6 +101,12 @@ impl Kind for Post {
         ));
         head.tags = post.tags.clone();
         head.jsonld = Some(post_json(v, self.0));
+        if let Some(vid) = &post.video {
+            head.video = Some(match vid.player_url() {
+                Some(embed) => (embed, "text/html"),
+                None => (vid.id.clone(), vid.mime().unwrap_or("video/mp4")),
+            });
+        }
     }
 
     fn lastmod(&self, site: &Site) -> Option<DateTime<FixedOffset>> {
@@ -150,6 +156,22 @@ fn post_json(v: &Values, i: usize) -> Json {
         j["isBasedOn"] = based;
         j["citation"] = json!(src.url);
     }
+    let video = p.video.as_ref().map(|vid| {
+        let mut o = json!({
+            "@type": "VideoObject",
+            "name": crate::render::shortcodes::video_title(site, i),
+            "description": p.title,
+            "uploadDate": crate::dates::rfc3339(p.aired.as_ref().unwrap_or(&p.date), tz),
+        });
+        match vid.player_url() {
+            Some(embed) => o["embedUrl"] = json!(embed),
+            None => o["contentUrl"] = json!(vid.id),
+        }
+        if let Some(t) = vid.thumbnail_url() {
+            o["thumbnailUrl"] = json!([t]);
+        }
+        o
+    });
     if let Some(si) = l.show {
         j["about"] = match p.episode {
             Some(n) => {
@@ -162,10 +184,19 @@ fn post_json(v: &Values, i: usize) -> Json {
                 if let Some(aired) = &p.aired {
                     e["datePublished"] = json!(crate::dates::rfc3339(aired, c.timezone));
                 }
+                // The video is the episode's: tied to it, not to the commentary.
+                if let Some(vo) = &video {
+                    e["video"] = vo.clone();
+                }
                 e
             }
             None => v.series_json(si),
         };
+    }
+    if let Some(vo) = video
+        && !(l.show.is_some() && p.episode.is_some())
+    {
+        j["video"] = vo;
     }
     if !p.guests.is_empty() {
         let people: Vec<Json> = p
