@@ -373,7 +373,7 @@ pub struct Spot {
 /// Finds shortcode `n` in `html`. A shortcode alone in its paragraph (or a body whose tokens
 /// open and close paragraphs) takes the paragraph's place, so a `<figure>` is never put inside
 /// a `<p>`.
-pub fn spot(html: &str, n: usize) -> Option<Spot> {
+pub fn spot(html: &str, n: usize, body: bool) -> Option<Spot> {
     let open = open_token(n);
     let close = close_token(n);
     let start = html.find(&open)?;
@@ -381,18 +381,31 @@ pub fn spot(html: &str, n: usize) -> Option<Spot> {
     let mut inner = String::new();
     let mut outer = start..close_at + close.len();
     let before = &html[..start];
+    let after = &html[outer.end..];
     let p_open = before.ends_with("<p>");
-    if p_open {
+    let p_close = after.starts_with("</p>");
+    // An inline shortcode takes a paragraph's place only when it is all the paragraph holds
+    // (its content, a figure's image, is not a paragraph); a body's tokens may open and close
+    // paragraphs of their own.
+    let (take_open, take_close) = match body {
+        true => (p_open, p_close),
+        false => (p_open && p_close, p_open && p_close),
+    };
+    if take_open {
         outer.start -= 3;
-        inner.push_str("<p>");
+        if body {
+            inner.push_str("<p>");
+        }
     }
     inner.push_str(&html[start + open.len()..close_at]);
-    let after = &html[outer.end..];
-    if after.starts_with("</p>") {
+    if take_close {
         outer.end += 4;
-        inner.push_str("</p>");
-    } else if p_open {
-        // The paragraph goes on after the shortcode: keep its opening tag.
+        if body {
+            inner.push_str("</p>");
+        }
+    }
+    if body && take_open && !take_close {
+        // The paragraph goes on after the body: keep its opening tag.
         outer.start += 3;
         inner.drain(..3);
     }
@@ -434,7 +447,9 @@ fn tidy(html: &str) -> String {
 pub fn strip(html: &str, calls: &[Call]) -> String {
     let mut out = html.to_string();
     for (n, call) in calls.iter().enumerate() {
-        let Some(s) = spot(&out, n) else { continue };
+        let Some(s) = spot(&out, n, call.body) else {
+            continue;
+        };
         let keep = if call.body { s.inner } else { String::new() };
         out.replace_range(s.outer, &keep);
     }
@@ -505,18 +520,18 @@ mod tests {
     #[test]
     fn a_lone_shortcode_takes_its_paragraphs_place() {
         let html = format!("<p>{}{}</p>\n<p>x</p>", open_token(0), close_token(0));
-        let s = spot(&html, 0).unwrap();
+        let s = spot(&html, 0, false).unwrap();
         assert_eq!(&html[s.outer.clone()], &html[..html.find('\n').unwrap()]);
         let html = format!(
             "<p>{}\n말.</p>\n<p>둘.\n{}</p>",
             open_token(3),
             close_token(3)
         );
-        let s = spot(&html, 3).unwrap();
+        let s = spot(&html, 3, true).unwrap();
         assert_eq!(s.outer, 0..html.len());
         assert_eq!(s.inner, "<p>말.</p>\n<p>둘.</p>");
         let html = format!("<p>{}{} 뒤</p>", open_token(0), close_token(0));
-        let s = spot(&html, 0).unwrap();
+        let s = spot(&html, 0, false).unwrap();
         assert_eq!(&html[..s.outer.start], "<p>");
     }
 }

@@ -286,7 +286,7 @@ impl<'a> Source<'a> {
             .and_then(|v| match crate::video::Video::parse(v.get_ref()) {
                 Ok(video) => Some(video),
                 Err(why) => {
-                    self.error(v.span(), format!("invalid `video`: {why}"));
+                    self.error(v.span(), why);
                     None
                 }
             });

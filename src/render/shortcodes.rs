@@ -347,7 +347,9 @@ fn expand_body(
     let mut html = body.html.clone();
     // Last first: a body's shortcodes (numbered after it) are in place before it is rendered.
     for (n, call) in body.shortcodes.iter().enumerate().rev() {
-        let Some(s) = spot(&html, n) else { continue };
+        let Some(s) = spot(&html, n, call.body) else {
+            continue;
+        };
         let nth = body.shortcodes[..n]
             .iter()
             .filter(|c| c.name == call.name)
