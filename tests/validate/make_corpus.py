@@ -9,7 +9,10 @@ Runs ../shared/bench/gen_corpus.py (content only), then makes DIR a complete sit
   repo's templates/partials/footer.html links every page to /about/;
 - writes a tiny placeholder PNG for each /images/... file that the generated Markdown
   embeds but gen_corpus.py does not ship (graphic-NN.png), so that the link checker can
-  stay strict about missing images.
+  stay strict about missing images;
+- gives every 10th post a `video =` (YouTube, Naver TV or an .mp4 in turn, made-up ids) and
+  a `quote` shortcode by one of its guests, and every 20th a `youtube` shortcode, so the
+  validators see the video facade, its JSON-LD and the shortcodes' output.
 Then: target/release/showpress --root DIR build --output OUT.
 """
 import argparse
@@ -33,6 +36,39 @@ def tiny_png():
     ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
     idat = zlib.compress(b"\x00\x80")
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def add_videos(posts_dir):
+    """Adds videos and shortcodes to every 10th post (sorted by path): deterministic."""
+    files = []
+    for dirpath, _, names in os.walk(posts_dir):
+        files += [os.path.join(dirpath, n) for n in names if n.endswith(".md")]
+    files.sort()
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    done = 0
+    for n, path in enumerate(files):
+        if n % 10:
+            continue
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+        if not text.startswith("+++\n"):
+            continue
+        vid = "".join(alphabet[(n * 7 + i * 13) % len(alphabet)] for i in range(11))
+        kind = (n // 10) % 3
+        url = [f"https://www.youtube.com/watch?v={vid}&t={n % 600}s",
+               f"https://tv.naver.com/v/{1000000 + n}",
+               f"https://media.example.com/episodes/{n}.mp4"][kind]
+        head, sep, body = text[4:].partition("\n+++")
+        m = re.search(r'name\s*=\s*"([^"]+)"', head) or re.search(r'guests\s*=\s*\["([^"]+)"', head)
+        speaker = m.group(1) if m else "시청자"
+        extra = (f'\n\n{{% quote(speaker="{speaker}", at="{n % 60}:{n % 50:02d}") %}}\n'
+                 f"방송에서 나온 말을 옮깁니다.\n{{% end %}}\n")
+        if n % 20 == 0:
+            extra += f'\n{{{{ youtube(id="{vid}", start={n % 300}) }}}}\n'
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(f'+++\nvideo = "{url}"\n{head}{sep}{body.rstrip()}{extra}')
+        done += 1
+    return done
 
 
 def main():
@@ -71,6 +107,7 @@ def main():
             if f.endswith(".md"):
                 with open(os.path.join(dirpath, f), encoding="utf-8") as fh:
                     refs.update(re.findall(r"\]\((/images/[^)\s]+\.png)\)", fh.read()))
+    videos = add_videos(os.path.join(args.out, "content", "posts"))
     made = 0
     png = tiny_png()
     for ref in sorted(refs):
@@ -81,7 +118,7 @@ def main():
                 fh.write(png)
             made += 1
     print(f"make_corpus: {args.out}: {args.posts} posts, {pages} standalone page(s) copied, "
-          f"{made} placeholder image(s)")
+          f"{made} placeholder image(s), {videos} post(s) with a video")
 
 
 if __name__ == "__main__":
