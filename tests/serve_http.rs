@@ -842,7 +842,7 @@ fn every_kind_of_change_ends_where_a_full_build_does() {
     let server = Server::start(&site);
     let (mut events, _) = server.events();
     type Step = (&'static str, fn(&TestSite));
-    let steps: [Step; 20] = [
+    let steps: [Step; 24] = [
         ("a guest profile's role", |s| {
             edit(s, "content/guests/seo.md", |t| {
                 t.replace("role = \"기자\"", "role = \"선임기자\"")
@@ -918,6 +918,31 @@ fn every_kind_of_change_ends_where_a_full_build_does() {
             save_atomically(
                 &s.path("templates/partials/footer.html"),
                 "<footer>또 바뀐 꼬리말</footer>\n",
+            )
+        }),
+        ("a shortcode template appearing", |s| {
+            fs::create_dir_all(s.path("templates/shortcodes")).unwrap();
+            save_atomically(
+                &s.path("templates/shortcodes/note.html"),
+                "<aside class=\"note\">{{ body | safe }}</aside>\n",
+            )
+        }),
+        ("a post using the shortcode and a built-in one", |s| {
+            edit(s, "content/posts/2025-03-11-premiere.md", |t| {
+                format!(
+                    "{t}\n{{% note() %}}\n메모.\n{{% end %}}\n\n{{% quote(speaker=\"없는 사람\", at=\"1:00\") %}}\n말.\n{{% end %}}\n"
+                )
+            })
+        }),
+        ("a body edit in a post with shortcodes", |s| {
+            edit(s, "content/posts/2025-03-11-premiere.md", |t| {
+                t.replace("메모.", "고친 메모.")
+            })
+        }),
+        ("a shortcode template edit", |s| {
+            save_atomically(
+                &s.path("templates/shortcodes/note.html"),
+                "<aside class=\"note changed\">{{ body | safe }}</aside>\n",
             )
         }),
         ("a template override deleted", |s| {

@@ -212,3 +212,75 @@ fn check_reports_every_bad_shortcode_with_other_problems() {
     );
     assert_contains(&r.stderr, "content/posts/bad-date.md:3:8");
 }
+
+#[test]
+fn every_video_url_form_is_accepted_and_the_rest_rejected_at_the_key() {
+    let site = TestSite::fixture("episode_video");
+    let forms = [
+        (
+            "youtu-be",
+            "https://youtu.be/dQw4w9WgXcQ?si=AbC_1&t=42",
+            "dQw4w9WgXcQ?autoplay=1&amp;start=42",
+        ),
+        (
+            "live",
+            "https://www.youtube.com/live/M7lc1UVf-VE?si=x",
+            "M7lc1UVf-VE?autoplay=1\"",
+        ),
+        (
+            "shorts",
+            "https://youtube.com/shorts/M7lc1UVf-VE",
+            "M7lc1UVf-VE?autoplay=1\"",
+        ),
+        (
+            "mobile",
+            "https://m.youtube.com/watch?v=dQw4w9WgXcQ&t=1m5s",
+            "dQw4w9WgXcQ?autoplay=1&amp;start=65",
+        ),
+    ];
+    for (slug, url, embed) in forms {
+        site.write(
+            &format!("content/posts/{slug}.md"),
+            &format!("+++\ntitle = \"{slug}\"\ndate = 2025-03-01\nvideo = \"{url}\"\n+++\n본문.\n"),
+        );
+    }
+    site.write(
+        "content/posts/mp4.md",
+        "+++\ntitle = \"mp4\"\ndate = 2025-03-01\nvideo = \"https://cdn.example.com/a/ep1.MP4?v=2\"\n+++\n본문.\n",
+    );
+    site.build();
+    for (slug, _, embed) in forms {
+        assert_contains(
+            &site.read(&format!("posts/{slug}/index.html")),
+            &format!("data-embed=\"https://www.youtube-nocookie.com/embed/{embed}"),
+        );
+    }
+    assert_contains(
+        &site.read("posts/mp4/index.html"),
+        "<source src=\"https://cdn.example.com/a/ep1.MP4?v=2\" type=\"video/mp4\">",
+    );
+
+    let rejected = [
+        "https://vimeo.com/76979871",
+        "https://www.youtube.com/watch?v=tooshort",
+        "https://www.youtube.com/@channel",
+        "https://tv.naver.com/v/abc",
+        "https://example.com/clip.avi",
+        "www.youtube.com/watch?v=dQw4w9WgXcQ",
+    ];
+    for (n, url) in rejected.iter().enumerate() {
+        site.write(
+            &format!("content/posts/bad-{n}.md"),
+            &format!("+++\ntitle = \"bad\"\ndate = 2025-03-01\nvideo = \"{url}\"\n+++\n본문.\n"),
+        );
+    }
+    let r = site.run(&["check"]);
+    assert_eq!(r.code, 1);
+    for (n, url) in rejected.iter().enumerate() {
+        assert_contains(
+            &r.stderr,
+            &format!("error: unsupported video URL `{url}`, expected a YouTube URL"),
+        );
+        assert_contains(&r.stderr, &format!(" --> content/posts/bad-{n}.md:4:9\n"));
+    }
+}
