@@ -205,9 +205,11 @@ fn check_call(call: &Call, names: &[&str], templates: &Templates) -> Option<Stri
 /// What a body's shortcodes can know about the post they are in.
 struct Host<'a> {
     title: &'a str,
+    /// The name a video shortcode's facade goes by: the show and episode, else the title.
+    label: String,
     file: &'a str,
-    /// The post's own video and the name the facade gives it.
-    video: Option<(&'a Video, String)>,
+    /// The post's own video.
+    video: Option<&'a Video>,
     /// (name, guest page URL, role in this post)
     guests: Vec<(&'a str, String, Option<&'a str>)>,
 }
@@ -278,12 +280,8 @@ fn render_call(
             };
             if let Ok(mut v) = Video::parse(&url) {
                 v.start = start.or(v.start);
-                let title = text("title").map(str::to_string).unwrap_or_else(|| {
-                    host.video
-                        .as_ref()
-                        .map_or_else(|| host.title.to_string(), |(_, t)| t.clone())
-                });
-                ctx.insert_value("video", video_value(&v, &title));
+                let title = text("title").unwrap_or(&host.label);
+                ctx.insert_value("video", video_value(&v, title));
             }
         }
         "quote" => {
@@ -311,7 +309,7 @@ fn render_call(
             let at_url = at
                 .and_then(moment)
                 .zip(host.video.as_ref())
-                .map(|(s, (v, _))| v.watch_url(Some(s)));
+                .map(|(s, v)| v.watch_url(Some(s)));
             ctx.insert_value("at_url", at_url.map_or_else(Value::none, Value::from));
         }
         "figure" => ctx.insert_value("image", Value::safe_string(&inner)),
@@ -386,8 +384,9 @@ pub fn expand(
         let p = &s.posts[pi];
         Host {
             title: &p.title,
+            label: video_title(s, pi),
             file: &p.file,
-            video: p.video.as_ref().map(|v| (v, video_title(s, pi))),
+            video: p.video.as_ref(),
             guests: p
                 .guests
                 .iter()
@@ -427,6 +426,7 @@ pub fn expand(
                 jobs.push((
                     Host {
                         title,
+                        label: title.to_string(),
                         file,
                         video: None,
                         guests: Vec::new(),
