@@ -238,7 +238,7 @@ fn every_video_url_form_is_accepted_and_the_rest_rejected_at_the_key() {
             "dQw4w9WgXcQ?autoplay=1&amp;start=65",
         ),
     ];
-    for (slug, url, embed) in forms {
+    for (slug, url, _) in forms {
         site.write(
             &format!("content/posts/{slug}.md"),
             &format!("+++\ntitle = \"{slug}\"\ndate = 2025-03-01\nvideo = \"{url}\"\n+++\n본문.\n"),
