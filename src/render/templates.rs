@@ -47,6 +47,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "sitemap.xml",
     "news-sitemap.xml",
     "robots.txt",
+    "card.svg",
 );
 
 pub struct Templates {
@@ -126,6 +127,8 @@ impl Templates {
         }
 
         let mut tera = Tera::new();
+        // `card.svg` is XML too: its text must be escaped like the pages'.
+        tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
         register_filters(&mut tera, config);
         let images =
             super::images::TemplateImages::scan(names.iter().map(|n| sources[*n].1.as_str()));
