@@ -1,12 +1,14 @@
 //! From a card's text to PNG bytes: the lines fitted with the font's widths, the values the
 //! `card.svg` template is rendered with, and the SVG drawn by resvg.
 
-use tera::Context;
 use resvg::{tiny_skia, usvg};
+use tera::Context;
 
 use super::font::CardFont;
 use super::wrap::{fit, wrap};
-use super::{HEIGHT, SMALL_SIZE, TEXT_WIDTH, TITLE_LINE_HEIGHT, TITLE_LINES, TITLE_SIZE, Text, WIDTH};
+use super::{
+    HEIGHT, SMALL_SIZE, TEXT_WIDTH, TITLE_LINE_HEIGHT, TITLE_LINES, TITLE_SIZE, Text, WIDTH,
+};
 
 /// The template's values: `site_title`, `kicker`, `title_lines` (wrapped, the last one cut
 /// with "…" when the title is longer), `footer` (one line each, cut likewise), `width`,
@@ -21,7 +23,10 @@ pub fn context(text: &Text, font: &CardFont) -> Context {
     let big_advance = |c: char| big.as_ref().map_or(TITLE_SIZE, |m| m.advance(c));
     let (title_font, title_weight) = font.title_face();
     let mut ctx = Context::new();
-    ctx.insert("site_title", &fit(&text.site_title, TEXT_WIDTH, &small_advance));
+    ctx.insert(
+        "site_title",
+        &fit(&text.site_title, TEXT_WIDTH, &small_advance),
+    );
     ctx.insert("kicker", &fit(&text.kicker, TEXT_WIDTH, &small_advance));
     ctx.insert(
         "title_lines",
@@ -51,8 +56,8 @@ pub fn png(svg: &str, font: &CardFont) -> Result<Vec<u8>, String> {
         ..usvg::Options::default()
     };
     let tree = usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())?;
-    let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT)
-        .ok_or_else(|| "cannot make a canvas".to_string())?;
+    let mut pixmap =
+        tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or_else(|| "cannot make a canvas".to_string())?;
     // The drawing is scaled to fill the card whatever size the template's SVG says.
     let size = tree.size();
     let transform = tiny_skia::Transform::from_scale(

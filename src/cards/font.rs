@@ -5,9 +5,9 @@
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
+use resvg::usvg::fontdb;
 use skrifa::instance::{LocationRef, Size};
 use skrifa::{FontRef, GlyphId, MetadataProvider};
-use resvg::usvg::fontdb;
 
 use crate::fingerprint;
 
@@ -126,7 +126,9 @@ pub fn from_file(path: &Path) -> Result<Option<Arc<CardFont>>, String> {
     let mut db = fontdb::Database::new();
     db.load_font_data(data.clone());
     let Some(face) = db.faces().next() else {
-        return Err("is not a font (expected a TrueType or OpenType file, .ttf, .otf or .ttc)".into());
+        return Err(
+            "is not a font (expected a TrueType or OpenType file, .ttf, .otf or .ttc)".into(),
+        );
     };
     let family = face
         .families
@@ -165,10 +167,7 @@ fn find_system() -> Option<Arc<CardFont>> {
         let Some((family, _)) = face.families.first() else {
             continue;
         };
-        if db
-            .with_face_data(face.id, has_hangul)
-            .unwrap_or(false)
-        {
+        if db.with_face_data(face.id, has_hangul).unwrap_or(false) {
             families.entry(family.clone()).or_default().push(face);
         }
     }

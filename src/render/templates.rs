@@ -161,6 +161,11 @@ impl Templates {
         }
     }
 
+    /// The path a template is shown as in diagnostics (`templates/card.svg`, `<built-in>/…`).
+    pub fn display_name(&self, name: &str) -> String {
+        display_name(&self.sources, name)
+    }
+
     /// Diagnostics for an error met while rendering the page at `page`.
     pub fn diagnose(&self, e: &tera::Error, page: &str) -> Vec<Diagnostic> {
         diagnose(e, &self.sources, Some(page))

@@ -38,6 +38,9 @@ pub struct Site {
     pub unparsed: crate::fingerprint::FastSet<String>,
     /// What is published with the pages: see [`Files`].
     pub files: Files,
+    /// Social cards are drawn (on in config, and a font with Hangul was found): pages without
+    /// an image of their own use theirs (see [`crate::cards`]). Set by the engine.
+    pub cards: bool,
 }
 
 /// Bundle files and images, as the pages use them.
@@ -395,6 +398,7 @@ impl Site {
             pages,
             unparsed: unparsed.into_iter().collect(),
             files: Files::default(),
+            cards: false,
         };
         site.files = Files::new(&site, assets, static_images);
         links::resolve(&mut site)?;
