@@ -405,7 +405,9 @@ fn unchanged_record(
     opts: &BuildOptions,
     run: &crate::engine::Run,
 ) -> Option<crate::engine::cache::Unchanged> {
-    if !run.warnings.is_empty() {
+    // The no-font warning too: the next build looks for a font again (one may have been
+    // installed since) and warns again if there is still none.
+    if !run.warnings.is_empty() || !run.notices.is_empty() {
         return None;
     }
     let files = engine.content_stamps()?;

@@ -70,6 +70,9 @@ pub fn wrap(
 
 /// `text` on one line no wider than `max_width`: as it is when it fits, else cut with "…".
 pub fn fit(text: &str, max_width: f32, advance: &dyn Fn(char) -> f32) -> String {
+    if text.trim().is_empty() {
+        return String::new();
+    }
     wrap(text, f32::INFINITY, 1, advance)
         .into_iter()
         .next()
@@ -163,6 +166,7 @@ mod tests {
     #[test]
     fn fit_keeps_a_short_line_and_cuts_a_long_one() {
         assert_eq!(fit("출연 김철수", 20.0, &advance), "출연 김철수");
+        assert_eq!(fit("", 20.0, &advance), "");
         assert_eq!(fit("출연 김철수 박영희", 10.0, &advance), "출연 김철…");
     }
 }
