@@ -47,3 +47,14 @@ pub fn can_draw(test: &str) -> bool {
     );
     false
 }
+
+/// The output files a test expects, with `cards` (social cards) among them when this machine
+/// can draw them: sorted like [`TestSite::output_files`].
+pub fn with_cards(files: &[&str], cards: &[&str]) -> Vec<String> {
+    let mut all: Vec<String> = files.iter().map(|f| f.to_string()).collect();
+    if hangul_font_installed() {
+        all.extend(cards.iter().map(|c| c.to_string()));
+        all.sort();
+    }
+    all
+}
