@@ -90,7 +90,12 @@ pub fn text(site: &Site, subject: Subject) -> Text {
     let (kicker, title, footer) = match subject {
         Subject::Post(i) => {
             let p = &site.posts[i];
-            let kicker = match (&p.show, p.episode) {
+            // The show's name as the site spells it (its profile's), else the post's.
+            let show = site.links[i]
+                .show
+                .map(|si| site.shows[si].name.clone())
+                .or_else(|| p.show.clone());
+            let kicker = match (&show, p.episode) {
                 (Some(s), Some(n)) => format!("{s} {n}회"),
                 (Some(s), None) => s.clone(),
                 _ => String::new(),
