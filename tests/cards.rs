@@ -252,3 +252,24 @@ fn check_draws_no_cards() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!site.path(".showpress/cards").exists());
 }
+
+#[test]
+fn markup_in_a_title_is_drawn_as_text() {
+    if !can_draw("markup_in_a_title_is_drawn_as_text") {
+        return;
+    }
+    let site = TestSite::fixture("cards");
+    site.write(
+        "content/posts/busan-12.md",
+        &common::post(
+            "title = \"<script>&\\\"따옴표\\\" '홑' ]]>\"\ndate = 2025-04-02T09:30:00+09:00",
+            "본문.\n",
+        ),
+    );
+    let r = site.build();
+    assert_eq!(r.stderr, "");
+    assert_eq!(
+        card(&site, "cards/posts/busan-12.png").dimensions(),
+        (1200, 630)
+    );
+}
