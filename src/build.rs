@@ -67,6 +67,11 @@ pub struct BuildReport {
     /// from the image cache, in this build.
     pub images: usize,
     pub images_cached: usize,
+    /// Social cards drawn, and those that came from the card cache, in this build.
+    pub cards: usize,
+    pub cards_cached: usize,
+    /// One-line warnings printed as they are (no font for social cards).
+    pub notices: Vec<String>,
     /// Why a cache that was there could not be used.
     pub cache_note: Option<String>,
     pub elapsed: Duration,
@@ -344,6 +349,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         rendered: run.rendered,
         images: run.images,
         images_cached: run.images_cached,
+        cards: run.cards,
+        cards_cached: run.cards_cached,
+        notices: run.notices,
         cache_note,
         elapsed: start.elapsed(),
     };
@@ -397,7 +405,9 @@ fn unchanged_record(
     opts: &BuildOptions,
     run: &crate::engine::Run,
 ) -> Option<crate::engine::cache::Unchanged> {
-    if !run.warnings.is_empty() {
+    // The no-font warning too: the next build looks for a font again (one may have been
+    // installed since) and warns again if there is still none.
+    if !run.warnings.is_empty() || !run.notices.is_empty() {
         return None;
     }
     let files = engine.content_stamps()?;
@@ -485,6 +495,9 @@ fn nothing_changed(
         rendered: 0,
         images: 0,
         images_cached: 0,
+        cards: 0,
+        cards_cached: 0,
+        notices: Vec::new(),
         cache_note: None,
         elapsed: start.elapsed(),
     })

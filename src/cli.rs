@@ -245,6 +245,9 @@ impl BuildArgs {
         if let Some(note) = &r.cache_note {
             eprintln!("note: {note}");
         }
+        for notice in &r.notices {
+            eprintln!("{notice}");
+        }
         for warning in &r.shadowed {
             eprintln!("{warning}\n");
         }
@@ -271,6 +274,12 @@ impl BuildArgs {
             println!(
                 "Images: {} processed, {} from the cache",
                 r.images, r.images_cached
+            );
+        }
+        if r.cards + r.cards_cached > 0 {
+            println!(
+                "Social cards: {} drawn, {} from the cache",
+                r.cards, r.cards_cached
             );
         }
         Ok(())

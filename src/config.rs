@@ -44,7 +44,40 @@ struct RawConfig {
     #[serde(default)]
     images: ImageOptions,
     #[serde(default)]
+    cards: RawCards,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCards {
+    #[serde(default = "yes")]
+    enabled: bool,
+    font: Option<Spanned<String>>,
+}
+
+impl Default for RawCards {
+    fn default() -> Self {
+        RawCards {
+            enabled: true,
+            font: None,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Social cards (`[cards]` in config): see [`crate::cards`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CardOptions {
+    /// Draw cards at all (`enabled = false` turns them off without a warning).
+    pub enabled: bool,
+    /// `font = "path"`, relative to the site root, with the span of its value in config.toml
+    /// (a font that cannot be used is reported there).
+    pub font: Option<(String, std::ops::Range<usize>)>,
 }
 
 /// Options for the Markdown renderer (`[markdown]` in config).
@@ -120,6 +153,7 @@ pub struct Config {
     pub twitter_site: Option<String>,
     pub markdown: MarkdownOptions,
     pub images: ImageOptions,
+    pub cards: CardOptions,
     pub extra: serde_json::Value,
 }
 
@@ -297,6 +331,17 @@ impl Config {
             paginate,
             markdown: raw.markdown,
             images,
+            cards: CardOptions {
+                enabled: raw.cards.enabled,
+                font: raw
+                    .cards
+                    .font
+                    .filter(|f| !f.get_ref().trim().is_empty())
+                    .map(|f| {
+                        let span = f.span();
+                        (f.into_inner(), span)
+                    }),
+            },
             extra: crate::text::toml_to_json(toml::Value::Table(raw.extra)),
         })
     }

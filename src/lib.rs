@@ -8,6 +8,7 @@
 
 pub mod assets;
 pub mod build;
+pub mod cards;
 pub mod check;
 pub mod cli;
 pub mod config;

@@ -148,13 +148,26 @@ fn canonical_urls_are_absolute_and_each_page_has_its_own() {
 fn post_metadata_and_json_ld() {
     let site = built();
     let html = site.read("posts/deepseek/index.html");
+    // The post has no `image`: its social card when one can be drawn, else the site's image.
+    let image = if common::cards::hangul_font_installed() {
+        "https://example.com/blog/cards/posts/deepseek.png"
+    } else {
+        "https://example.com/blog/images/cover.png"
+    };
+    assert_contains(
+        &html,
+        &format!("<meta property=\"og:image\" content=\"{image}\">"),
+    );
+    assert_contains(
+        &html,
+        &format!("<meta name=\"twitter:image\" content=\"{image}\">"),
+    );
     for line in [
         "<meta name=\"description\" content=\"딥시크의 성공을 두고 나눈 이야기.\">",
         "<meta property=\"og:type\" content=\"article\">",
         "<meta property=\"og:title\" content=\"딥시크와 판교\">",
         "<meta property=\"og:site_name\" content=\"토크쇼 읽기\">",
         "<meta property=\"og:locale\" content=\"ko_KR\">",
-        "<meta property=\"og:image\" content=\"https://example.com/blog/images/cover.png\">",
         "<meta property=\"article:published_time\" content=\"2025-03-25T11:46:00+09:00\">",
         "<meta property=\"article:modified_time\" content=\"2025-03-26T00:00:00+09:00\">",
         "<meta property=\"article:tag\" content=\"AI\">",
@@ -178,7 +191,7 @@ fn post_metadata_and_json_ld() {
             "mainEntityOfPage": {"@type": "WebPage", "@id": "https://example.com/blog/posts/deepseek/"},
             "url": "https://example.com/blog/posts/deepseek/",
             "keywords": ["AI", "딥시크"],
-            "image": ["https://example.com/blog/images/cover.png"],
+            "image": [image],
             "isBasedOn": {
                 "@type": "CreativeWork",
                 "url": "https://news.example.com/view?id=1&lang=ko",

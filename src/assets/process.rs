@@ -134,6 +134,22 @@ impl ImageCache {
         removed
     }
 
+    /// The bytes cached under `key`, else made by `make` and cached; and whether they came
+    /// from the cache. For results made of something other than a source image (social cards).
+    pub fn get_or_make(
+        &self,
+        key: u64,
+        make: impl FnOnce() -> Result<Vec<u8>, String>,
+    ) -> Result<(Vec<u8>, bool), String> {
+        self.keep([key]);
+        if let Some(bytes) = self.get(key) {
+            return Ok((bytes, true));
+        }
+        let bytes = make()?;
+        self.put(key, &bytes);
+        Ok((bytes, false))
+    }
+
     /// The bytes of each of `ops` made from `bytes` (a source with fingerprint `source`), from
     /// the cache or made now, decoding the source at most once; and whether all came from the
     /// cache.

@@ -10,6 +10,7 @@
 //! everything; `serve` keeps it alive and feeds it the watcher's changes.
 
 pub mod cache;
+mod cards;
 mod change;
 mod files;
 mod keep_going;
@@ -92,6 +93,9 @@ pub type Announce = Box<dyn FnOnce() + Send + Sync>;
 /// See [`Engine::forget_outputs_later`].
 pub type LateForget = Box<dyn FnOnce() -> Vec<String> + Send + Sync>;
 
+/// The card cache's folder, beside the image cache's in the cache folder.
+pub const CARD_CACHE_DIR: &str = "cards";
+
 /// A key no page has: set on every output after a config change (keys do not cover config).
 const STALE: u64 = 0;
 
@@ -108,6 +112,11 @@ pub struct Run {
     /// Source images processed this run, and those whose every file came from the cache.
     pub images: usize,
     pub images_cached: usize,
+    /// Social cards drawn this run, and those whose bytes came from the card cache.
+    pub cards: usize,
+    pub cards_cached: usize,
+    /// One-line warnings to print as they are (no file to point at): no font for cards.
+    pub notices: Vec<String>,
     /// Pages rendered this run (their key changed).
     pub rendered: usize,
     /// Content files read and parsed this run.
@@ -152,6 +161,12 @@ pub struct Engine {
     static_probes: FastMap<String, (Option<crate::content::Stamp>, crate::assets::StaticImage)>,
     /// Processed images (see [`crate::assets::process`]).
     images: crate::assets::process::ImageCache,
+    /// Drawn social cards, in the same kind of cache beside the images' (`cards/`).
+    card_cache: crate::assets::process::ImageCache,
+    /// The font cards are drawn in; `None`: no cards (turned off, or no font with Hangul).
+    card_font: Option<std::sync::Arc<crate::cards::CardFont>>,
+    /// The warning that no font has Hangul, to print with the next good run.
+    card_notice: Option<String>,
     /// Every output file of the last good run.
     outputs: FastMap<String, Out>,
     kept: Option<Box<Kept>>,
@@ -173,6 +188,10 @@ impl Engine {
         // `--root` said (`.`, a relative or an absolute path, `serve`'s canonical one).
         opts.root = absolute(&opts.root);
         let image_cache = opts.image_cache.clone();
+        let card_cache = image_cache
+            .as_deref()
+            .and_then(Path::parent)
+            .map(|d| d.join(CARD_CACHE_DIR));
         Engine {
             opts,
             config: None,
@@ -183,6 +202,9 @@ impl Engine {
             statics: FastSet::default(),
             static_probes: FastMap::default(),
             images: crate::assets::process::ImageCache::new(image_cache),
+            card_cache: crate::assets::process::ImageCache::new(card_cache),
+            card_font: None,
+            card_notice: None,
             outputs: FastMap::default(),
             kept: None,
             late_forget: None,
@@ -218,7 +240,7 @@ impl Engine {
     /// Deletes processed images the last run did not use (see
     /// [`crate::assets::process::ImageCache::prune`]).
     pub fn prune_images(&self) -> usize {
-        self.images.prune()
+        self.images.prune() + self.card_cache.prune()
     }
 
     /// Forgets what is known of these output files, so the next run makes them again (they
@@ -411,6 +433,7 @@ impl Engine {
         }
         let text =
             std::fs::read(self.opts.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+        self.card_font = self.find_card_font(&config, &text)?;
         // The text alone: options are constant for one engine, and a build cache made with
         // other options is not used at all.
         let fp = fingerprint::of(&text);
@@ -437,6 +460,7 @@ impl Engine {
     ) -> Result<Run> {
         content.static_images = self.static_images();
         let mut site = Site::build(config.clone(), content, now)?;
+        site.cards = self.card_font.is_some();
         // `check` goes on to report the other stages' problems too; nothing is kept then.
         let mut shortcode_errors = Vec::new();
         if let Some(t) = templates
@@ -506,6 +530,18 @@ impl Engine {
         run.images_cached = published.reused;
         let t = self.phase("bundle files and images", t);
 
+        // Cards are pixel work too: `check` draws none.
+        let cards = match templates {
+            Some(tpl) if !self.opts.keep_going => {
+                let taken: FastSet<&str> = statics.iter().map(String::as_str).collect();
+                self.publish_cards(&site, tpl, &crate::cards::all(&site), &taken, sink)?
+            }
+            _ => cards::Cards::default(),
+        };
+        run.cards = cards.drawn;
+        run.cards_cached = cards.cached;
+        let t = self.phase("social cards", t);
+
         // Only `check` goes on without templates (they failed): nothing to render then.
         let Some(templates) = templates else {
             return Ok(run);
@@ -547,6 +583,7 @@ impl Engine {
                 !wanted.contains(f.as_str())
                     && !statics.contains(*f)
                     && !published.names.contains(*f)
+                    && !cards.names.contains(*f)
             })
             .cloned()
             .collect();
@@ -564,12 +601,13 @@ impl Engine {
             run.written.push(file.clone());
             self.outputs.insert(file, out);
         }
-        for (file, out, written) in published.made {
+        for (file, out, written) in published.made.into_iter().chain(cards.made) {
             if written {
                 run.written.push(file.clone());
             }
             self.outputs.insert(file, out);
         }
+        run.notices.extend(self.card_notice.take());
         // Keys of pages whose bytes did not need rendering are current already; a config
         // change set them all to STALE, and the render above made every page again.
         run.written.sort_unstable();

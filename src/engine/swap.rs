@@ -54,6 +54,11 @@ impl Engine {
                 return Ok(Err(kept));
             }
             match site.posts.iter().position(|p| p.file == new.file) {
+                // A post that gains or loses its `image` loses or gains its social card:
+                // files appear or go, which the full path handles.
+                Some(i) if site.posts[i].image.is_some() != new.image.is_some() => {
+                    return Ok(Err(kept));
+                }
                 Some(i) if site.posts[i].structure_key() == new.structure_key() => {
                     cards_changed |= site.posts[i].card_hash != new.card_hash;
                     swaps.push((i, new.clone()));
@@ -101,16 +106,32 @@ impl Engine {
         let todo: Vec<Planned> = stale.iter().map(|(p, _)| p.clone()).collect();
         let key_of: FastMap<&str, u64> = stale.iter().map(|(p, k)| (p.file.as_str(), *k)).collect();
         let rendered = self.render_into(site, templates, planned, &todo, &key_of, sink)?;
-        self.phase(&format!("render {} pages", todo.len()), t);
+        let t = self.phase(&format!("render {} pages", todo.len()), t);
+        // A new title or guest list shows on the post's card (and a guest's role on theirs).
+        let cards = if cards_changed && site.cards {
+            let mut subjects: Vec<crate::cards::Subject> = swaps
+                .iter()
+                .flat_map(|(i, _)| crate::cards::of_post(site, *i))
+                .collect();
+            subjects.sort_unstable_by_key(|s| format!("{s:?}"));
+            subjects.dedup();
+            let taken = self.statics.iter().map(String::as_str).collect();
+            self.publish_cards(site, templates, &subjects, &taken, sink)?
+        } else {
+            super::cards::Cards::default()
+        };
+        self.phase("social cards", t);
         let mut run = Run {
             posts: site.posts.len(),
             pages: planned.len(),
             statics: self.statics.len(),
             rendered: todo.len(),
             reparsed: outcomes.len(),
+            cards: cards.drawn,
+            cards_cached: cards.cached,
             ..Run::default()
         };
-        for (file, out, written) in rendered {
+        for (file, out, written) in rendered.into_iter().chain(cards.made) {
             if written {
                 run.written.push(file.clone());
             }

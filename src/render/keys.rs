@@ -113,11 +113,14 @@ impl<'a> Keys<'a> {
     /// template extends or includes, and its path.
     pub fn page(&self, p: &Planned, templates: &Templates) -> u64 {
         p.job.with_kind(|kind| {
-            // Every page shows `site`, whose only changing part is the post count.
+            // Every page shows `site`, whose only changing part is the post count; posts,
+            // shows and guests show a social card or not (`og:image`) by whether cards are
+            // drawn, which a font installed or removed changes without config changing.
             fingerprint::of(&(
                 templates.fingerprint(kind.template()),
                 &p.path,
                 self.site.posts.len(),
+                self.site.cards,
                 kind.key(self),
             ))
         })

@@ -25,6 +25,8 @@ pub(super) struct Head {
     /// Open Graph type: `website`, `article` or `profile`.
     pub og_type: &'static str,
     pub image: Option<String>,
+    /// The image's width and height when known (a social card's), for `og:image:width`.
+    pub image_size: Option<(u32, u32)>,
     pub published: Option<String>,
     pub modified: Option<String>,
     pub tags: Vec<String>,
@@ -196,6 +198,7 @@ impl Values<'_> {
             description: c.description.clone(),
             og_type: "website",
             image: c.image.as_deref().map(|i| self.absolute_image(i)),
+            image_size: None,
             published: None,
             modified: None,
             tags: Vec::new(),
@@ -205,8 +208,23 @@ impl Values<'_> {
         }
     }
 
+    /// The URL of a page's social card, when cards are drawn.
+    pub(super) fn card_image(&self, subject: crate::cards::Subject) -> Option<String> {
+        self.site
+            .cards
+            .then(|| self.link.permalink(&crate::cards::path(self.site, subject)))
+    }
+
+    /// Makes `head` show the page's social card, when cards are drawn.
+    pub(super) fn use_card(&self, head: &mut Head, subject: crate::cards::Subject) {
+        if let Some(url) = self.card_image(subject) {
+            head.image = Some(url);
+            head.image_size = Some((crate::cards::WIDTH, crate::cards::HEIGHT));
+        }
+    }
+
     /// `meta` for an HTML page: `title`, `canonical`, `description`, `og_type`, `locale`,
-    /// `image`, `published`, `modified`, `tags`, `feeds` and `jsonld` (a JSON string, safe to
+    /// `image` (with `image_width` and `image_height` when known), `published`, `modified`, `tags`, `feeds` and `jsonld` (a JSON string, safe to
     /// print inside a script element).
     pub(super) fn meta(&self, head: Head, canonical: Option<String>) -> Value {
         let opt = |s: Option<String>| s.map_or_else(Value::none, Value::from);
@@ -217,6 +235,14 @@ impl Values<'_> {
             ("og_type", head.og_type.into()),
             ("locale", og_locale(&self.site.config.language).into()),
             ("image", opt(head.image)),
+            (
+                "image_width",
+                head.image_size.map_or_else(Value::none, |(w, _)| w.into()),
+            ),
+            (
+                "image_height",
+                head.image_size.map_or_else(Value::none, |(_, h)| h.into()),
+            ),
             ("published", opt(head.published)),
             ("modified", opt(head.modified)),
             ("tags", Value::from(head.tags)),

@@ -55,6 +55,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "sitemap.xml",
     "news-sitemap.xml",
     "robots.txt",
+    "card.svg",
 );
 
 pub struct Templates {
@@ -137,6 +138,8 @@ impl Templates {
         }
 
         let mut tera = Tera::new();
+        // `card.svg` is XML too: its text must be escaped like the pages'.
+        tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
         register_filters(&mut tera, config);
         let images =
             super::images::TemplateImages::scan(names.iter().map(|n| sources[*n].1.as_str()));
@@ -193,6 +196,11 @@ impl Templates {
             // Theme images can be shown by any template: their sizes are part of every key.
             false => crate::fingerprint::of(&(own, self.images.fingerprint())),
         }
+    }
+
+    /// The path a template is shown as in diagnostics (`templates/card.svg`, `<built-in>/…`).
+    pub fn display_name(&self, name: &str) -> String {
+        display_name(&self.sources, name)
     }
 
     /// Diagnostics for an error met while rendering the page at `page`.

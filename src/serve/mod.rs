@@ -202,6 +202,9 @@ fn publish(
     };
     match result {
         Ok(r) => {
+            for n in &r.notices {
+                eprintln!("{n}");
+            }
             for w in &r.warnings {
                 eprintln!("{w}\n");
             }

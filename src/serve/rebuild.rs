@@ -34,6 +34,8 @@ pub struct Rebuilt {
     pub elapsed: Duration,
     /// What `build` would warn about (files of `static/` a page takes the place of).
     pub warnings: Vec<Diagnostic>,
+    /// One-line warnings printed as they are (no font for social cards).
+    pub notices: Vec<String>,
 }
 
 pub struct Rebuilder {
@@ -126,6 +128,7 @@ impl Rebuilder {
             css_only: css_only && others > 0 && pages == 0,
             elapsed: run.elapsed,
             warnings: run.warnings,
+            notices: run.notices,
         })
     }
 }

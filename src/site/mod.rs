@@ -41,6 +41,9 @@ pub struct Site {
     /// The HTML of every body that has shortcodes, with their output in place, by content
     /// file: filled by `render::shortcodes` once templates are known.
     pub expanded: FastMap<String, String>,
+    /// Social cards are drawn (on in config, and a font with Hangul was found): pages without
+    /// an image of their own use theirs (see [`crate::cards`]). Set by the engine.
+    pub cards: bool,
 }
 
 /// Bundle files and images, as the pages use them.
@@ -399,6 +402,7 @@ impl Site {
             unparsed: unparsed.into_iter().collect(),
             files: Files::default(),
             expanded: FastMap::default(),
+            cards: false,
         };
         site.files = Files::new(&site, assets, static_images);
         links::resolve(&mut site)?;

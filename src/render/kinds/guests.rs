@@ -144,6 +144,7 @@ impl Kind for Guest {
             bio
         };
         head.og_type = "profile";
+        v.use_card(head, crate::cards::Subject::Guest(self.guest));
         head.feeds.push(v.feed_link(
             format!("{} · {}", g.name, c.title),
             &format!("{}atom.xml", urls::guest(&g.slug)),

@@ -91,8 +91,9 @@ impl Kind for Post {
             head.description = text;
         }
         head.og_type = "article";
-        if let Some(img) = &post.image {
-            head.image = Some(v.absolute_image(img));
+        match &post.image {
+            Some(img) => head.image = Some(v.absolute_image(img)),
+            None => v.use_card(head, crate::cards::Subject::Post(self.0)),
         }
         head.published = Some(crate::dates::rfc3339(&post.date, c.timezone));
         head.modified = Some(crate::dates::rfc3339(
@@ -142,8 +143,15 @@ fn post_json(v: &Values, i: usize) -> Json {
         "url": url,
         "keywords": p.tags,
     });
-    if let Some(img) = p.image.as_deref().or(c.image.as_deref()) {
-        j["image"] = json!([v.absolute_image(img)]);
+    // Its own image, else its social card, else the site's.
+    let image = match p.image.as_deref() {
+        Some(img) => Some(v.absolute_image(img)),
+        None => v
+            .card_image(crate::cards::Subject::Post(i))
+            .or_else(|| c.image.as_deref().map(|img| v.absolute_image(img))),
+    };
+    if let Some(img) = image {
+        j["image"] = json!([img]);
     }
     if let Some(src) = &p.source {
         let mut based = json!({"@type": "CreativeWork", "url": src.url});

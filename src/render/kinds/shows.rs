@@ -125,6 +125,7 @@ impl Kind for Show {
         let c = &v.site.config;
         let s = &v.site.shows[self.show];
         let about = show_head(v, self.show, head);
+        v.use_card(head, crate::cards::Subject::Show(self.show));
         let mut j = v.series_json(self.show);
         j["@context"] = json!("https://schema.org");
         j["numberOfEpisodes"] = json!(s.episodes.len());
