@@ -9,6 +9,7 @@
 #
 # Environment:
 #   BENCH           clean | loop | all (default all): clean builds, the writer's loop, or both
+#   CARDS           off | on (default off): showpress's social cards (Hugo has none)
 #   OUT_BASE        where corpora, outputs and logs go (default /tmp/showpress-bench)
 #   SHARED          folder holding bench/gen_corpus.py and bench/hugo-site/ (default $REPO/../shared)
 #   SHOWPRESS_BIN   use this showpress binary instead of running `cargo build --release`
@@ -149,6 +150,11 @@ prepare_sp() { # dir: the generated content plus the repo's own site files
     # The Hugo site lists 10 posts per page; do the same amount of work.
     sed -i 's/^paginate *=.*/paginate = 10/' "$dir/config.toml"
     grep -q '^paginate = 10' "$dir/config.toml" || echo 'paginate = 10' >>"$dir/config.toml"
+    # Hugo draws no social cards: compared like for like, showpress draws none either
+    # (CARDS=on to include them; their own cost is in bench/README.md, "Social cards").
+    if [[ ${CARDS:-off} == off ]] && ! grep -q '^\[cards\]' "$dir/config.toml"; then
+        printf '\n[cards]\nenabled = false\n' >>"$dir/config.toml"
+    fi
     return 0
 }
 

@@ -405,9 +405,10 @@ fn unchanged_record(
     opts: &BuildOptions,
     run: &crate::engine::Run,
 ) -> Option<crate::engine::cache::Unchanged> {
-    // The no-font warning too: the next build looks for a font again (one may have been
-    // installed since) and warns again if there is still none.
-    if !run.warnings.is_empty() || !run.notices.is_empty() {
+    // Warnings about the site are worked out again. The no-font notice is kept and printed
+    // again: a site that did not change is not rebuilt for it, so a font installed later is
+    // looked for by the next build that has something to do (or one with `--no-cache`).
+    if !run.warnings.is_empty() {
         return None;
     }
     let files = engine.content_stamps()?;
@@ -423,6 +424,7 @@ fn unchanged_record(
         statics_published: run.statics,
         scheduled: run.scheduled,
         bytes: run.bytes,
+        notices: run.notices.clone(),
     })
 }
 
@@ -497,7 +499,7 @@ fn nothing_changed(
         images_cached: 0,
         cards: 0,
         cards_cached: 0,
-        notices: Vec::new(),
+        notices: u.notices.clone(),
         cache_note: None,
         elapsed: start.elapsed(),
     })

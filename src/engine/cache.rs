@@ -105,6 +105,9 @@ pub struct Unchanged {
     pub statics_published: usize,
     pub scheduled: usize,
     pub bytes: u64,
+    /// Notices the run printed (no font with Hangul): printed again, since nothing changed.
+    #[serde(default)]
+    pub notices: Vec<String>,
 }
 
 /// What a usable cache gives a build.

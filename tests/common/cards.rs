@@ -24,7 +24,7 @@ pub fn hangul_font_installed() -> bool {
             "content/posts/a.md",
             "+++\ntitle = \"가\"\ndate = 2025-01-01\n+++\n본문.\n",
         );
-        let r = site.build();
+        let r = site.build_raw(&[]);
         !r.stderr.contains("no font with Hangul")
     })
 }
