@@ -264,6 +264,18 @@ pub fn locate(source: &str, range: Range<usize>) -> Location {
     }
 }
 
+/// Adds `new` to `list`, leaving out those already there (same file, place and message): a
+/// broken template breaks every page or body that uses it, and is reported once.
+pub fn extend_unique(list: &mut Vec<Diagnostic>, new: impl IntoIterator<Item = Diagnostic>) {
+    for d in new {
+        let same =
+            |x: &Diagnostic| x.path == d.path && x.location == d.location && x.message == d.message;
+        if !list.iter().any(same) {
+            list.push(d);
+        }
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let label = match self.severity {

@@ -59,6 +59,14 @@ impl Call {
     pub fn arg(&self, key: &str) -> Option<&Arg> {
         self.args.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
+
+    /// The argument `key` when it is text.
+    pub fn text(&self, key: &str) -> Option<&str> {
+        match self.arg(key) {
+            Some(Arg::Str(s)) => Some(s),
+            _ => None,
+        }
+    }
 }
 
 /// What [`find`] makes of a text.

@@ -87,6 +87,15 @@ impl Video {
         found.ok_or_else(rejected)
     }
 
+    /// The YouTube video with this id (the `youtube` shortcode's `id`), if it is one.
+    pub fn youtube(id: &str) -> Option<Video> {
+        youtube_id(id).map(|id| Video {
+            provider: Provider::YouTube,
+            id,
+            start: None,
+        })
+    }
+
     /// Where a reader watches it (the facade's link without JavaScript), from `at` seconds.
     pub fn watch_url(&self, at: Option<u32>) -> String {
         let at = at.or(self.start);

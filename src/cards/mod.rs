@@ -30,7 +30,7 @@ pub const TITLE_LINES: usize = 3;
 pub const SMALL_SIZE: f32 = 34.0;
 
 /// A page with a card.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Subject {
     /// The post at this index of `site.posts` (it has no `image`).
     Post(usize),
@@ -90,16 +90,7 @@ pub fn text(site: &Site, subject: Subject) -> Text {
     let (kicker, title, footer) = match subject {
         Subject::Post(i) => {
             let p = &site.posts[i];
-            // The show's name as the site spells it (its profile's), else the post's.
-            let show = site.links[i]
-                .show
-                .map(|si| site.shows[si].name.clone())
-                .or_else(|| p.show.clone());
-            let kicker = match (&show, p.episode) {
-                (Some(s), Some(n)) => format!("{s} {n}회"),
-                (Some(s), None) => s.clone(),
-                _ => String::new(),
-            };
+            let kicker = site.episode_label(i).unwrap_or_default();
             let guests: Vec<String> = p
                 .guests
                 .iter()

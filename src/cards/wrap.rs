@@ -71,13 +71,12 @@ pub fn wrap(
 /// `text` on one line no wider than `max_width`: as it is when it fits, else cut with "…".
 pub fn fit(text: &str, max_width: f32, advance: &dyn Fn(char) -> f32) -> String {
     if text.trim().is_empty() {
-        return String::new();
+        String::new()
+    } else if text.chars().map(advance).sum::<f32>() <= max_width {
+        text.to_string()
+    } else {
+        cut(text, max_width, advance)
     }
-    wrap(text, f32::INFINITY, 1, advance)
-        .into_iter()
-        .next()
-        .filter(|l| l.chars().map(advance).sum::<f32>() <= max_width)
-        .unwrap_or_else(|| cut(text, max_width, advance))
 }
 
 /// The longest start of `text` that fits in `max_width` with "…" after it (trailing spaces

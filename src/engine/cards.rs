@@ -1,6 +1,7 @@
-//! Social cards in the engine's output (see [`crate::cards`]): each card's SVG is rendered
-//! from `card.svg` every run (cheap), and only a card whose SVG or font changed is looked up
-//! in the card cache or drawn, in parallel. Like every output, the bytes go to the sink.
+//! Social cards in the engine's output (see [`crate::cards`]): a card's key is a fingerprint
+//! of what makes it (its text, `card.svg` with what it includes, the font), so a run renders
+//! the SVG of, and looks up in the card cache or draws, only the cards whose key changed, in
+//! parallel. Like every output, the bytes go to the sink.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -64,23 +65,26 @@ impl Engine {
         if !clashes.is_empty() {
             return Err(Error::Diagnostics(clashes));
         }
+        let template = templates.source_fingerprint("card.svg");
         let (drawn, cached) = (AtomicUsize::new(0), AtomicUsize::new(0));
         let made = Mutex::new(Vec::new());
         subjects
             .par_iter()
             .zip(&paths)
             .try_for_each(|(subject, path)| -> Result<()> {
-                let ctx = cards::draw::context(&cards::text(site, *subject), font);
-                let svg = templates
-                    .tera
-                    .render("card.svg", &ctx)
-                    .map_err(|e| Error::Diagnostics(templates.diagnose(&e, path)))?;
-                let key = fingerprint::of(&(CARD_VERSION, &svg, font.fingerprint));
+                let text = cards::text(site, *subject);
+                // The SVG is a function of these: a card that did not change costs no
+                // wrapping and no template render (a large site has thousands).
+                let key = fingerprint::of(&(CARD_VERSION, &text, template, font.fingerprint));
                 if self.outputs.get(path).is_some_and(|o| o.key == key) {
                     // Unchanged, and still in the output: only keep its cached bytes.
                     self.card_cache.keep([key]);
                     return Ok(());
                 }
+                let svg = templates
+                    .tera
+                    .render("card.svg", &cards::draw::context(&text, font))
+                    .map_err(|e| Error::Diagnostics(templates.diagnose(&e, path)))?;
                 let (png, from_cache) = self
                     .card_cache
                     .get_or_make(key, || cards::draw::png(&svg, font))

@@ -113,7 +113,7 @@ impl Engine {
                 .iter()
                 .flat_map(|(i, _)| crate::cards::of_post(site, *i))
                 .collect();
-            subjects.sort_unstable_by_key(|s| format!("{s:?}"));
+            subjects.sort_unstable();
             subjects.dedup();
             let taken = self.statics.iter().map(String::as_str).collect();
             self.publish_cards(site, templates, &subjects, &taken, sink)?

@@ -116,17 +116,7 @@ pub fn render_all(
     for r in results {
         match r {
             Ok(()) => {}
-            Err(Error::Diagnostics(d)) => {
-                // A broken template breaks every page that uses it: report it once.
-                for d in d {
-                    let same = |x: &Diagnostic| {
-                        x.path == d.path && x.location == d.location && x.message == d.message
-                    };
-                    if !diagnostics.iter().any(same) {
-                        diagnostics.push(d);
-                    }
-                }
-            }
+            Err(Error::Diagnostics(d)) => crate::diagnostic::extend_unique(&mut diagnostics, d),
             Err(other) => return Err(other),
         }
     }

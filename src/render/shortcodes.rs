@@ -184,18 +184,12 @@ fn check_call(call: &Call, names: &[&str], templates: &Templates) -> Option<Stri
                 .join(", ")
         ));
     }
-    let text = |k: &str| match call.arg(k) {
-        Some(Arg::Str(s)) => Some(s.as_str()),
-        _ => None,
-    };
     match b.name {
         "youtube" => {
-            let id = text("id").unwrap_or("");
-            Video::parse(&format!("https://youtu.be/{id}"))
-                .err()
-                .map(|_| format!("`id` of shortcode `youtube` is `{id}`, expected the 11-character id of a YouTube video (as in https://youtu.be/dQw4w9WgXcQ)"))
+            let id = call.text("id").unwrap_or("");
+            Video::youtube(id).is_none().then(|| format!("`id` of shortcode `youtube` is `{id}`, expected the 11-character id of a YouTube video (as in https://youtu.be/dQw4w9WgXcQ)"))
         }
-        "video" => Video::parse(text("url").unwrap_or(""))
+        "video" => Video::parse(call.text("url").unwrap_or(""))
             .err()
             .map(|why| format!("`url` of shortcode `video`: {why}")),
         _ => None,
@@ -237,12 +231,8 @@ pub fn video_value(v: &Video, title: &str) -> Value {
 
 /// The name a post's video goes by: its show and episode, else the post's title.
 pub fn video_title(site: &Site, pi: usize) -> String {
-    let p = &site.posts[pi];
-    match (&p.show, p.episode) {
-        (Some(s), Some(n)) => format!("{s} {n}회"),
-        (Some(s), None) => s.clone(),
-        _ => p.title.clone(),
-    }
+    site.episode_label(pi)
+        .unwrap_or_else(|| site.posts[pi].title.clone())
 }
 
 fn render_call(
@@ -267,25 +257,21 @@ fn render_call(
         "page",
         obj([("title", host.title.into()), ("file", host.file.into())]),
     );
-    let text = |k: &str| match call.arg(k) {
-        Some(Arg::Str(s)) => Some(s.as_str()),
-        _ => None,
-    };
     let start = call.arg("start").and_then(moment);
     match call.name.as_str() {
         "youtube" | "video" => {
-            let url = match call.name.as_str() {
-                "youtube" => format!("https://youtu.be/{}", text("id").unwrap_or("")),
-                _ => text("url").unwrap_or("").to_string(),
+            let video = match call.name.as_str() {
+                "youtube" => Video::youtube(call.text("id").unwrap_or("")),
+                _ => Video::parse(call.text("url").unwrap_or("")).ok(),
             };
-            if let Ok(mut v) = Video::parse(&url) {
+            if let Some(mut v) = video {
                 v.start = start.or(v.start);
-                let title = text("title").unwrap_or(&host.label);
+                let title = call.text("title").unwrap_or(&host.label);
                 ctx.insert_value("video", video_value(&v, title));
             }
         }
         "quote" => {
-            let speaker = text("speaker").unwrap_or("");
+            let speaker = call.text("speaker").unwrap_or("");
             let guest = host.guests.iter().find(|(n, _, _)| *n == speaker.trim());
             ctx.insert_value(
                 "speaker_url",
@@ -451,15 +437,7 @@ pub fn expand(
             Ok(html) => {
                 site.expanded.insert(file, html);
             }
-            Err(mut d) => {
-                // A broken template breaks every body that uses it: report it once.
-                d.retain(|d| {
-                    !errors.iter().any(|e: &Diagnostic| {
-                        e.path == d.path && e.location == d.location && e.message == d.message
-                    })
-                });
-                errors.append(&mut d);
-            }
+            Err(d) => crate::diagnostic::extend_unique(&mut errors, d),
         }
     }
     if errors.is_empty() {

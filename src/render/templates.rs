@@ -187,10 +187,15 @@ impl Templates {
             .is_some_and(|(shown, _)| !shown.starts_with("<built-in>"))
     }
 
+    /// The fingerprint of `name`'s source and of what it extends, includes or imports, and
+    /// nothing else (0 for an unknown name): for output that is not a page (`card.svg`).
+    pub fn source_fingerprint(&self, name: &str) -> u64 {
+        self.fingerprints.get(name).copied().unwrap_or(0)
+    }
+
     /// The fingerprint of `name` and everything it uses (0 for an unknown name).
     pub fn fingerprint(&self, name: &str) -> u64 {
-        let own = self.fingerprints.get(name).copied().unwrap_or(0);
-        let own = crate::fingerprint::of(&(own, self.shortcodes_fp));
+        let own = crate::fingerprint::of(&(self.source_fingerprint(name), self.shortcodes_fp));
         match self.images.requests.is_empty() {
             true => own,
             // Theme images can be shown by any template: their sizes are part of every key.

@@ -410,6 +410,20 @@ impl Site {
     }
 
     /// Posts grouped by year and month in the site timezone, newest first.
+    /// A post's show and episode as its video and social card name them (`경제토크쇼픽 47회`,
+    /// or the show alone), the show spelled as the site knows it; `None` without a show.
+    pub fn episode_label(&self, pi: usize) -> Option<String> {
+        let p = &self.posts[pi];
+        let show = self.links[pi]
+            .show
+            .map(|si| self.shows[si].name.as_str())
+            .or(p.show.as_deref())?;
+        Some(match p.episode {
+            Some(n) => format!("{show} {n}회"),
+            None => show.to_string(),
+        })
+    }
+
     pub fn archive(&self) -> Vec<ArchiveYear> {
         let tz = self.config.timezone;
         let mut years: Vec<ArchiveYear> = Vec::new();
