@@ -146,10 +146,16 @@ fn shortcodes_in_code_stay_literal_and_summaries_show_words_only() {
             );
         }
     }
-    // The figure post's summary is its first paragraph; the quote-only list card has no player.
+    // A summary (here everything before `<!-- more -->`: a quote and a player) keeps the
+    // quote's words and leaves the player and the figures out, in lists and descriptions.
     let home = site.read("index.html");
+    assert_contains(&home, "<p>요약에 남는 말.</p>");
     assert_not_contains(&home, "video-play");
     assert_not_contains(&home, "<figure");
+    assert_contains(
+        &site.read("posts/summary/index.html"),
+        "<meta name=\"description\" content=\"요약에 남는 말.\">",
+    );
 }
 
 #[test]

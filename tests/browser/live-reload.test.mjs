@@ -13,78 +13,30 @@ import { spawn } from "node:child_process";
 import { cp, mkdtemp, readFile, rm, writeFile, access } from "node:fs/promises";
 import { constants as fsConstants } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { chromium } from "playwright-core";
+import {
+  BIN,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  REPO,
+  SCENARIO_MS,
+  WAIT_MS,
+  WATCHDOG_MS,
+  children,
+  poll,
+  startWatchdog,
+  within,
+} from "./common/harness.mjs";
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const BIN = resolve(process.env.SHOWPRESS_BIN || join(REPO, "target", "debug", "showpress"));
-const CHROMIUM = process.env.CHROMIUM_BIN || "/usr/bin/chromium";
 const FIXTURE = join(REPO, "tests", "fixtures", "pages");
 // The post under test: content/posts/2025-03-11-first.md is served at /posts/first/.
 const POST_FILE = join("content", "posts", "2025-03-11-first.md");
 const POST_PATH = "/posts/first/";
 const POST_TEXT = "첫 방송에서 나온 이야기를 정리했습니다.";
 
-// Budgets: each wait ≤ 10 s, the whole scenario ≤ 45 s, cleanup ≤ 10 s, and a watchdog that
-// ends the process at 60 s whatever is still pending (Playwright kills Chromium on exit, and the
-// exit handler below kills the server).
-const WAIT_MS = 10_000;
-const SCENARIO_MS = 45_000;
-const WATCHDOG_MS = 60_000;
-
-const children = new Set();
-process.on("exit", () => {
-  for (const c of children) c.kill("SIGKILL");
-});
-const watchdog = setTimeout(() => {
-  console.error(`live-reload test: watchdog fired after ${WATCHDOG_MS} ms; exiting`);
-  process.exit(1);
-}, WATCHDOG_MS);
-watchdog.unref();
-
-/** Rejects after `ms` with `what` in the message. */
-function deadline(ms, what) {
-  let timer;
-  const p = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-  });
-  return { p, clear: () => clearTimeout(timer) };
-}
-
-async function within(ms, what, promise) {
-  const d = deadline(ms, what);
-  try {
-    return await Promise.race([promise, d.p]);
-  } finally {
-    d.clear();
-  }
-}
-
-/**
- * Calls `probe` every 100 ms until it returns a truthy value, for up to `ms`. Errors thrown by
- * the probe (a navigation destroying the execution context mid-evaluate) count as "not yet".
- * On time-out the message carries the last value or error the probe gave.
- */
-async function poll(what, probe, ms = WAIT_MS) {
-  const end = Date.now() + ms;
-  let last;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v) return v;
-      last = v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) {
-      const detail = last instanceof Error ? last.message : JSON.stringify(last);
-      throw new Error(`timed out after ${ms} ms waiting until ${what} (last: ${detail})`);
-    }
-    await sleep(100);
-  }
-}
+startWatchdog("live-reload");
 
 /** Starts `showpress --root SITE serve --port 0` and resolves with its URL once it serves. */
 async function startServer(site, log) {
@@ -210,16 +162,7 @@ test("showpress serve: live reload keeps scroll, shows and clears the error over
         executablePath: CHROMIUM,
         headless: true,
         viewport: { width: 1000, height: 700 },
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
+        args: CHROMIUM_ARGS,
       }));
       const page = context.pages()[0] ?? (await context.newPage());
       page.on("console", (m) => pageLog.push(`[console.${m.type()}] ${m.text()}`));

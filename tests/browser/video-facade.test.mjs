@@ -21,14 +21,23 @@ import { createServer } from "node:http";
 import { cp, mkdtemp, readFile, rm, stat, access } from "node:fs/promises";
 import { constants as fsConstants } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, extname, join, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { extname, join, resolve, sep } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { chromium } from "playwright-core";
+import {
+  BIN,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  REPO,
+  SCENARIO_MS,
+  WAIT_MS,
+  WATCHDOG_MS,
+  children,
+  poll,
+  startWatchdog,
+  within,
+} from "./common/harness.mjs";
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const BIN = resolve(process.env.SHOWPRESS_BIN || join(REPO, "target", "debug", "showpress"));
-const CHROMIUM = process.env.CHROMIUM_BIN || "/usr/bin/chromium";
 const FIXTURE = join(REPO, "tests", "fixtures", "video_facade");
 
 // content/posts/2025-05-06-rates.md: `video = "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=90s"`,
@@ -44,63 +53,7 @@ const SC_EMBED = "https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ?autoplay=1&
 const MP4_PATH = "/posts/clip/";
 const MP4_URL = "https://media.example.com/clips/ep8.mp4";
 
-// Budgets: each wait ≤ 10 s, the whole scenario ≤ 45 s, cleanup ≤ 10 s, and a watchdog that
-// ends the process at 60 s whatever is still pending (Playwright kills Chromium on exit, and the
-// exit handler below kills a build still running).
-const WAIT_MS = 10_000;
-const SCENARIO_MS = 45_000;
-const WATCHDOG_MS = 60_000;
-
-const children = new Set();
-process.on("exit", () => {
-  for (const c of children) c.kill("SIGKILL");
-});
-const watchdog = setTimeout(() => {
-  console.error(`video-facade test: watchdog fired after ${WATCHDOG_MS} ms; exiting`);
-  process.exit(1);
-}, WATCHDOG_MS);
-watchdog.unref();
-
-/** Rejects after `ms` with `what` in the message. */
-function deadline(ms, what) {
-  let timer;
-  const p = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-  });
-  return { p, clear: () => clearTimeout(timer) };
-}
-
-async function within(ms, what, promise) {
-  const d = deadline(ms, what);
-  try {
-    return await Promise.race([promise, d.p]);
-  } finally {
-    d.clear();
-  }
-}
-
-/**
- * Calls `probe` every 100 ms until it returns a truthy value, for up to `ms`. On time-out the
- * message carries the last value or error the probe gave.
- */
-async function poll(what, probe, ms = WAIT_MS) {
-  const end = Date.now() + ms;
-  let last;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v) return v;
-      last = v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) {
-      const detail = last instanceof Error ? last.message : JSON.stringify(last);
-      throw new Error(`timed out after ${ms} ms waiting until ${what} (last: ${detail})`);
-    }
-    await sleep(100);
-  }
-}
+startWatchdog("video-facade");
 
 /** Runs `showpress --root SITE build --output OUT`; resolves once it exited 0. */
 async function build(site, out, log) {
@@ -261,16 +214,7 @@ test("video facade: no player and no third-party request before the click; the c
       browser = await within(WAIT_MS, "Chromium starting", chromium.launch({
         executablePath: CHROMIUM,
         headless: true,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
+        args: CHROMIUM_ARGS,
       }));
       const newContext = async (options = {}) => {
         const context = await browser.newContext({ viewport: { width: 1000, height: 700 }, ...options });
