@@ -46,6 +46,8 @@ struct RawConfig {
     #[serde(default)]
     cards: RawCards,
     #[serde(default)]
+    search: SearchOptions,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -68,6 +70,21 @@ impl Default for RawCards {
 
 fn yes() -> bool {
     true
+}
+
+/// Site search (`[search]` in config): see [`crate::search`].
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchOptions {
+    /// Publish `/search/`, its index and the search box in the header (`false`: none of them).
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions { enabled: true }
+    }
 }
 
 /// Social cards (`[cards]` in config): see [`crate::cards`].
@@ -154,6 +171,7 @@ pub struct Config {
     pub markdown: MarkdownOptions,
     pub images: ImageOptions,
     pub cards: CardOptions,
+    pub search: SearchOptions,
     pub extra: serde_json::Value,
 }
 
@@ -342,6 +360,7 @@ impl Config {
                         (f.into_inner(), span)
                     }),
             },
+            search: raw.search,
             extra: crate::text::toml_to_json(toml::Value::Table(raw.extra)),
         })
     }

@@ -39,6 +39,14 @@ pub struct Rendered {
     /// Shortcode syntax mistakes: byte range in the Markdown text and message.
     #[serde(default)]
     pub shortcode_errors: Vec<(std::ops::Range<usize>, String)>,
+    /// The words a reader sees, blocks on lines of their own: what search excerpts show.
+    #[serde(default, with = "crate::text::big_str")]
+    pub text: String,
+    /// The search index's terms of `text` with their weights (see
+    /// [`crate::search::tokenize::body_terms`]); set by `content` when search is on, so they
+    /// are kept with the parsed file and a rebuild tokenizes only the files that changed.
+    #[serde(default)]
+    pub terms: Vec<(String, u8)>,
 }
 
 /// A link to another content file: `@/posts/2025/a.md#anchor`, or a relative `../about.md`;
@@ -238,7 +246,8 @@ pub fn render(text: &str, opts: &MarkdownOptions) -> Rendered {
     let headings = assign_heading_ids(&mut events);
     let ids = collect_ids(&events);
     let toc = build_toc(&headings, opts.toc_depth);
-    let reading = count_reading(&events);
+    let text = plain_text(&events);
+    let reading = reading_of(&text);
     let summary = summary_range(&events).map(|r| {
         let mut s = String::new();
         // Footnote references would point at definitions that are not in the summary.
@@ -273,6 +282,8 @@ pub fn render(text: &str, opts: &MarkdownOptions) -> Rendered {
         shortcodes,
         shortcode_locations: Vec::new(),
         shortcode_errors,
+        text,
+        terms: Vec::new(),
     }
 }
 
@@ -411,16 +422,26 @@ fn summary_range(events: &[Event]) -> Option<std::ops::Range<usize>> {
     None
 }
 
-fn count_reading(events: &[Event]) -> Reading {
+/// The text of the events, without markup or shortcode tokens: a line break after every
+/// block and line, so words of two blocks never run together.
+fn plain_text(events: &[Event]) -> String {
     let mut text = String::new();
     for e in events {
         match e {
-            Event::Text(t) | Event::Code(t) => text.push_str(t),
-            Event::End(_) | Event::SoftBreak | Event::HardBreak => text.push('\n'),
+            Event::Text(t) | Event::Code(t) => text.extend(
+                t.chars()
+                    .filter(|c| !crate::shortcode::is_token_char(*c)),
+            ),
+            Event::End(_) | Event::SoftBreak | Event::HardBreak => {
+                if !text.ends_with(['\n', ' ']) {
+                    text.push(if matches!(e, Event::SoftBreak) { ' ' } else { '\n' });
+                }
+            }
             _ => {}
         }
     }
-    reading_of(&text)
+    text.truncate(text.trim_end().len());
+    text
 }
 
 /// Counts words by script and turns them into minutes at the rates above.

@@ -104,6 +104,11 @@ const CLOSE: char = '\u{E001}';
 const END: char = '\u{E002}';
 const DIGIT0: u32 = 0xE010;
 
+/// Whether `c` belongs to a shortcode token (the reader never sees these characters).
+pub fn is_token_char(c: char) -> bool {
+    (OPEN..=char::from_u32(DIGIT0 + 9).unwrap_or(END)).contains(&c)
+}
+
 fn number(n: usize) -> String {
     n.to_string()
         .bytes()

@@ -171,6 +171,9 @@ impl<'a> Source<'a> {
                 message,
             ));
         }
+        if self.config.search.enabled {
+            r.terms = crate::search::tokenize::body_terms(&r.text);
+        }
         r
     }
 

@@ -14,6 +14,7 @@ mod cards;
 mod change;
 mod files;
 mod keep_going;
+mod search;
 mod sink;
 mod statics;
 mod swap;
@@ -169,6 +170,9 @@ pub struct Engine {
     card_notice: Option<String>,
     /// Every output file of the last good run.
     outputs: FastMap<String, Out>,
+    /// The files of the search index among them: a swapped post's new index removes the
+    /// ones it no longer has.
+    search_files: FastSet<String>,
     kept: Option<Box<Kept>>,
     /// Output files to render first, and what to call once they are handed to the sink
     /// (the next run only): `serve` starts serving its home page before the rest is done.
@@ -206,6 +210,7 @@ impl Engine {
             card_font: None,
             card_notice: None,
             outputs: FastMap::default(),
+            search_files: FastSet::default(),
             kept: None,
             late_forget: None,
             early: None,
@@ -575,6 +580,9 @@ impl Engine {
         run.rendered = first.len() + rest.len();
         let t = self.phase(&format!("render {} pages", run.rendered), t);
 
+        let search = self.publish_search(&site, &statics, sink)?;
+        let t = self.phase("search index", t);
+
         // Nothing failed: commit to the new state.
         run.removed = self
             .outputs
@@ -584,6 +592,7 @@ impl Engine {
                     && !statics.contains(*f)
                     && !published.names.contains(*f)
                     && !cards.names.contains(*f)
+                    && !search.names.contains(*f)
             })
             .cloned()
             .collect();
@@ -601,7 +610,7 @@ impl Engine {
             run.written.push(file.clone());
             self.outputs.insert(file, out);
         }
-        for (file, out, written) in published.made.into_iter().chain(cards.made) {
+        for (file, out, written) in published.made.into_iter().chain(cards.made).chain(search.made) {
             if written {
                 run.written.push(file.clone());
             }
@@ -625,6 +634,7 @@ impl Engine {
         }
         self.statics = statics;
         self.statics_stale = false;
+        self.search_files = search.names;
         self.kept = Some(Box::new(Kept {
             site,
             planned,

@@ -120,7 +120,9 @@ impl Engine {
         } else {
             super::cards::Cards::default()
         };
-        self.phase("social cards", t);
+        let t = self.phase("social cards", t);
+        let search = self.publish_search(site, &self.statics, sink)?;
+        self.phase("search index", t);
         let mut run = Run {
             posts: site.posts.len(),
             pages: planned.len(),
@@ -131,12 +133,23 @@ impl Engine {
             cards_cached: cards.cached,
             ..Run::default()
         };
-        for (file, out, written) in rendered.into_iter().chain(cards.made) {
+        for (file, out, written) in rendered.into_iter().chain(cards.made).chain(search.made) {
             if written {
                 run.written.push(file.clone());
             }
             self.outputs.insert(file, out);
         }
+        run.removed = self
+            .search_files
+            .iter()
+            .filter(|f| !search.names.contains(*f))
+            .cloned()
+            .collect();
+        run.removed.sort_unstable();
+        for f in &run.removed {
+            self.outputs.remove(f);
+        }
+        self.search_files = search.names;
         run.written.sort_unstable();
         run.bytes = self.outputs.values().map(|o: &Out| o.len).sum();
         run.elapsed = start.elapsed();

@@ -65,6 +65,13 @@ impl<'a> Values<'a> {
             ("extra", json(&c.extra)),
             ("post_count", site.posts.len().into()),
             (
+                "search_url",
+                match c.search.enabled {
+                    true => link.url(&format!("{}/", crate::search::DIR)).into(),
+                    false => Value::none(),
+                },
+            ),
+            (
                 "twitter_site",
                 c.twitter_site
                     .as_deref()

@@ -1,5 +1,5 @@
 //! The registry of page kinds. Each kind of page (home, post, show, episode, guest, tag,
-//! archive, standalone page, 404, feeds, sitemaps, robots.txt) lives in a file of its own that
+//! archive, search, standalone page, 404, feeds, sitemaps, robots.txt) lives in a file of its own that
 //! holds everything about it: the pages it adds to the plan, its template, the values that
 //! template gets, its change key right below them (so the two are reviewed together), its
 //! head values and JSON-LD, its sitemap `lastmod`, and which of its pages show a post's body.
@@ -23,6 +23,7 @@ mod not_found;
 mod page;
 mod post;
 mod robots;
+mod search;
 mod shows;
 mod sitemap;
 mod tags;
@@ -52,6 +53,7 @@ pub enum Job {
     Tags,
     Tag { tag: usize, page: usize },
     Archive,
+    Search,
     Page(usize),
     NotFound,
     Feed(Feed),
@@ -134,6 +136,7 @@ impl Job {
             Job::Tags => f(&tags::TagList),
             Job::Tag { tag, page } => f(&tags::Tag { tag, page }),
             Job::Archive => f(&archive::Archive),
+            Job::Search => f(&search::Search),
             Job::Page(i) => f(&page::Page(i)),
             Job::NotFound => f(&not_found::NotFound),
             Job::Feed(feed) => f(&feed),
@@ -228,6 +231,10 @@ const REGISTRY: &[Entry] = &[
     },
     Entry {
         plan: archive::plan,
+        showing_body: no_body,
+    },
+    Entry {
+        plan: search::plan,
         showing_body: no_body,
     },
     Entry {
