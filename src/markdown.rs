@@ -428,13 +428,16 @@ fn plain_text(events: &[Event]) -> String {
     let mut text = String::new();
     for e in events {
         match e {
-            Event::Text(t) | Event::Code(t) => text.extend(
-                t.chars()
-                    .filter(|c| !crate::shortcode::is_token_char(*c)),
-            ),
+            Event::Text(t) | Event::Code(t) => {
+                text.extend(t.chars().filter(|c| !crate::shortcode::is_token_char(*c)))
+            }
             Event::End(_) | Event::SoftBreak | Event::HardBreak => {
                 if !text.ends_with(['\n', ' ']) {
-                    text.push(if matches!(e, Event::SoftBreak) { ' ' } else { '\n' });
+                    text.push(if matches!(e, Event::SoftBreak) {
+                        ' '
+                    } else {
+                        '\n'
+                    });
                 }
             }
             _ => {}

@@ -12,7 +12,7 @@ fn a_good_site_checks_clean_and_nothing_is_written() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         r.stdout,
-        "check: 0 errors, 0 warnings (5 posts checked, 29 pages rendered)\n"
+        "check: 0 errors, 0 warnings (5 posts checked, 30 pages rendered)\n"
     );
     assert_eq!(r.stderr, "");
     assert!(!site.path("public").exists());
@@ -55,7 +55,7 @@ fn disagreeing_air_dates_or_guest_lists_for_one_episode_are_errors_at_the_key_na
          error: 쇼 episode 4: guests 무 here, but 정 in content/posts/e.md, expected the same guests in every post about one episode\n \
          --> content/posts/f.md:7:1\n  |\n7 | [[guests]]\n  | ^^^^^^^^^^\n  \
          = note: the other post is content/posts/e.md\n\n\
-         check: 3 errors, 0 warnings (6 posts checked, 30 pages rendered)\n"
+         check: 3 errors, 0 warnings (6 posts checked, 31 pages rendered)\n"
     );
     // A build lets it through: the episode airs on the earliest post's day.
     let r = site.run(&["build"]);
@@ -102,13 +102,13 @@ fn likely_slips_are_warnings_and_deny_warnings_fails_on_them() {
     );
     assert_eq!(
         r.stdout,
-        "check: 0 errors, 4 warnings (3 posts checked, 20 pages rendered)\n"
+        "check: 0 errors, 4 warnings (3 posts checked, 21 pages rendered)\n"
     );
     let r = site.run(&["check", "--deny-warnings"]);
     assert_eq!(r.code, 1);
     assert!(
         r.stderr
-            .ends_with("check: 0 errors, 4 warnings (3 posts checked, 20 pages rendered)\n")
+            .ends_with("check: 0 errors, 4 warnings (3 posts checked, 21 pages rendered)\n")
     );
 }
 

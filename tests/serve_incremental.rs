@@ -44,8 +44,18 @@ fn rebuilder(site: &TestSite) -> Rebuilder {
         URL.to_string(),
         showpress::dates::Clock::from_env(),
     );
-    r.rebuild(&[]).expect("first build");
+    rebuild(&mut r, &[]).expect("first build");
     r
+}
+
+/// A rebuild as `serve` runs it: the pages, then the search index it deferred.
+fn rebuild(
+    r: &mut Rebuilder,
+    changes: &[(PathBuf, Change)],
+) -> showpress::error::Result<showpress::serve::rebuild::Rebuilt> {
+    let done = r.rebuild(changes)?;
+    r.refresh_search()?;
+    Ok(done)
 }
 
 fn run_sequence(seed: u64, steps: usize, full_feeds: bool) {
@@ -74,14 +84,14 @@ fn run_sequence(seed: u64, steps: usize, full_feeds: bool) {
             .iter()
             .map(|p| (p.clone(), classify(p.strip_prefix(site.root()).unwrap())))
             .collect();
-        let mut result = rebuilder.rebuild(&changes);
+        let mut result = rebuild(&mut rebuilder, &changes);
         let mut clean = clean_build(&site, &out);
         if result.is_err() && clean.is_none() && editor.broken.is_none() {
             let repaired: Vec<(PathBuf, Change)> = edits::drop_links(&site)
                 .into_iter()
                 .map(|p| (p, Change::Content))
                 .collect();
-            result = rebuilder.rebuild(&repaired);
+            result = rebuild(&mut rebuilder, &repaired);
             clean = clean_build(&site, &out);
         }
         let expected = match (result, clean) {

@@ -25,6 +25,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 pub use change::{Change, classify};
+pub use search::Refreshed;
 pub use sink::{Collect, Sink};
 pub use statics::{THEME_ASSETS, shadowed_statics};
 
@@ -173,6 +174,10 @@ pub struct Engine {
     /// The files of the search index among them: a swapped post's new index removes the
     /// ones it no longer has.
     search_files: FastSet<String>,
+    /// `serve`: runs leave the search index as it was and mark it stale; the index of the new
+    /// model is made by [`Engine::refresh_search`] once the pages are served.
+    defer_search: bool,
+    search_stale: bool,
     kept: Option<Box<Kept>>,
     /// Output files to render first, and what to call once they are handed to the sink
     /// (the next run only): `serve` starts serving its home page before the rest is done.
@@ -211,6 +216,8 @@ impl Engine {
             card_notice: None,
             outputs: FastMap::default(),
             search_files: FastSet::default(),
+            defer_search: false,
+            search_stale: false,
             kept: None,
             late_forget: None,
             early: None,
@@ -580,7 +587,7 @@ impl Engine {
         run.rendered = first.len() + rest.len();
         let t = self.phase(&format!("render {} pages", run.rendered), t);
 
-        let search = self.publish_search(&site, &statics, sink)?;
+        let search = self.search_or_defer(&site, &statics, sink)?;
         let t = self.phase("search index", t);
 
         // Nothing failed: commit to the new state.
@@ -610,7 +617,12 @@ impl Engine {
             run.written.push(file.clone());
             self.outputs.insert(file, out);
         }
-        for (file, out, written) in published.made.into_iter().chain(cards.made).chain(search.made) {
+        for (file, out, written) in published
+            .made
+            .into_iter()
+            .chain(cards.made)
+            .chain(search.made)
+        {
             if written {
                 run.written.push(file.clone());
             }

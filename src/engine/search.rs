@@ -1,8 +1,11 @@
 //! The search index in the engine's output (see [`crate::search`]): made from the site model
-//! after every run that changed it, full and swapped alike, so `serve` always serves an index
-//! of what it shows. Like every output, only files whose bytes changed go to the sink; the
-//! index's files are named by their bytes, so the files of a previous index that are not part
-//! of this one are removed.
+//! after every run, full and swapped alike. Like every output, only files whose bytes changed
+//! go to the sink; the index's files are named by their bytes, so the files of a previous
+//! index that are not part of this one are removed.
+//!
+//! `serve` defers it: a 10,000-post index takes longer to make than the page a writer just
+//! saved, and the writer is waiting for that page. Its runs keep the old index and mark it
+//! stale, and [`Engine::refresh_search`] makes the new one right after the pages are served.
 
 use super::{Engine, Out, Sink};
 use crate::config::CONFIG_FILE;
@@ -22,7 +25,72 @@ pub(super) struct Search {
     pub made: Vec<(String, Out, bool)>,
 }
 
+impl Search {
+    /// The index as the last run left it: nothing made, nothing to remove.
+    fn keep(names: FastSet<String>) -> Search {
+        Search {
+            names,
+            made: Vec::new(),
+        }
+    }
+}
+
+/// What [`Engine::refresh_search`] changed in the output.
+#[derive(Debug, Default)]
+pub struct Refreshed {
+    pub written: Vec<String>,
+    pub removed: Vec<String>,
+}
+
 impl Engine {
+    /// Has every run leave the search index to [`Engine::refresh_search`] (`serve`).
+    pub fn defer_search(&mut self) {
+        self.defer_search = true;
+    }
+
+    /// The index of `site` now, or (deferred) the old one kept and marked stale.
+    pub(super) fn search_or_defer(
+        &mut self,
+        site: &Site,
+        statics: &FastSet<String>,
+        sink: Sink,
+    ) -> Result<Search> {
+        if self.defer_search {
+            self.search_stale = true;
+            return Ok(Search::keep(self.search_files.clone()));
+        }
+        self.publish_search(site, statics, sink)
+    }
+
+    /// Makes the index of the last good run's model when a deferred run left it stale, handing
+    /// changed files to `sink`. `None` when it was current.
+    pub fn refresh_search(&mut self, sink: Sink) -> Result<Option<Refreshed>> {
+        let Some(kept) = self.kept.as_ref().filter(|_| self.search_stale) else {
+            return Ok(None);
+        };
+        let search = self.publish_search(&kept.site, &self.statics, sink)?;
+        self.search_stale = false;
+        let mut done = Refreshed::default();
+        for (file, out, written) in search.made {
+            if written {
+                done.written.push(file.clone());
+            }
+            self.outputs.insert(file, out);
+        }
+        done.removed = self
+            .search_files
+            .iter()
+            .filter(|f| !search.names.contains(*f))
+            .cloned()
+            .collect();
+        done.removed.sort_unstable();
+        for f in &done.removed {
+            self.outputs.remove(f);
+        }
+        self.search_files = search.names;
+        Ok(Some(done))
+    }
+
     /// Hands the index files whose bytes changed to `sink`. `statics` are the output paths
     /// of static files, which may not take an index file's place.
     pub(super) fn publish_search(

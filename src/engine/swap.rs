@@ -121,7 +121,10 @@ impl Engine {
             super::cards::Cards::default()
         };
         let t = self.phase("social cards", t);
-        let search = self.publish_search(site, &self.statics, sink)?;
+        let statics = std::mem::take(&mut self.statics);
+        let search = self.search_or_defer(site, &statics, sink);
+        self.statics = statics;
+        let search = search?;
         self.phase("search index", t);
         let mut run = Run {
             posts: site.posts.len(),
@@ -212,7 +215,14 @@ mod tests {
         let change = [(root.join("content/posts/a.md"), Change::Content)];
         engine.opts.clock = at("2025-05-31T12:00:00+09:00");
         let run = engine.run(Changes::Paths(&change), &|_, _| Ok(())).unwrap();
-        assert_eq!(run.written, ["posts/a/index.html"]);
+        // The post's page, and the search index's files that hold its text.
+        let pages: Vec<&String> = run
+            .written
+            .iter()
+            .filter(|f| !f.starts_with("search/"))
+            .collect();
+        assert_eq!(pages, ["posts/a/index.html"]);
+        assert!(run.written.contains(&"search/meta.json".to_string()));
         assert!(!engine.outputs().contains_key("posts/later/index.html"));
 
         // Another body edit once it is due: the model is built again and the post published.

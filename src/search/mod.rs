@@ -62,20 +62,42 @@ struct Doc {
 /// Every file of the index, by path in the output (`search/meta.json`, …), the script
 /// included.
 pub fn build(site: &Site, link: &Linker) -> Vec<(String, Vec<u8>)> {
-    let docs: Vec<Doc> = (0..site.posts.len())
+    // Doc ids from the oldest post up: a new post takes the next id and the others keep
+    // theirs, so posting lists (delta-encoded) change only where the new post's terms are.
+    let n = site.posts.len();
+    let docs: Vec<Doc> = (0..n)
         .into_par_iter()
-        .map(|i| doc(site, link, i))
+        .map(|id| doc(site, link, n - 1 - id))
         .collect();
 
-    // Postings in doc order: doc ids ascend in every list, as the delta encoding needs.
-    let mut postings: FastMap<&str, Vec<(u32, u8)>> = FastMap::default();
-    for (id, (d, post)) in docs.iter().zip(&site.posts).enumerate() {
-        let id = id as u32;
-        merge_sorted(&post.body.terms, &d.fields, |term, w| {
-            postings.entry(term).or_default().push((id, w));
+    // Postings by term, in parallel over runs of posts; each list is put in doc order after
+    // (the delta encoding needs ascending ids).
+    let postings: FastMap<&str, Vec<(u32, u8)>> = docs
+        .par_iter()
+        .zip(site.posts.par_iter().rev())
+        .enumerate()
+        .fold(
+            FastMap::default,
+            |mut map: FastMap<&str, Vec<(u32, u8)>>, (id, (d, post))| {
+                merge_sorted(&post.body.terms, &d.fields, |term, w| {
+                    map.entry(term).or_default().push((id as u32, w));
+                });
+                map
+            },
+        )
+        .reduce(FastMap::default, |a, b| {
+            let (mut a, b) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+            for (term, mut list) in b {
+                a.entry(term).or_default().append(&mut list);
+            }
+            a
         });
-    }
     let mut terms: Vec<(&str, Vec<(u32, u8)>)> = postings.into_iter().collect();
+    terms.par_iter_mut().for_each(|(_, list)| {
+        if !list.is_sorted_by_key(|p| p.0) {
+            list.sort_unstable_by_key(|p| p.0);
+        }
+    });
     terms.par_sort_unstable_by(|a, b| js_order(a.0, b.0));
 
     let mut files = Vec::new();
@@ -231,7 +253,14 @@ fn docs_file(site: &Site, docs: &[Doc]) -> Vec<u8> {
     let names = |v: Vec<&str>| serde_json::Value::from(v);
     let rows: Vec<serde_json::Value> = docs
         .iter()
-        .map(|d| json!([d.fragment, d.show.map_or(-1, |s| s as i64), d.guests, d.tags]))
+        .map(|d| {
+            json!([
+                d.fragment,
+                d.show.map_or(-1, |s| s as i64),
+                d.guests,
+                d.tags
+            ])
+        })
         .collect();
     json!({
         "shows": names(site.shows.iter().map(|s| s.name.as_str()).collect()),

@@ -45,9 +45,15 @@
     return cache[path];
   }
 
+  // meta.json names every other file, by a fingerprint of its bytes. It is read again when
+  // the last copy is more than a second old, so a page left open (or `showpress serve`
+  // rebuilding behind it) searches the current index.
   var metaPromise = null;
+  var metaAt = 0;
   function meta() {
-    if (!metaPromise) {
+    if (!metaPromise || Date.now() - metaAt > 1000) {
+      delete cache['meta.json'];
+      metaAt = Date.now();
       metaPromise = get('meta.json', true).then(function (m) {
         if (m.format !== 1) { throw new Error('index format ' + m.format); }
         return m;
@@ -261,7 +267,18 @@
     history.replaceState(null, '', location.pathname + (s ? '?' + s : ''));
   }
 
+  // A file named by an older meta.json can be gone (the site was rebuilt): try once more
+  // with the current one.
   function search() {
+    return attempt().catch(function () {
+      metaPromise = null;
+      return attempt();
+    }).catch(function (e) {
+      status.textContent = '검색 색인을 불러오지 못했습니다. (' + e.message + ')';
+    });
+  }
+
+  function attempt() {
     var q = input.value.trim();
     var f = chosen();
     var seq = ++state.seq;
@@ -294,7 +311,8 @@
         row[3].forEach(function (t) { count(counts.tag, t); });
         if (ok) { ids.push(id); }
       });
-      ids.sort(function (a, b) { return found.scores.get(b) - found.scores.get(a) || a - b; });
+      // Ids count up from the oldest post: newer first among equals.
+      ids.sort(function (a, b) { return found.scores.get(b) - found.scores.get(a) || b - a; });
       fill(selects.show, d.shows, counts.show, f.show);
       fill(selects.guest, d.guests, counts.guest, f.guest);
       fill(selects.tag, d.tags, counts.tag, f.tag);
@@ -309,9 +327,6 @@
     }).then(function () {
       // Tests (and anyone curious) can see which query the page shows in full.
       if (seq === state.seq) { status.setAttribute('data-query', q); }
-    }).catch(function (e) {
-      if (seq !== state.seq) { return; }
-      status.textContent = '검색 색인을 불러오지 못했습니다. (' + e.message + ')';
     });
   }
 

@@ -156,7 +156,10 @@ mod tests {
 
     #[test]
     fn hangul_and_latin_in_one_word_are_two_words() {
-        assert_eq!(all_words("hbm4는 sk하이닉스"), ["hbm4", "는", "sk", "하이닉스"]);
+        assert_eq!(
+            all_words("hbm4는 sk하이닉스"),
+            ["hbm4", "는", "sk", "하이닉스"]
+        );
         assert_eq!(all_words("gpt-4o와 r1"), ["gpt", "4o", "와", "r1"]);
     }
 

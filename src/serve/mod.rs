@@ -95,6 +95,7 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
             },
         );
         publish(&loop_shared, &rebuilder, &builds, first, &[]);
+        refresh_search(&loop_shared, &mut rebuilder);
         println!("Serving {url} (Ctrl-C to stop)");
         if open {
             open_browser(&url);
@@ -129,6 +130,7 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
                 .map(|p| p.to_string_lossy().into_owned())
                 .collect();
             publish(&loop_shared, &rebuilder, &builds, result, &rel);
+            refresh_search(&loop_shared, &mut rebuilder);
         }
     });
 
@@ -183,6 +185,15 @@ impl BuildIds {
     fn next(&self) -> Arc<str> {
         let n = self.n.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         Arc::from(format!("{}-{n}", self.start))
+    }
+}
+
+/// Serves the search index of the site just published, once its pages are served.
+fn refresh_search(shared: &Shared, rebuilder: &mut Rebuilder) {
+    match rebuilder.refresh_search() {
+        Ok(true) => shared.update_files(rebuilder.snapshot.clone()),
+        Ok(false) => {}
+        Err(e) => eprintln!("{}", error_text(&e)),
     }
 }
 

@@ -60,6 +60,8 @@ impl Rebuilder {
             ),
             progress: false,
         });
+        // The page a writer saved first, the search index right after (see `refresh_search`).
+        engine.defer_search();
         // What the last `build` parsed: the first rebuild reads only files changed since.
         if let Some((config_fp, content)) =
             crate::engine::cache::content_only(&root.join(crate::build::CACHE_DIR), root)
@@ -96,6 +98,27 @@ impl Rebuilder {
     /// snapshot stays as it was.
     pub fn rebuild(&mut self, changes: &[(PathBuf, Change)]) -> Result<Rebuilt> {
         self.apply(changes, &Collect::default())
+    }
+
+    /// Makes the search index of the site last built when the rebuild left it stale (it
+    /// is deferred so the saved page is served first). Whether the snapshot changed.
+    pub fn refresh_search(&mut self) -> Result<bool> {
+        let collected = Collect::default();
+        let Some(done) = self
+            .engine
+            .refresh_search(&|file, bytes| collected.push(file, bytes))?
+        else {
+            return Ok(false);
+        };
+        let mut files = self.snapshot.files.clone();
+        for f in &done.removed {
+            files.remove(f);
+        }
+        for (file, bytes) in collected.take() {
+            files.insert(file, bytes);
+        }
+        self.snapshot = Arc::new(Snapshot { files });
+        Ok(!done.removed.is_empty() || !done.written.is_empty())
     }
 
     fn apply(&mut self, changes: &[(PathBuf, Change)], collected: &Collect) -> Result<Rebuilt> {

@@ -62,6 +62,15 @@ impl Shared {
             .clone()
     }
 
+    /// Swaps in new files for the site being served, without telling the pages: files no
+    /// page shows (the search index made after the pages).
+    pub fn update_files(&self, snapshot: Arc<Snapshot>) {
+        self.served
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .snapshot = snapshot;
+    }
+
     /// Swaps in what to serve, then tells the pages: the order is what guarantees no page
     /// reloads into the old site.
     pub fn publish(&self, served: Served, notice: Notice) {

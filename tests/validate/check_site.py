@@ -25,7 +25,8 @@ Checks (`--only` / `--skip` take a comma-separated list of these names):
            `--errors-only --format json`): zero errors on every HTML page, or with
            `--sample N` on a deterministic sample of at least N pages: every k-th file of the
            sorted list plus one page of each kind (home, 404, archive, about, a post, the
-           show/guest/tag indexes, a show, an episode, a guest, a tag, a page/2).
+           show/guest/tag indexes, the search page, a show, an episode, a guest, a tag, a
+           page/2).
   feeds    Every atom.xml / rss.xml in the output (with `--feed-sample N`: the root atom.xml
            and rss.xml plus a deterministic sample of N others). The root atom.xml and
            rss.xml must exist. Each feed: `xmllint --noout` well-formed; feedparser parses
@@ -344,8 +345,8 @@ def pick_sample(rels, n):
         return rels
     chosen = set()
     for want in ("index.html", "404.html", "archive/index.html", "about/index.html",
-                 "shows/index.html", "guests/index.html", "tags/index.html",
-                 "page/2/index.html"):
+                 "search/index.html", "shows/index.html", "guests/index.html",
+                 "tags/index.html", "page/2/index.html"):
         if want in rels:
             chosen.add(want)
     kinds = [
