@@ -261,10 +261,14 @@
     history.replaceState(null, '', location.pathname + (s ? '?' + s : ''));
   }
 
+  // The page no longer shows the query in `data-query` in full: a new one is typed or chosen.
+  function pending() { status.removeAttribute('data-query'); }
+
   function search() {
     var q = input.value.trim();
     var f = chosen();
     var seq = ++state.seq;
+    pending();
     remember(q, f);
     if (!words(q).length) {
       list.textContent = '';
@@ -317,6 +321,7 @@
 
   var timer = 0;
   input.addEventListener('input', function () {
+    pending();
     clearTimeout(timer);
     timer = setTimeout(search, 120);
   });
