@@ -306,9 +306,12 @@
       state.ids = ids;
       state.shown = 0;
       list.textContent = '';
+      // Found, but none with the filters chosen: say so, not that nothing matches.
       status.textContent = ids.length
         ? '‘' + q + '’ 검색 결과 ' + ids.length + '건'
-        : '‘' + q + '’와(과) 일치하는 글이 없습니다.';
+        : found.scores.size
+          ? '‘' + q + '’ 검색 결과 ' + found.scores.size + '건 가운데 고른 조건에 맞는 글이 없습니다.'
+          : '‘' + q + '’와(과) 일치하는 글이 없습니다.';
       return showMore(seq);
     }).then(function () {
       // Tests (and anyone curious) can see which query the page shows in full.
