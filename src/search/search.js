@@ -267,6 +267,9 @@
     history.replaceState(null, '', location.pathname + (s ? '?' + s : ''));
   }
 
+  // The page no longer shows the query in `data-query` in full: a new one is typed or chosen.
+  function pending() { status.removeAttribute('data-query'); }
+
   // A file named by an older meta.json can be gone (the site was rebuilt): try once more
   // with the current one.
   function search() {
@@ -282,6 +285,7 @@
     var q = input.value.trim();
     var f = chosen();
     var seq = ++state.seq;
+    pending();
     remember(q, f);
     if (!words(q).length) {
       list.textContent = '';
@@ -320,9 +324,12 @@
       state.ids = ids;
       state.shown = 0;
       list.textContent = '';
+      // Found, but none with the filters chosen: say so, not that nothing matches.
       status.textContent = ids.length
         ? '‘' + q + '’ 검색 결과 ' + ids.length + '건'
-        : '‘' + q + '’와(과) 일치하는 글이 없습니다.';
+        : found.scores.size
+          ? '‘' + q + '’ 검색 결과 ' + found.scores.size + '건 가운데 고른 조건에 맞는 글이 없습니다.'
+          : '‘' + q + '’와(과) 일치하는 글이 없습니다.';
       return showMore(seq);
     }).then(function () {
       // Tests (and anyone curious) can see which query the page shows in full.
@@ -332,6 +339,7 @@
 
   var timer = 0;
   input.addEventListener('input', function () {
+    pending();
     clearTimeout(timer);
     timer = setTimeout(search, 120);
   });

@@ -10,8 +10,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { cp, mkdtemp, readFile, rm, writeFile, access } from "node:fs/promises";
-import { constants as fsConstants } from "node:fs";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -24,6 +23,7 @@ import {
   SCENARIO_MS,
   WAIT_MS,
   WATCHDOG_MS,
+  checkTools,
   children,
   poll,
   startWatchdog,
@@ -130,12 +130,7 @@ async function editAndAwaitReload(page, what, edit, done) {
 }
 
 test("showpress serve: live reload keeps scroll, shows and clears the error overlay", { timeout: WATCHDOG_MS }, async (t) => {
-  await access(BIN, fsConstants.X_OK).catch(() => {
-    throw new Error(`no showpress binary at ${BIN}: run \`cargo build\` first, or set SHOWPRESS_BIN`);
-  });
-  await access(CHROMIUM, fsConstants.X_OK).catch(() => {
-    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_BIN`);
-  });
+  await checkTools();
 
   const tmp = await mkdtemp(join(tmpdir(), "showpress-browser-"));
   const site = join(tmp, "site");

@@ -5,9 +5,9 @@
 // nothing before it is played.
 //
 // The fixture (tests/fixtures/video_facade/) is built with `showpress build` and served by a
-// tiny static server in this process, so the browser sees exactly what would be published.
-// Every request to another host is answered by the test itself (an empty 200): the test never
-// touches the network.
+// tiny static server in this process (both in common/static-site.mjs), so the browser sees
+// exactly what would be published. Every request to another host is answered by the test
+// itself (an empty 200): the test never touches the network.
 //
 // Run (from the repo root): cargo build && npm ci --prefix tests/browser && node --test tests/browser/
 // Needs Debian's Chromium (apt-get install -y chromium). Env: SHOWPRESS_BIN (default
@@ -16,27 +16,25 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { createServer } from "node:http";
-import { cp, mkdtemp, readFile, rm, stat, access } from "node:fs/promises";
-import { constants as fsConstants } from "node:fs";
+import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { extname, join, resolve, sep } from "node:path";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { chromium } from "playwright-core";
 import {
-  BIN,
   CHROMIUM,
   CHROMIUM_ARGS,
   REPO,
   SCENARIO_MS,
   WAIT_MS,
   WATCHDOG_MS,
+  checkTools,
   children,
   poll,
   startWatchdog,
   within,
 } from "./common/harness.mjs";
+import { build, isLocal, serveStatic } from "./common/static-site.mjs";
 
 const FIXTURE = join(REPO, "tests", "fixtures", "video_facade");
 
@@ -54,72 +52,6 @@ const MP4_PATH = "/posts/clip/";
 const MP4_URL = "https://media.example.com/clips/ep8.mp4";
 
 startWatchdog("video-facade");
-
-/** Runs `showpress --root SITE build --output OUT`; resolves once it exited 0. */
-async function build(site, out, log) {
-  const child = spawn(BIN, ["--root", site, "build", "--output", out], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  children.add(child);
-  child.stdout.setEncoding("utf8");
-  child.stderr.setEncoding("utf8");
-  child.stdout.on("data", (s) => log.push(["stdout", s]));
-  child.stderr.on("data", (s) => log.push(["stderr", s]));
-  try {
-    await within(WAIT_MS, "showpress build", new Promise((resolveBuild, reject) => {
-      child.on("error", reject);
-      child.on("exit", (code, signal) =>
-        code === 0 ? resolveBuild() : reject(new Error(`showpress build failed (code ${code}, signal ${signal})`)),
-      );
-    }));
-  } finally {
-    children.delete(child);
-  }
-}
-
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".xml": "application/xml; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".txt": "text/plain; charset=utf-8",
-};
-
-/** Serves the folder `root` on 127.0.0.1 (a free port); `/dir/` is `/dir/index.html`. */
-async function serveStatic(root, log) {
-  const server = createServer(async (req, res) => {
-    log.push(["http", `${req.method} ${req.url}\n`]);
-    try {
-      let path = decodeURIComponent(new URL(req.url, "http://127.0.0.1").pathname);
-      if (path.endsWith("/")) path += "index.html";
-      const file = resolve(root, `.${path}`);
-      if (file !== root && !file.startsWith(root + sep)) throw new Error("outside the root");
-      if (!(await stat(file)).isFile()) throw new Error("not a file");
-      const body = await readFile(file);
-      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
-      res.end(body);
-    } catch {
-      res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
-      res.end("not found");
-    }
-  });
-  await new Promise((r, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", r);
-  });
-  return { server, url: `http://127.0.0.1:${server.address().port}/` };
-}
-
-/** Whether a request URL stays on this machine (data: URLs never reach the network). */
-function isLocal(url) {
-  const u = new URL(url);
-  if (u.protocol === "data:" || u.protocol === "blob:" || u.protocol === "about:") return true;
-  return ["127.0.0.1", "localhost", "[::1]"].includes(u.hostname);
-}
 
 /** Opens `path` in a new page of `context`; every request the page makes lands in `requests`. */
 async function open(context, base, path, pageLog) {
@@ -184,12 +116,7 @@ async function clickToPlay(context, base, path, { name, embed, keyboard = false 
 }
 
 test("video facade: no player and no third-party request before the click; the click loads the nocookie player", { timeout: WATCHDOG_MS }, async (t) => {
-  await access(BIN, fsConstants.X_OK).catch(() => {
-    throw new Error(`no showpress binary at ${BIN}: run \`cargo build\` first, or set SHOWPRESS_BIN`);
-  });
-  await access(CHROMIUM, fsConstants.X_OK).catch(() => {
-    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_BIN`);
-  });
+  await checkTools();
 
   const tmp = await mkdtemp(join(tmpdir(), "showpress-browser-"));
   const site = join(tmp, "site");
@@ -264,7 +191,8 @@ test("video facade: no player and no third-party request before the click; the c
         const noJs = await newContext({ javaScriptEnabled: false });
         const { page, requests } = await open(noJs, http.url, YT_PATH, pageLog);
         assert.deepEqual(thirdParty(requests), [], "no third-party request without JavaScript either");
-        assert.equal(await page.getByRole("button").count(), 0, "no button without JavaScript");
+        // The header's search box has a button of its own: only the video figure counts.
+        assert.equal(await page.locator("figure.video").getByRole("button").count(), 0, "no video button without JavaScript");
         assert.equal(await page.locator("iframe").count(), 0);
         const link = page.locator("figure.video a.video-play");
         assert.equal(await link.count(), 1, "the facade is a link");
@@ -303,10 +231,7 @@ test("video facade: no player and no third-party request before the click; the c
     if (browser) {
       await within(10_000, "closing Chromium", browser.close()).catch((e) => t.diagnostic(`close: ${e.message}`));
     }
-    if (http) {
-      http.server.closeAllConnections();
-      await within(10_000, "stopping the server", new Promise((r) => http.server.close(r)));
-    }
+    if (http) await http.stop();
     for (const c of children) c.kill("SIGKILL");
     await rm(tmp, { recursive: true, force: true, maxRetries: 3 });
     step("cleaned up");

@@ -1,7 +1,9 @@
-// What the browser tests share: where the binary and Chromium are, the time budgets and the
-// watchdog, waiting with a deadline, polling, and Chromium's flags. Not a test file itself
-// (node --test runs `*.test.mjs`).
+// What the browser tests share: where the binary and Chromium are (and a check that both are
+// there), the time budgets and the watchdog, waiting with a deadline, polling, and Chromium's
+// flags. Not a test file itself (node --test runs `*.test.mjs`).
 
+import { access } from "node:fs/promises";
+import { constants as fsConstants } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -22,6 +24,16 @@ export const children = new Set();
 process.on("exit", () => {
   for (const c of children) c.kill("SIGKILL");
 });
+
+/** Throws, saying how to get them, if the showpress binary or Chromium is missing. */
+export async function checkTools() {
+  await access(BIN, fsConstants.X_OK).catch(() => {
+    throw new Error(`no showpress binary at ${BIN}: run \`cargo build\` first, or set SHOWPRESS_BIN`);
+  });
+  await access(CHROMIUM, fsConstants.X_OK).catch(() => {
+    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_BIN`);
+  });
+}
 
 /** Ends the process after WATCHDOG_MS, whatever is still pending. */
 export function startWatchdog(name) {
