@@ -431,15 +431,18 @@ fn plain_text(events: &[Event]) -> String {
             Event::Text(t) | Event::Code(t) => {
                 text.extend(t.chars().filter(|c| !crate::shortcode::is_token_char(*c)))
             }
-            Event::End(_) | Event::SoftBreak | Event::HardBreak => {
-                if !text.ends_with(['\n', ' ']) {
-                    text.push(if matches!(e, Event::SoftBreak) {
-                        ' '
-                    } else {
-                        '\n'
-                    });
-                }
-            }
+            // Inline markup ends inside a word (`**굵게**는`): nothing between the parts.
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image
+                | TagEnd::Superscript
+                | TagEnd::Subscript,
+            ) => {}
+            Event::SoftBreak if !text.ends_with(['\n', ' ']) => text.push(' '),
+            Event::End(_) | Event::HardBreak if !text.ends_with(['\n', ' ']) => text.push('\n'),
             _ => {}
         }
     }
