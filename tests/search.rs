@@ -44,7 +44,7 @@ fn build_publishes_the_search_page_and_a_search_box_in_every_header() {
         &page,
         "<script src=\"/search/search.js\" data-index=\"/search/\" defer></script>",
     );
-    let header = "<form class=\"site-search\" role=\"search\" action=\"/search/\" method=\"get\">\n\
+    let header = "<form class=\"site-search\" role=\"search\" aria-label=\"사이트 검색\" action=\"/search/\" method=\"get\">\n\
                   <label for=\"site-search-q\" class=\"visually-hidden\">사이트 검색</label>\n\
                   <input type=\"search\" id=\"site-search-q\" name=\"q\" placeholder=\"검색\">";
     for rel in [
