@@ -42,11 +42,11 @@ pub struct Rendered {
     /// The words a reader sees, blocks on lines of their own: what search excerpts show.
     #[serde(default, with = "crate::text::big_str")]
     pub text: String,
-    /// The search index's terms of `text` with their weights (see
-    /// [`crate::search::tokenize::body_terms`]); set by `content` when search is on, so they
+    /// The words of `text` with their weights for the search index (see
+    /// [`crate::search::tokenize::body_words`]); set by `content` when search is on, so they
     /// are kept with the parsed file and a rebuild tokenizes only the files that changed.
     #[serde(default)]
-    pub terms: Vec<(String, u8)>,
+    pub words: crate::search::tokenize::WordList,
 }
 
 /// A link to another content file: `@/posts/2025/a.md#anchor`, or a relative `../about.md`;
@@ -283,7 +283,7 @@ pub fn render(text: &str, opts: &MarkdownOptions) -> Rendered {
         shortcode_locations: Vec::new(),
         shortcode_errors,
         text,
-        terms: Vec::new(),
+        words: Default::default(),
     }
 }
 

@@ -172,7 +172,7 @@ impl<'a> Source<'a> {
             ));
         }
         if self.config.search.enabled {
-            r.terms = crate::search::tokenize::body_terms(&r.text);
+            r.words = crate::search::tokenize::body_words(&r.text);
         }
         r
     }

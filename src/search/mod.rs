@@ -12,11 +12,11 @@
 //!   loads the chunks whose range can hold terms starting with it. Chunk boundaries are
 //!   chosen by the terms themselves (content-defined), so adding a post changes the chunks
 //!   holding its terms, not every chunk after the first new one.
-//! - `docs/<hash>.json`: the filter values (show, guests, tags) of every post and the name of
-//!   its fragment, to count and filter results without loading each.
-//! - `doc/<hash>.json`: one post's URL, title, show · episode, date and text, loaded for the
-//!   results on screen: excerpts are cut from the text, so the suffix terms the index holds
-//!   are never shown.
+//! - `docs/<hash>.json`: the filter values (show, guests, tags) of every post, to count and
+//!   filter results without loading each, and the names of the fragment files.
+//! - `doc/<hash>.json`: the fragments of four posts by id (URL, title, show · episode, date
+//!   and text), loaded for the results on screen: excerpts are cut from the text, so the
+//!   suffix terms the index holds are never shown.
 //!
 //! The terms of a post's body are made when the file is parsed and kept with it in the
 //! content cache: a rebuild after one edit tokenizes that post only, and merges the kept
@@ -44,13 +44,17 @@ const CHUNK_MIN: usize = 12 * 1024;
 const CHUNK_MAX: usize = 48 * 1024;
 /// One term in this many is a boundary (by its fingerprint).
 const BOUNDARY_EVERY: u64 = 16;
+/// Posts per fragment file. One file per post would add a file per post to every build (on
+/// this ext4, 10,000 more files cost more than indexing them); more per file make a reader
+/// download more for the ten results on screen. Four: a quarter of the files, at most
+/// forty fragments for a page of results.
+const DOCS_PER_SHARD: usize = 4;
 /// Characters of a post's text kept for excerpts.
 const EXCERPT_SOURCE_CHARS: usize = 5000;
 
 /// One post as the index sees it.
 struct Doc {
-    /// The fragment's file name (without `doc/` and `.json`).
-    fragment: String,
+    /// Its fragment's JSON (see [`Fragment`]).
     bytes: Vec<u8>,
     show: Option<usize>,
     guests: Vec<usize>,
@@ -70,34 +74,65 @@ pub fn build(site: &Site, link: &Linker) -> Vec<(String, Vec<u8>)> {
         .map(|id| doc(site, link, n - 1 - id))
         .collect();
 
-    // Postings by term, in parallel over runs of posts; each list is put in doc order after
-    // (the delta encoding needs ascending ids).
-    let postings: FastMap<&str, Vec<(u32, u8)>> = docs
+    // Postings of whole words, in parallel over runs of posts; each list is put in doc order
+    // after (the delta encoding needs ascending ids).
+    let mut words: FastMap<&str, Vec<(u32, u8)>> = docs
         .par_iter()
         .zip(site.posts.par_iter().rev())
         .enumerate()
         .fold(
             FastMap::default,
             |mut map: FastMap<&str, Vec<(u32, u8)>>, (id, (d, post))| {
-                merge_sorted(&post.body.terms, &d.fields, |term, w| {
-                    map.entry(term).or_default().push((id as u32, w));
-                });
+                merge_sorted(
+                    post.body.words.iter(),
+                    d.fields.iter().map(|(w, n)| (w.as_str(), *n)),
+                    |word, w| {
+                        map.entry(word).or_default().push((id as u32, w));
+                    },
+                );
                 map
             },
         )
         .reduce(FastMap::default, |a, b| {
             let (mut a, b) = if a.len() >= b.len() { (a, b) } else { (b, a) };
-            for (term, mut list) in b {
-                a.entry(term).or_default().append(&mut list);
+            for (word, mut list) in b {
+                a.entry(word).or_default().append(&mut list);
             }
             a
         });
-    let mut terms: Vec<(&str, Vec<(u32, u8)>)> = postings.into_iter().collect();
-    terms.par_iter_mut().for_each(|(_, list)| {
+    words.par_iter_mut().for_each(|(_, list)| {
         if !list.is_sorted_by_key(|p| p.0) {
             list.sort_unstable_by_key(|p| p.0);
         }
     });
+
+    // Terms inside words: every suffix of a Hangul word (see `tokenize`) finds the posts of
+    // the word, at half its weight. Made from the site's vocabulary, once per distinct word.
+    let mut parts: FastMap<&str, Vec<(u32, u8)>> = FastMap::default();
+    for (word, list) in &words {
+        for s in tokenize::suffixes(word) {
+            parts
+                .entry(s)
+                .or_default()
+                .extend(list.iter().map(|&(id, w)| (id, tokenize::suffix_weight(w))));
+        }
+    }
+    let parts: Vec<(&str, Vec<(u32, u8)>)> = parts
+        .into_par_iter()
+        .map(|(term, mut list)| {
+            // One weight per post: the heaviest word it is inside of, or the word itself.
+            list.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+            list.dedup_by_key(|p| p.0);
+            match words.get(term) {
+                Some(whole) => (term, prefer_whole(whole, &list)),
+                None => (term, list),
+            }
+        })
+        .collect();
+    for (term, list) in parts {
+        words.insert(term, list);
+    }
+    let mut terms: Vec<(&str, Vec<(u32, u8)>)> = words.into_iter().collect();
     terms.par_sort_unstable_by(|a, b| js_order(a.0, b.0));
 
     let mut files = Vec::new();
@@ -109,12 +144,23 @@ pub fn build(site: &Site, link: &Linker) -> Vec<(String, Vec<u8>)> {
         files.push((format!("{DIR}/{name}"), bytes));
     }
 
-    let docs_bytes = docs_file(site, &docs);
+    let mut shards = Vec::with_capacity(docs.len().div_ceil(DOCS_PER_SHARD));
+    for group in docs.chunks(DOCS_PER_SHARD) {
+        let mut bytes = vec![b'['];
+        for (n, d) in group.iter().enumerate() {
+            if n > 0 {
+                bytes.push(b',');
+            }
+            bytes.extend_from_slice(&d.bytes);
+        }
+        bytes.push(b']');
+        let name = short_hash(&bytes);
+        files.push((format!("{DIR}/doc/{name}.json"), bytes));
+        shards.push(name);
+    }
+    let docs_bytes = docs_file(site, &docs, &shards);
     let docs_name = format!("docs/{}.json", short_hash(&docs_bytes));
     files.push((format!("{DIR}/{docs_name}"), docs_bytes));
-    for d in docs {
-        files.push((format!("{DIR}/doc/{}.json", d.fragment), d.bytes));
-    }
     let meta = json!({
         "format": FORMAT,
         "posts": site.posts.len(),
@@ -126,40 +172,56 @@ pub fn build(site: &Site, link: &Linker) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// What a result shows: `doc/<hash>.json`.
+#[derive(serde::Serialize)]
+struct Fragment<'a> {
+    url: &'a str,
+    title: &'a str,
+    show: Option<&'a str>,
+    date: &'a str,
+    text: &'a str,
+}
+
 /// Post `i`'s fragment and the terms of its fields.
 fn doc(site: &Site, link: &Linker, i: usize) -> Doc {
     let p = &site.posts[i];
     let l = &site.links[i];
     let mut fields: FastMap<String, u8> = FastMap::default();
-    tokenize::field_terms(&p.title, tokenize::TITLE, &mut fields);
+    tokenize::field_words(&p.title, tokenize::TITLE, &mut fields);
     let label = site.episode_label(i);
     if let Some(label) = &label {
-        tokenize::field_terms(label, tokenize::FIELD, &mut fields);
+        tokenize::field_words(label, tokenize::FIELD, &mut fields);
     }
     for (g, gi) in p.guests.iter().zip(&l.guests) {
-        tokenize::field_terms(&site.guests[*gi].name, tokenize::FIELD, &mut fields);
+        tokenize::field_words(&site.guests[*gi].name, tokenize::FIELD, &mut fields);
         if let Some(role) = &g.role {
-            tokenize::field_terms(role, tokenize::FIELD / 2, &mut fields);
+            tokenize::field_words(role, tokenize::FIELD / 2, &mut fields);
         }
     }
     for ti in &l.tags {
-        tokenize::field_terms(&site.tags[*ti].name, tokenize::FIELD, &mut fields);
+        tokenize::field_words(&site.tags[*ti].name, tokenize::FIELD, &mut fields);
     }
     let mut fields: Vec<(String, u8)> = fields.into_iter().collect();
     fields.sort_unstable();
 
-    let text: String = p.body.text.chars().take(EXCERPT_SOURCE_CHARS).collect();
+    let cut = p
+        .body
+        .text
+        .char_indices()
+        .nth(EXCERPT_SOURCE_CHARS)
+        .map_or(p.body.text.len(), |(i, _)| i);
+    let text = &p.body.text[..cut];
     let date = crate::dates::format(&p.date, site.config.timezone, &site.config.language, None);
-    let fragment = json!({
-        "url": link.url(&urls::post(&p.slug)),
-        "title": p.title,
-        "show": label,
-        "date": date,
-        "text": text,
-    });
-    let bytes = fragment.to_string().into_bytes();
+    let fragment = Fragment {
+        url: &link.url(&urls::post(&p.slug)),
+        title: &p.title,
+        show: label.as_deref(),
+        date: &date,
+        text,
+    };
+    // Plain strings: serializing cannot fail.
+    let bytes = serde_json::to_vec(&fragment).unwrap_or_default();
     Doc {
-        fragment: short_hash(&bytes),
         bytes,
         show: l.show,
         guests: l.guests.clone(),
@@ -168,31 +230,66 @@ fn doc(site: &Site, link: &Linker, i: usize) -> Doc {
     }
 }
 
-/// Walks two term lists sorted by term, calling `f` once per term with the summed weight.
-fn merge_sorted<'a>(a: &'a [(String, u8)], b: &'a [(String, u8)], mut f: impl FnMut(&'a str, u8)) {
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() || j < b.len() {
-        let order = match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) => x.0.cmp(&y.0),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            _ => std::cmp::Ordering::Greater,
-        };
-        match order {
-            std::cmp::Ordering::Less => {
-                f(&a[i].0, a[i].1);
-                i += 1;
+/// Walks two word lists sorted by word, calling `f` once per word with the summed weight.
+fn merge_sorted<'a>(
+    a: impl Iterator<Item = (&'a str, u8)>,
+    b: impl Iterator<Item = (&'a str, u8)>,
+    mut f: impl FnMut(&'a str, u8),
+) {
+    let mut a = a.peekable();
+    let mut b = b.peekable();
+    loop {
+        match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x.0 == y.0 => {
+                f(x.0, x.1.saturating_add(y.1));
+                a.next();
+                b.next();
             }
-            std::cmp::Ordering::Greater => {
-                f(&b[j].0, b[j].1);
-                j += 1;
+            (Some(x), Some(y)) if x.0 < y.0 => {
+                f(x.0, x.1);
+                a.next();
             }
-            std::cmp::Ordering::Equal => {
-                f(&a[i].0, a[i].1.saturating_add(b[j].1));
-                i += 1;
-                j += 1;
+            (_, Some(y)) => {
+                f(y.0, y.1);
+                b.next();
             }
+            (Some(x), None) => {
+                f(x.0, x.1);
+                a.next();
+            }
+            (None, None) => break,
         }
     }
+}
+
+/// The postings of a term that is a word and also inside words: a post that has the word
+/// gets the word's weight, the others the weight from inside.
+fn prefer_whole(whole: &[(u32, u8)], part: &[(u32, u8)]) -> Vec<(u32, u8)> {
+    let mut out = Vec::with_capacity(whole.len() + part.len());
+    let (mut i, mut j) = (0, 0);
+    while i < whole.len() || j < part.len() {
+        match (whole.get(i), part.get(j)) {
+            (Some(w), Some(p)) if w.0 == p.0 => {
+                out.push(*w);
+                i += 1;
+                j += 1;
+            }
+            (Some(w), Some(p)) if w.0 < p.0 => {
+                out.push(*w);
+                i += 1;
+            }
+            (Some(w), None) => {
+                out.push(*w);
+                i += 1;
+            }
+            (_, Some(p)) => {
+                out.push(*p);
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    out
 }
 
 /// The order of JavaScript's `<` on strings (UTF-16 code units), which the script's binary
@@ -219,8 +316,9 @@ fn chunk(terms: &[(&str, Vec<(u32, u8)>)]) -> Vec<(String, Vec<u8>)> {
         } else {
             cur.push(b',');
         }
-        cur.extend_from_slice(b"[");
-        cur.extend_from_slice(serde_json::Value::from(*term).to_string().as_bytes());
+        cur.push(b'[');
+        // Writing a string into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut cur, term);
         cur.extend_from_slice(b",[");
         let mut last = 0u32;
         for (n, (id, w)) in list.iter().enumerate() {
@@ -242,30 +340,23 @@ fn chunk(terms: &[(&str, Vec<(u32, u8)>)]) -> Vec<(String, Vec<u8>)> {
 }
 
 fn push_num(out: &mut Vec<u8>, n: u32) {
-    use std::io::Write;
-    // Writing into a Vec cannot fail.
-    let _ = write!(out, "{n}");
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
-/// The docs file: names of shows, guests and tags, and per post its fragment and filter
-/// values as indexes into them.
-fn docs_file(site: &Site, docs: &[Doc]) -> Vec<u8> {
+/// The docs file: names of shows, guests and tags; the fragment files, each holding
+/// [`DOCS_PER_SHARD`] posts by id; and per post its filter values as indexes into the names.
+fn docs_file(site: &Site, docs: &[Doc], shards: &[String]) -> Vec<u8> {
     let names = |v: Vec<&str>| serde_json::Value::from(v);
     let rows: Vec<serde_json::Value> = docs
         .iter()
-        .map(|d| {
-            json!([
-                d.fragment,
-                d.show.map_or(-1, |s| s as i64),
-                d.guests,
-                d.tags
-            ])
-        })
+        .map(|d| json!([d.show.map_or(-1, |s| s as i64), d.guests, d.tags]))
         .collect();
     json!({
         "shows": names(site.shows.iter().map(|s| s.name.as_str()).collect()),
         "guests": names(site.guests.iter().map(|g| g.name.as_str()).collect()),
         "tags": names(site.tags.iter().map(|t| t.name.as_str()).collect()),
+        "per_shard": DOCS_PER_SHARD,
+        "shards": shards,
         "docs": rows,
     })
     .to_string()
@@ -316,18 +407,21 @@ mod tests {
     }
 
     #[test]
-    fn merged_term_lists_add_the_weights_of_a_term_in_both() {
-        let a = vec![("가".to_string(), 2), ("다".to_string(), 4)];
-        let b = vec![("나".to_string(), 12), ("다".to_string(), 20)];
+    fn merged_word_lists_add_the_weights_of_a_word_in_both() {
+        let a = [("가", 2), ("다", 4)];
+        let b = [("나", 12), ("다", 20)];
         let mut out = Vec::new();
-        merge_sorted(&a, &b, |t, w| out.push((t.to_string(), w)));
+        merge_sorted(a.into_iter(), b.into_iter(), |t, w| out.push((t, w)));
+        assert_eq!(out, [("가", 2), ("나", 12), ("다", 24)]);
+    }
+
+    #[test]
+    fn a_post_having_the_word_itself_gets_the_words_weight_not_the_inside_one() {
+        let whole = [(1, 8), (4, 2)];
+        let part = [(1, 10), (2, 1), (5, 3)];
         assert_eq!(
-            out,
-            [
-                ("가".to_string(), 2),
-                ("나".to_string(), 12),
-                ("다".to_string(), 24)
-            ]
+            prefer_whole(&whole, &part),
+            [(1, 8), (2, 1), (4, 2), (5, 3)]
         );
     }
 }

@@ -247,8 +247,12 @@
     var next = state.ids.slice(state.shown, state.shown + PAGE);
     state.shown += next.length;
     more.hidden = state.shown >= state.ids.length;
+    var d = state.docs;
     return Promise.all(next.map(function (id) {
-      return get('doc/' + state.docs.docs[id][0] + '.json');
+      var shard = Math.floor(id / d.per_shard);
+      return get('doc/' + d.shards[shard] + '.json').then(function (docs) {
+        return docs[id - shard * d.per_shard];
+      });
     })).then(function (frags) {
       if (seq !== state.seq) { return; }
       frags.forEach(function (doc) { list.appendChild(item(doc, state.words)); });
@@ -307,12 +311,12 @@
       var ids = [];
       found.scores.forEach(function (score, id) {
         var row = d.docs[id];
-        var ok = (!f.show || (row[1] >= 0 && d.shows[row[1]] === f.show)) &&
-          (!f.guest || row[2].some(function (g) { return d.guests[g] === f.guest; })) &&
-          (!f.tag || row[3].some(function (t) { return d.tags[t] === f.tag; }));
-        if (row[1] >= 0) { count(counts.show, row[1]); }
-        row[2].forEach(function (g) { count(counts.guest, g); });
-        row[3].forEach(function (t) { count(counts.tag, t); });
+        var ok = (!f.show || (row[0] >= 0 && d.shows[row[0]] === f.show)) &&
+          (!f.guest || row[1].some(function (g) { return d.guests[g] === f.guest; })) &&
+          (!f.tag || row[2].some(function (t) { return d.tags[t] === f.tag; }));
+        if (row[0] >= 0) { count(counts.show, row[0]); }
+        row[1].forEach(function (g) { count(counts.guest, g); });
+        row[2].forEach(function (t) { count(counts.tag, t); });
         if (ok) { ids.push(id); }
       });
       // Ids count up from the oldest post: newer first among equals.

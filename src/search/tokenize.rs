@@ -30,16 +30,24 @@ pub fn is_hangul(c: char) -> bool {
     matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
 }
 
+/// Letters and digits, with the common cases first: Rust's own test looks Hangul up in a
+/// table, which was the tokenizer's largest cost.
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || ('\u{AC00}'..='\u{D7A3}').contains(&c)
+        || (!c.is_ascii() && c.is_alphanumeric())
+}
+
 /// Splits `text` (already lowercased) into words: runs of letters and digits, cut where
 /// Hangul meets other letters (`HBM4는` is `hbm4` and `는`: a reader types the Latin part).
 pub fn words(text: &str) -> impl Iterator<Item = Word<'_>> {
     let mut rest = text;
     std::iter::from_fn(move || {
-        let start = rest.find(|c: char| c.is_alphanumeric())?;
+        let start = rest.find(is_word_char)?;
         let from = &rest[start..];
         let hangul = from.chars().next().is_some_and(is_hangul);
         let len = from
-            .find(|c: char| !c.is_alphanumeric() || is_hangul(c) != hangul)
+            .find(|c: char| !is_word_char(c) || is_hangul(c) != hangul)
             .unwrap_or(from.len());
         rest = &from[len..];
         Some(Word {
@@ -53,80 +61,102 @@ pub fn words(text: &str) -> impl Iterator<Item = Word<'_>> {
 /// (URLs and run-together lists) and would add many terms for nothing a reader types.
 const MAX_SUFFIX_WORD: usize = 16;
 
-/// Calls `f(term, whole)` for every term of `word`: the word itself (`whole` true), then for
-/// a Hangul word its suffixes of two syllables or more (`whole` false).
+/// The suffixes of two syllables or more of a Hangul word of three to [`MAX_SUFFIX_WORD`]
+/// syllables, longest first; none for other words.
+pub fn suffixes(word: &str) -> impl Iterator<Item = &str> {
+    let hangul = word.chars().next().is_some_and(is_hangul);
+    let n = if hangul { word.chars().count() } else { 0 };
+    let take = if (3..=MAX_SUFFIX_WORD).contains(&n) {
+        n - 2
+    } else {
+        0
+    };
+    // From the second syllable to the one before last: each suffix keeps two or more.
+    word.char_indices()
+        .skip(1)
+        .take(take)
+        .map(move |(i, _)| &word[i..])
+}
+
+/// Calls `f(term, whole)` for every term of `word`: the word itself (`whole` true), then its
+/// [`suffixes`] (`whole` false).
 pub fn terms_of<'a>(word: Word<'a>, mut f: impl FnMut(&'a str, bool)) {
     f(word.text, true);
-    if !word.hangul {
-        return;
-    }
-    let starts: Vec<usize> = word.text.char_indices().map(|(i, _)| i).collect();
-    if starts.len() < 3 || starts.len() > MAX_SUFFIX_WORD {
-        return;
-    }
-    // From the second syllable to the one before last: each suffix keeps two or more.
-    for &i in &starts[1..starts.len() - 1] {
-        f(&word.text[i..], false);
+    for s in suffixes(word.text) {
+        f(s, false);
     }
 }
 
-/// Every term of `text` with how much it weighs in it, the same scale as [`weigh`]: whole
-/// words count each time they occur (up to four), suffixes half. Sorted by term.
-pub fn body_terms(text: &str) -> Vec<(String, u8)> {
-    let lower = text.to_lowercase();
-    let mut counts: crate::fingerprint::FastMap<&str, (u8, u8)> = Default::default();
-    for w in words(&lower) {
-        terms_of(w, |term, whole| {
-            let c = counts.entry(term).or_default();
-            if whole {
-                c.0 = c.0.saturating_add(1);
-            } else {
-                c.1 = c.1.saturating_add(1);
-            }
-        });
-    }
-    let mut out: Vec<(String, u8)> = counts
-        .into_iter()
-        .map(|(term, (whole, part))| (term.to_string(), weigh(BODY, whole, part)))
-        .collect();
-    out.sort_unstable();
-    out
-}
-
-/// How much a field weighs per occurrence of a whole word: a word in the title says more
-/// about the post than one in its body; a show, guest or tag is what the post is about.
+/// How much a field weighs per occurrence of a word: a word in the title says more about the
+/// post than one in its body; a show, guest or tag is what the post is about.
 pub const BODY: u8 = 2;
 pub const FIELD: u8 = 12;
 pub const TITLE: u8 = 20;
 
-/// The weight of a term seen `whole` times as a word and `part` times inside words of a
-/// field weighing `field`: up to four occurrences count, a suffix half a word.
-pub fn weigh(field: u8, whole: u8, part: u8) -> u8 {
-    let whole = whole.min(4);
-    let part = part.min(4);
-    let w = if whole > 0 {
-        u16::from(field) * u16::from(whole)
-    } else {
-        u16::from(field / 2).max(1) * u16::from(part)
-    };
-    w.min(u16::from(u8::MAX)) as u8
+/// A term found inside a word weighs half of the word.
+pub fn suffix_weight(word: u8) -> u8 {
+    (word / 2).max(1)
 }
 
-/// The terms of a short field (a title, a name, a tag) with weight `field`, added into `out`
-/// by term: the weights of the fields a term is in add up.
-pub fn field_terms(text: &str, field: u8, out: &mut crate::fingerprint::FastMap<String, u8>) {
-    let lower = text.to_lowercase();
-    let mut seen: crate::fingerprint::FastMap<&str, bool> = Default::default();
-    for w in words(&lower) {
-        terms_of(w, |term, whole| {
-            let e = seen.entry(term).or_insert(whole);
-            *e |= whole;
-        });
+/// The distinct words of a text with their weights, sorted: what the index keeps of a post's
+/// body. One string and one byte per word, because a site keeps 10,000 of these in memory and
+/// in its build cache; the suffixes are made from the site's vocabulary when the index is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct WordList {
+    /// The words, each followed by `\n`.
+    words: String,
+    weights: Vec<u8>,
+}
+
+impl WordList {
+    /// (word, weight), sorted by word.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u8)> {
+        self.words
+            .split_terminator('\n')
+            .zip(self.weights.iter().copied())
     }
-    for (term, whole) in seen {
-        let w = if whole { field } else { (field / 2).max(1) };
-        let e = out.entry(term.to_string()).or_default();
-        *e = e.saturating_add(w);
+
+    pub fn len(&self) -> usize {
+        self.weights.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.weights.is_empty()
+    }
+}
+
+/// The words of a body with their weights: [`BODY`] for each time a word occurs, up to four.
+pub fn body_words(text: &str) -> WordList {
+    let lower = text.to_lowercase();
+    let mut counts: crate::fingerprint::FastMap<&str, u8> = Default::default();
+    for w in words(&lower) {
+        let c = counts.entry(w.text).or_default();
+        *c = c.saturating_add(1);
+    }
+    let mut sorted: Vec<(&str, u8)> = counts.into_iter().collect();
+    sorted.sort_unstable();
+    let mut list = WordList {
+        words: String::with_capacity(sorted.iter().map(|(w, _)| w.len() + 1).sum()),
+        weights: Vec::with_capacity(sorted.len()),
+    };
+    for (w, count) in sorted {
+        list.words.push_str(w);
+        list.words.push('\n');
+        list.weights.push(BODY * count.min(4));
+    }
+    list
+}
+
+/// The words of a short field (a title, a name, a tag) with weight `field`, added into `out`:
+/// the weights of the fields a word is in add up.
+pub fn field_words(text: &str, field: u8, out: &mut crate::fingerprint::FastMap<String, u8>) {
+    let lower = text.to_lowercase();
+    let mut seen: Vec<&str> = words(&lower).map(|w| w.text).collect();
+    seen.sort_unstable();
+    seen.dedup();
+    for w in seen {
+        let e = out.entry(w.to_string()).or_default();
+        *e = e.saturating_add(field);
     }
 }
 
@@ -194,23 +224,28 @@ mod tests {
     }
 
     #[test]
-    fn body_terms_are_lowercased_counted_and_suffixes_weigh_half() {
-        let t = body_terms("DeepSeek 벤처투자 투자 투자 DEEPSEEK");
-        let get = |term: &str| t.iter().find(|(s, _)| s == term).map(|(_, w)| *w);
-        assert_eq!(get("deepseek"), Some(2 * BODY));
-        // `투자` twice as a word: the suffix of `벤처투자` adds nothing then.
-        assert_eq!(get("투자"), Some(2 * BODY));
-        assert_eq!(get("처투자"), Some(BODY / 2));
-        assert_eq!(get("DeepSeek"), None);
+    fn body_words_are_lowercased_and_counted_up_to_four_times() {
+        let list = body_words("DeepSeek 벤처투자 투자 투자 DEEPSEEK 투자 투자 투자");
+        let got: Vec<(&str, u8)> = list.iter().collect();
+        assert_eq!(
+            got,
+            [
+                ("deepseek", 2 * BODY),
+                ("벤처투자", BODY),
+                ("투자", 4 * BODY)
+            ]
+        );
     }
 
     #[test]
     fn field_weights_add_up_across_fields() {
         let mut out = crate::fingerprint::FastMap::default();
-        field_terms("딥시크 쇼크", TITLE, &mut out);
-        field_terms("딥시크", FIELD, &mut out);
+        field_words("딥시크 쇼크 딥시크", TITLE, &mut out);
+        field_words("딥시크", FIELD, &mut out);
         assert_eq!(out.get("딥시크"), Some(&(TITLE + FIELD)));
-        assert_eq!(out.get("시크"), Some(&(TITLE / 2 + FIELD / 2)));
+        assert_eq!(out.get("쇼크"), Some(&TITLE));
+        assert_eq!(suffix_weight(TITLE + FIELD), (TITLE + FIELD) / 2);
+        assert_eq!(suffix_weight(1), 1);
     }
 
     #[test]

@@ -39,8 +39,11 @@ pub fn find(get: Get, word: &str) -> Vec<Value> {
     let mut found: Vec<Value> = ids
         .into_iter()
         .map(|id| {
-            let frag = docs["docs"][id][0].as_str().expect("a fragment name");
-            json(get, &format!("doc/{frag}.json"))
+            let per = docs["per_shard"].as_u64().expect("posts per fragment file") as usize;
+            let shard = docs["shards"][id / per]
+                .as_str()
+                .expect("a fragment file's name");
+            json(get, &format!("doc/{shard}.json"))[id % per].clone()
         })
         .collect();
     found.sort_by_key(|f| f["url"].as_str().unwrap_or("").to_string());
@@ -75,10 +78,14 @@ pub fn masked<S: AsRef<str>>(files: &[S]) -> Vec<String> {
 }
 
 /// `files` (sorted output paths) with what search publishes for `posts` posts whose terms fit
-/// one index chunk (every small fixture), masked like [`masked`].
+/// one index chunk (every small fixture), masked like [`masked`]: their fragments are in
+/// files of four.
 pub fn with_index(files: Vec<String>, posts: usize) -> Vec<String> {
     let mut all = files;
-    all.extend(std::iter::repeat_n("search/doc/*.json".to_string(), posts));
+    all.extend(std::iter::repeat_n(
+        "search/doc/*.json".to_string(),
+        posts.div_ceil(4),
+    ));
     all.extend(
         [
             "search/docs/*.json",
