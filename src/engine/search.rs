@@ -68,7 +68,9 @@ impl Engine {
         let Some(kept) = self.kept.as_ref().filter(|_| self.search_stale) else {
             return Ok(None);
         };
+        let t = std::time::Instant::now();
         let search = self.publish_search(&kept.site, &self.statics, sink)?;
+        self.phase("search index (deferred)", t);
         self.search_stale = false;
         let mut done = Refreshed::default();
         for (file, out, written) in search.made {
