@@ -66,6 +66,14 @@ struct Doc {
 /// Every file of the index, by path in the output (`search/meta.json`, …), the script
 /// included.
 pub fn build(site: &Site, link: &Linker) -> Vec<(String, Vec<u8>)> {
+    let timing = std::env::var_os("SHOWPRESS_TIMING").is_some();
+    let mut t = std::time::Instant::now();
+    let mut phase = |name: &str| {
+        if timing {
+            eprintln!("timing:   search {name} {:?}", t.elapsed());
+        }
+        t = std::time::Instant::now();
+    };
     // Doc ids from the oldest post up: a new post takes the next id and the others keep
     // theirs, so posting lists (delta-encoded) change only where the new post's terms are.
     let n = site.posts.len();
@@ -73,6 +81,7 @@ pub fn build(site: &Site, link: &Linker) -> Vec<(String, Vec<u8>)> {
         .into_par_iter()
         .map(|id| doc(site, link, n - 1 - id))
         .collect();
+    phase("fragments and fields");
 
     // Postings of whole words, in parallel over runs of posts; each list is put in doc order
     // after (the delta encoding needs ascending ids).
@@ -106,6 +115,8 @@ pub fn build(site: &Site, link: &Linker) -> Vec<(String, Vec<u8>)> {
         }
     });
 
+    phase("word postings");
+
     // Terms inside words: every suffix of a Hangul word (see `tokenize`) finds the posts of
     // the word, at half its weight. Made from the site's vocabulary, once per distinct word.
     let mut parts: FastMap<&str, Vec<(u32, u8)>> = FastMap::default();
@@ -133,10 +144,13 @@ pub fn build(site: &Site, link: &Linker) -> Vec<(String, Vec<u8>)> {
         words.insert(term, list);
     }
     let mut terms: Vec<(&str, Vec<(u32, u8)>)> = words.into_iter().collect();
+    phase("suffix postings");
     terms.par_sort_unstable_by(|a, b| js_order(a.0, b.0));
 
+    phase("sort");
     let mut files = Vec::new();
     let chunks = chunk(&terms);
+    phase("chunks");
     let mut listed = Vec::with_capacity(chunks.len());
     for (first, bytes) in chunks {
         let name = format!("index/{}.json", short_hash(&bytes));
