@@ -10,6 +10,12 @@
 # Environment:
 #   BENCH           clean | loop | all (default all): clean builds, the writer's loop, or both
 #   CARDS           off | on (default off): showpress's social cards (Hugo has none)
+#   SEARCH          on | off (default on, like showpress): off appends `[search] enabled = false`
+#                   to the corpus config.toml (no search page, no index)
+#   SEARCH_SIZES    sizes after whose clean builds bench/search_download.mjs measures what a
+#                   reader's browser downloads for a search (default 10000; "none" to skip);
+#                   needs node, Chromium (CHROMIUM_BIN, default /usr/bin/chromium) and
+#                   `npm ci --prefix tests/browser`, else it is skipped with a note
 #   OUT_BASE        where corpora, outputs and logs go (default /tmp/showpress-bench)
 #   SHARED          folder holding bench/gen_corpus.py and bench/hugo-site/ (default $REPO/../shared)
 #   SHOWPRESS_BIN   use this showpress binary instead of running `cargo build --release`
@@ -35,6 +41,11 @@ SHOWPRESS_BIN=${SHOWPRESS_BIN:-}
 SHOWPRESS_ARGS=${SHOWPRESS_ARGS:-}
 LOOP_SETTLE=${LOOP_SETTLE:-0}
 LOOP_POST=${LOOP_POST:-}
+SEARCH=${SEARCH:-on}
+SEARCH_FAILED=0
+SEARCH_SIZES=${SEARCH_SIZES:-10000}
+SEARCH_SIZES=${SEARCH_SIZES//,/ }
+CHROMIUM_BIN=${CHROMIUM_BIN:-/usr/bin/chromium}
 
 SIZES=${1:-"1000 10000"}
 SIZES=${SIZES//,/ }
@@ -53,6 +64,11 @@ case $BENCH in
     all) DO_CLEAN=1 DO_LOOP=1 ;;
     *) die "BENCH must be clean, loop or all, got '$BENCH'" ;;
 esac
+case $SEARCH in on | off) ;; *) die "SEARCH must be on or off, got '$SEARCH'" ;; esac
+[[ $SEARCH_SIZES == none ]] && SEARCH_SIZES=
+for n in $SEARCH_SIZES; do
+    [[ $n =~ ^[1-9][0-9]*$ ]] || die "SEARCH_SIZES must be post counts or none, got '$n'"
+done
 [[ $LOOP_SETTLE =~ ^[0-9]+$ ]] || die "LOOP_SETTLE must be a whole number of seconds, got '$LOOP_SETTLE'"
 [[ -z $LOOP_POST || $LOOP_POST =~ ^[1-9][0-9]*$ ]] || die "LOOP_POST must be a post number, got '$LOOP_POST'"
 read -ra SP_ARGS <<<"$SHOWPRESS_ARGS"
@@ -105,7 +121,7 @@ if [[ $FSTYPE != tmpfs ]]; then
 fi
 echo "cpus: $(nproc)   host: $(uname -srm)"
 (( RUN_HUGO )) && echo "hugo: $(hugo version)"
-(( RUN_SP )) && echo "showpress build args: ${SHOWPRESS_ARGS:-(none)}"
+(( RUN_SP )) && echo "showpress build args: ${SHOWPRESS_ARGS:-(none)}   cards: ${CARDS:-off}   search: $SEARCH"
 
 # --- build showpress ---------------------------------------------------------
 BIN=
@@ -154,6 +170,10 @@ prepare_sp() { # dir: the generated content plus the repo's own site files
     # (CARDS=on to include them; their own cost is in bench/README.md, "Social cards").
     if [[ ${CARDS:-off} == off ]] && ! grep -q '^\[cards\]' "$dir/config.toml"; then
         printf '\n[cards]\nenabled = false\n' >>"$dir/config.toml"
+    fi
+    # Search is on by default in showpress (Hugo's site has none): SEARCH=off measures without.
+    if [[ $SEARCH == off ]] && ! grep -q '^\[search\]' "$dir/config.toml"; then
+        printf '\n[search]\nenabled = false\n' >>"$dir/config.toml"
     fi
     return 0
 }
@@ -336,6 +356,32 @@ if any(("showpress", n) in med and ("hugo", n) in med for n in ns):
             print(f"  {n:>7} posts: {med['hugo', n] / med['showpress', n]:.2f}x")
 EOF
 echo "raw results: $RESULTS"
+
+# What a reader's browser downloads for a search of the last clean build of each size in
+# SEARCH_SIZES (bench/search_download.mjs), after all the timed runs so it disturbs none.
+if (( RUN_SP )) && [[ -n $SEARCH_SIZES ]]; then
+    why_not=
+    if [[ $SEARCH == off ]]; then why_not="SEARCH=off: no index"
+    elif ! command -v node >/dev/null; then why_not="node not on PATH"
+    elif [[ ! -x $CHROMIUM_BIN ]]; then why_not="no Chromium at $CHROMIUM_BIN (apt-get install -y chromium, or CHROMIUM_BIN)"
+    elif [[ ! -d $REPO/tests/browser/node_modules/playwright-core ]]; then
+        why_not="playwright-core not installed (npm ci --prefix tests/browser)"
+    fi
+    for n in $SEARCH_SIZES; do
+        [[ " $SIZES " == *" $n "* ]] || continue
+        echo
+        if [[ -n $why_not ]]; then
+            echo "== search downloads, $n posts: skipped ($why_not)"
+            continue
+        fi
+        log=$LOGS/search-download-$n.txt
+        echo "== search downloads, $n posts (bench/search_download.mjs; also in $log)"
+        if ! CHROMIUM_BIN=$CHROMIUM_BIN node "$REPO/bench/search_download.mjs" "$RUNS_DIR/sp-$n-$RUNS" 2>&1 | tee "$log"; then
+            echo "run.sh: bench/search_download.mjs failed on $RUNS_DIR/sp-$n-$RUNS" >&2
+            SEARCH_FAILED=1
+        fi
+    done
+fi
 fi
 
 # --- the writer's loop -------------------------------------------------------------------
@@ -593,3 +639,4 @@ fi
 echo
 echo "== output went to (absolute times depend on this: disk vs tmpfs): $FSTYPE"
 df -T "$OUT_BASE"
+(( SEARCH_FAILED == 0 )) || exit 1

@@ -6,12 +6,16 @@ then, EDITS times: appends a unique sentence to one post with an atomic save (te
 rename, as editors do) and measures, from the moment the rename returns,
   (a) until the live-reload event arrives on /__showpress/events, and
   (b) until GET of the post's page returns the new sentence,
-and reads the rebuild's own time from serve's `Rebuilt ... in N ms` line. Prints medians and
-the 90th percentile, and serve's memory (VmRSS now, VmHWM peak) from /proc.
+and reads the rebuild's own time from serve's `Rebuilt ... in N ms` line. When the site has
+search on (serve answers /search/meta.json), also
+  (c) until the search index served holds the sentence's unique number: meta.json, then the
+      chunk whose range holds that term (as search.js picks it), polled like (b).
+Prints medians and the 90th percentile, and serve's memory (VmRSS now, VmHWM peak) from /proc.
 
     bench/serve_latency.py [--root SITE] [--bin PATH] [--edits 20]
 """
 import argparse
+import json
 import os
 import re
 import socket
@@ -54,6 +58,28 @@ def sse_events(sock):
 def get(port, path):
     with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as r:
         return r.read().decode("utf-8", "replace")
+
+
+def search_has(port, term):
+    """Whether the served search index lists `term` (an ASCII term: Python's order is JS's)."""
+    meta = json.loads(get(port, "/search/meta.json"))
+    chunk = None
+    for first, name in meta["chunks"]:
+        if first <= term:
+            chunk = name
+        else:
+            break
+    if chunk is None:
+        return False
+    return any(entry[0] == term for entry in json.loads(get(port, "/search/" + chunk)))
+
+
+def has_search(port):
+    try:
+        get(port, "/search/meta.json")
+        return True
+    except urllib.error.HTTPError:
+        return False
 
 
 def proc_mem(pid):
@@ -115,11 +141,13 @@ def main():
         events = sse_events(sock)
         assert next(events)[0] == "hello"
         mem_before = proc_mem(server.pid)
+        search = has_search(port)
 
-        to_event, to_served, rebuild_ms = [], [], []
+        to_event, to_served, to_indexed, rebuild_ms = [], [], [], []
         tmp = os.path.join(os.path.dirname(target), ".bench-save.tmp")
         for i in range(args.edits):
-            marker = f"latency-marker-{i}-{time.time_ns()}"
+            unique = str(time.time_ns())  # a word of its own: a term of the search index
+            marker = f"latency-marker-{i}-{unique}"
             text = original + f"\n\n{marker}\n"
             if args.mode == "title":
                 text = re.sub(r'^title = "', f'title = "{i} ', text, count=1, flags=re.M)
@@ -135,16 +163,36 @@ def main():
                         return
                     time.sleep(0.002)
 
+            def poll_index():
+                end = time.perf_counter() + 30
+                while time.perf_counter() < end:
+                    try:
+                        found = search_has(port, unique)
+                    except (OSError, ValueError):  # a chunk of the index just replaced
+                        found = False
+                    if found:
+                        served["indexed"] = time.perf_counter()
+                        return
+                    time.sleep(0.002)
+
             t0 = time.perf_counter()
             os.replace(tmp, target)
             poller = threading.Thread(target=poll)
             poller.start()
+            indexer = threading.Thread(target=poll_index) if search else None
+            if indexer:
+                indexer.start()
             for event, _ in events:
                 if event in ("reload", "css"):
                     to_event.append((time.perf_counter() - t0) * 1000)
                     break
             poller.join(timeout=30)
             to_served.append((served["t"] - t0) * 1000)
+            if indexer:
+                indexer.join(timeout=31)
+                if "indexed" not in served:
+                    sys.exit(f"edit {i}: the search index never listed {unique} (30 s)")
+                to_indexed.append((served["indexed"] - t0) * 1000)
             deadline = time.time() + 5
             while len(rebuilt) == n_before and time.time() < deadline:
                 time.sleep(0.01)
@@ -167,6 +215,10 @@ def main():
     print(f"\nsite: {args.root}  post: {path}  edits: {args.edits} ({args.mode})")
     row("write -> reload event", to_event)
     row("write -> new text served (HTTP)", to_served)
+    if to_indexed:
+        row("write -> new text in search index", to_indexed)
+    else:
+        print("(search off: no /search/meta.json served)")
     row("rebuild itself (serve's report)", rebuild_ms)
     print(f"serve memory: VmRSS {mem_after['VmRSS']:.0f} MiB after the edits "
           f"({mem_before['VmRSS']:.0f} before), peak VmHWM {mem_after['VmHWM']:.0f} MiB")
