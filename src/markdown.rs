@@ -459,7 +459,7 @@ pub fn reading_of(text: &str) -> Reading {
         for c in token.chars() {
             if is_cjk(c) {
                 r.cjk_chars += 1;
-            } else if is_hangul(c) {
+            } else if crate::text::is_hangul(c) {
                 hangul = true;
             } else if c.is_alphanumeric() {
                 other = true;
@@ -479,10 +479,6 @@ pub fn reading_of(text: &str) -> Reading {
         r.minutes = 1;
     }
     r
-}
-
-fn is_hangul(c: char) -> bool {
-    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
 }
 
 fn is_cjk(c: char) -> bool {

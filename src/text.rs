@@ -77,6 +77,12 @@ pub fn escape_html(s: &str) -> String {
 /// Serde adapter for large strings (rendered HTML) in the build cache: written as bytes and
 /// checked as UTF-8 with SIMD when read, which is most of the time of reading a large cache
 /// with the standard library's check.
+/// Hangul syllables, and the jamo a decomposed or half-typed word is made of: what reading
+/// time counts as Korean words and search splits words at.
+pub fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
+}
+
 pub mod big_str {
     use serde::{Deserializer, Serializer};
 

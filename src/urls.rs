@@ -6,6 +6,10 @@ use crate::slug::encode_path;
 pub fn post(slug: &str) -> String {
     format!("posts/{slug}/")
 }
+/// The search page, where its index files are published too.
+pub fn search() -> String {
+    format!("{}/", crate::search::DIR)
+}
 pub fn shows() -> String {
     "shows/".to_string()
 }

@@ -239,7 +239,7 @@ fn serve_serves_an_index_with_the_text_of_the_last_save() {
         &text.replace("금리 동결의 속사정", "기준금리 동결의 속사정"),
     );
     wait_for(port, "기준금리", &[RATES]);
-    // The body edit before it is still there, and the old title's word only in the tag.
+    // The body edit before it is still in the index.
     assert_eq!(urls(&over_http(port), "환율"), [RATES]);
     assert!(server.child.try_wait().unwrap().is_none(), "serve exited");
 }

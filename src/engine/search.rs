@@ -72,6 +72,13 @@ impl Engine {
         let search = self.publish_search(&kept.site, &self.statics, sink)?;
         self.phase("search index (deferred)", t);
         self.search_stale = false;
+        Ok(Some(self.commit_search(search)))
+    }
+
+    /// Records a new index as the output's: its files, and the previous index's files it no
+    /// longer has as removed. For runs that change nothing else that can go (the fast path,
+    /// the deferred index); a full run finds every file that is gone at once.
+    pub(super) fn commit_search(&mut self, search: Search) -> Refreshed {
         let mut done = Refreshed::default();
         for (file, out, written) in search.made {
             if written {
@@ -90,7 +97,7 @@ impl Engine {
             self.outputs.remove(f);
         }
         self.search_files = search.names;
-        Ok(Some(done))
+        done
     }
 
     /// Hands the index files whose bytes changed to `sink`. `statics` are the output paths
@@ -106,7 +113,7 @@ impl Engine {
             return Ok(Search::default());
         }
         let link = Linker::new(&site.config.base_url, site.config.base_path());
-        let files = crate::search::build(site, &link);
+        let files = crate::search::build(site, &link, self.timing);
         let mut clashes: Vec<&String> = files
             .iter()
             .map(|(path, _)| path)

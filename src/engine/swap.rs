@@ -136,23 +136,15 @@ impl Engine {
             cards_cached: cards.cached,
             ..Run::default()
         };
-        for (file, out, written) in rendered.into_iter().chain(cards.made).chain(search.made) {
+        for (file, out, written) in rendered.into_iter().chain(cards.made) {
             if written {
                 run.written.push(file.clone());
             }
             self.outputs.insert(file, out);
         }
-        run.removed = self
-            .search_files
-            .iter()
-            .filter(|f| !search.names.contains(*f))
-            .cloned()
-            .collect();
-        run.removed.sort_unstable();
-        for f in &run.removed {
-            self.outputs.remove(f);
-        }
-        self.search_files = search.names;
+        let index = self.commit_search(search);
+        run.written.extend(index.written);
+        run.removed = index.removed;
         run.written.sort_unstable();
         run.bytes = self.outputs.values().map(|o: &Out| o.len).sum();
         run.elapsed = start.elapsed();

@@ -67,7 +67,7 @@ impl<'a> Values<'a> {
             (
                 "search_url",
                 match c.search.enabled {
-                    true => link.url(&format!("{}/", crate::search::DIR)).into(),
+                    true => link.url(&urls::search()).into(),
                     false => Value::none(),
                 },
             ),

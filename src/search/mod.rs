@@ -64,9 +64,8 @@ struct Doc {
 }
 
 /// Every file of the index, by path in the output (`search/meta.json`, …), the script
-/// included.
-pub fn build(site: &Site, link: &Linker) -> Vec<(String, Vec<u8>)> {
-    let timing = std::env::var_os("SHOWPRESS_TIMING").is_some();
+/// included. `timing`: print how long each step took (`SHOWPRESS_TIMING`).
+pub fn build(site: &Site, link: &Linker, timing: bool) -> Vec<(String, Vec<u8>)> {
     let mut t = std::time::Instant::now();
     let mut phase = |name: &str| {
         if timing {

@@ -363,6 +363,5 @@
     if (v) { option(selects[k], v, v).selected = true; }
   });
   input.value = params.get('q') || '';
-  document.documentElement.classList.add('search-ready');
   search();
 })();

@@ -18,17 +18,7 @@
 //!
 //! `search.js` splits queries with the same rules (see `words` there): the two must agree.
 
-/// A word of the text: letters and digits of one kind, lowercased.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Word<'a> {
-    pub text: &'a str,
-    pub hangul: bool,
-}
-
-/// Hangul syllables, and the jamo a decomposed or half-typed word is made of.
-pub fn is_hangul(c: char) -> bool {
-    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
-}
+use crate::text::is_hangul;
 
 /// Letters and digits, with the common cases first: Rust's own test looks Hangul up in a
 /// table, which was the tokenizer's largest cost.
@@ -40,7 +30,7 @@ fn is_word_char(c: char) -> bool {
 
 /// Splits `text` (already lowercased) into words: runs of letters and digits, cut where
 /// Hangul meets other letters (`HBM4는` is `hbm4` and `는`: a reader types the Latin part).
-pub fn words(text: &str) -> impl Iterator<Item = Word<'_>> {
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = text;
     std::iter::from_fn(move || {
         let start = rest.find(is_word_char)?;
@@ -50,10 +40,7 @@ pub fn words(text: &str) -> impl Iterator<Item = Word<'_>> {
             .find(|c: char| !is_word_char(c) || is_hangul(c) != hangul)
             .unwrap_or(from.len());
         rest = &from[len..];
-        Some(Word {
-            text: &from[..len],
-            hangul,
-        })
+        Some(&from[..len])
     })
 }
 
@@ -76,15 +63,6 @@ pub fn suffixes(word: &str) -> impl Iterator<Item = &str> {
         .skip(1)
         .take(take)
         .map(move |(i, _)| &word[i..])
-}
-
-/// Calls `f(term, whole)` for every term of `word`: the word itself (`whole` true), then its
-/// [`suffixes`] (`whole` false).
-pub fn terms_of<'a>(word: Word<'a>, mut f: impl FnMut(&'a str, bool)) {
-    f(word.text, true);
-    for s in suffixes(word.text) {
-        f(s, false);
-    }
 }
 
 /// How much a field weighs per occurrence of a word: a word in the title says more about the
@@ -115,14 +93,6 @@ impl WordList {
             .split_terminator('\n')
             .zip(self.weights.iter().copied())
     }
-
-    pub fn len(&self) -> usize {
-        self.weights.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.weights.is_empty()
-    }
 }
 
 /// The words of a body with their weights: [`BODY`] for each time a word occurs, up to four.
@@ -130,7 +100,7 @@ pub fn body_words(text: &str) -> WordList {
     let lower = text.to_lowercase();
     let mut counts: crate::fingerprint::FastMap<&str, u8> = Default::default();
     for w in words(&lower) {
-        let c = counts.entry(w.text).or_default();
+        let c = counts.entry(w).or_default();
         *c = c.saturating_add(1);
     }
     let mut sorted: Vec<(&str, u8)> = counts.into_iter().collect();
@@ -151,7 +121,7 @@ pub fn body_words(text: &str) -> WordList {
 /// the weights of the fields a word is in add up.
 pub fn field_words(text: &str, field: u8, out: &mut crate::fingerprint::FastMap<String, u8>) {
     let lower = text.to_lowercase();
-    let mut seen: Vec<&str> = words(&lower).map(|w| w.text).collect();
+    let mut seen: Vec<&str> = words(&lower).collect();
     seen.sort_unstable();
     seen.dedup();
     for w in seen {
@@ -165,13 +135,15 @@ mod tests {
     use super::*;
 
     fn all_words(text: &str) -> Vec<&str> {
-        words(text).map(|w| w.text).collect()
+        words(text).collect()
     }
 
+    /// A word and its suffixes: the terms the index holds for it.
     fn terms(word: &str) -> Vec<String> {
         let mut out = Vec::new();
         for w in words(word) {
-            terms_of(w, |t, _| out.push(t.to_string()));
+            out.push(w.to_string());
+            out.extend(suffixes(w).map(str::to_string));
         }
         out
     }

@@ -21,10 +21,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { chromium } from "playwright-core";
 import {
-  CHROMIUM,
-  CHROMIUM_ARGS,
   REPO,
   SCENARIO_MS,
   WAIT_MS,
@@ -34,7 +31,7 @@ import {
   startWatchdog,
   within,
 } from "./common/harness.mjs";
-import { build, isLocal, serveStatic } from "./common/static-site.mjs";
+import { build, launchOffline, serveStatic } from "./common/static-site.mjs";
 
 const FIXTURE = join(REPO, "tests", "fixtures", "search");
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
@@ -159,19 +156,9 @@ test("search: queries typed into /search/ find exactly the posts that hold the w
       await build(site, out, log);
       http = await serveStatic(out, log);
       step(`built and serving ${http.url}`);
-      browser = await within(WAIT_MS, "Chromium starting", chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_ARGS,
-      }));
-      const newContext = async (options = {}) => {
-        const context = await browser.newContext({ viewport: { width: 1000, height: 700 }, ...options });
-        await context.route((url) => !isLocal(url.href), (route) => {
-          outside.push(route.request().url());
-          return route.fulfill({ status: 200, contentType: "text/plain", body: "" });
-        });
-        return context;
-      };
+      const offline = await launchOffline(outside);
+      browser = offline.browser;
+      const newContext = offline.newContext;
       const context = await newContext();
       const open = async (path) => {
         const page = await context.newPage();

@@ -20,10 +20,7 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { chromium } from "playwright-core";
 import {
-  CHROMIUM,
-  CHROMIUM_ARGS,
   REPO,
   SCENARIO_MS,
   WAIT_MS,
@@ -34,7 +31,7 @@ import {
   startWatchdog,
   within,
 } from "./common/harness.mjs";
-import { build, isLocal, serveStatic } from "./common/static-site.mjs";
+import { build, isLocal, launchOffline, serveStatic } from "./common/static-site.mjs";
 
 const FIXTURE = join(REPO, "tests", "fixtures", "video_facade");
 
@@ -138,19 +135,9 @@ test("video facade: no player and no third-party request before the click; the c
       step(`built and serving ${http.url}`);
 
       // 2. Chromium. A request that would leave the machine gets an empty 200 from the test.
-      browser = await within(WAIT_MS, "Chromium starting", chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_ARGS,
-      }));
-      const newContext = async (options = {}) => {
-        const context = await browser.newContext({ viewport: { width: 1000, height: 700 }, ...options });
-        await context.route((url) => !isLocal(url.href), (route) => {
-          outside.push(route.request().url());
-          return route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: "" });
-        });
-        return context;
-      };
+      const offline = await launchOffline(outside, "text/html; charset=utf-8");
+      browser = offline.browser;
+      const newContext = offline.newContext;
       const context = await newContext();
 
       // 3. The post's own video (front matter), clicked with the mouse.

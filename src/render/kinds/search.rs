@@ -14,7 +14,7 @@ pub(super) struct Search;
 
 pub(super) fn plan(plan: &mut Plan) {
     if plan.site.config.search.enabled {
-        plan.push(Job::Search, format!("{}/", crate::search::DIR), None);
+        plan.push(Job::Search, crate::urls::search(), None);
     }
 }
 

@@ -7,7 +7,8 @@ import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, resolve, sep } from "node:path";
-import { BIN, WAIT_MS, children, within } from "./harness.mjs";
+import { chromium } from "playwright-core";
+import { BIN, CHROMIUM, CHROMIUM_ARGS, WAIT_MS, children, within } from "./harness.mjs";
 
 /** Runs `showpress --root SITE build --output OUT`; resolves once it exited 0. */
 export async function build(site, out, log) {
@@ -81,4 +82,27 @@ export function isLocal(url) {
   const u = new URL(url);
   if (u.protocol === "data:" || u.protocol === "blob:" || u.protocol === "about:") return true;
   return ["127.0.0.1", "localhost", "[::1]"].includes(u.hostname);
+}
+
+/**
+ * Starts headless Chromium for a built site served on 127.0.0.1. Its contexts answer every
+ * request that would leave the machine with an empty 200 of `contentType` and push its URL
+ * onto `outside`, so a test never touches the network and can assert what was tried.
+ * Returns the browser (to close) and `newContext(options)`.
+ */
+export async function launchOffline(outside, contentType = "text/plain") {
+  const browser = await within(WAIT_MS, "Chromium starting", chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  }));
+  const newContext = async (options = {}) => {
+    const context = await browser.newContext({ viewport: { width: 1000, height: 700 }, ...options });
+    await context.route((url) => !isLocal(url.href), (route) => {
+      outside.push(route.request().url());
+      return route.fulfill({ status: 200, contentType, body: "" });
+    });
+    return context;
+  };
+  return { browser, newContext };
 }
