@@ -209,7 +209,7 @@ fn warnings(
     for g in &content.guests {
         profile_names.insert(loose(&g.name), (&g.name, &g.file));
     }
-    let mut sources: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut sources: BTreeMap<&str, (&str, About)> = BTreeMap::new();
     for p in &content.posts {
         let names = p
             .guests
@@ -261,24 +261,41 @@ fn warnings(
                 .warning(),
             );
         }
+        // Several posts about one episode often cite the same article; a post citing an
+        // article that another post ties to a different show or episode is the likely slip.
         if let Some(src) = &p.source {
+            let about = (p.show.as_deref(), p.episode);
             match sources.get(src.url.as_str()) {
-                Some(first) => out.push(
+                Some((first, first_about)) if *first_about != about => out.push(
                     at.at(
                         &p.file,
                         p.spans.source.as_ref(),
                         format!(
-                            "the source {} is also the source of {first}: a copy-paste slip?",
-                            src.url
+                            "the source {} is also the source of {first}, which is about {} (this post: {}): a copy-paste slip?",
+                            src.url,
+                            describe(*first_about),
+                            describe(about)
                         ),
                     )
                     .warning(),
                 ),
+                Some(_) => {}
                 None => {
-                    sources.insert(&src.url, &p.file);
+                    sources.insert(&src.url, (&p.file, about));
                 }
             }
         }
     }
     out
+}
+
+/// The show and episode a post is about, as the same-source warning compares them.
+type About<'a> = (Option<&'a str>, Option<u32>);
+
+fn describe((show, episode): About) -> String {
+    match (show, episode) {
+        (Some(s), Some(e)) => format!("{s} {e}회"),
+        (Some(s), None) => format!("{s}, no episode"),
+        (None, _) => "no show".into(),
+    }
 }

@@ -83,6 +83,23 @@ fn disagreeing_air_dates_or_guest_lists_for_one_episode_are_errors_at_the_key_na
     assert!(!episode.contains("datePublished"));
 }
 
+/// What broke: `check` on the shipped example warned that two posts about one episode cite
+/// the same article, which is what this kind of blog does.
+#[test]
+fn the_shipped_example_passes_check_with_deny_warnings() {
+    let site = TestSite::example();
+    let r = site.run(&["check", "--deny-warnings"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stderr, "");
+    assert!(
+        r.stdout.starts_with("check: 0 errors, 0 warnings ("),
+        "{}",
+        r.stdout
+    );
+}
+
+/// Posts citing one source warn only when they disagree about the show or episode: `d.md`
+/// cites `a.md`'s article about the same episode and gets no warning, `b.md` (no episode) does.
 #[test]
 fn likely_slips_are_warnings_and_deny_warnings_fails_on_them() {
     let site = TestSite::fixture("check-warnings");
@@ -95,20 +112,20 @@ fn likely_slips_are_warnings_and_deny_warnings_fails_on_them() {
          = note: the profile is content/guests/seo.md\n\n\
          warning: the post names a show but no `episode`, so it is listed outside the episode index\n \
          --> content/posts/b.md:4:8\n  |\n4 | show = \"경제토크쇼픽\"\n  |        ^^^^^^^^^^^^^^\n\n\
-         warning: the source https://news.example.com/1 is also the source of content/posts/a.md: a copy-paste slip?\n \
+         warning: the source https://news.example.com/1 is also the source of content/posts/a.md, which is about 경제토크쇼픽 1회 (this post: 경제토크쇼픽, no episode): a copy-paste slip?\n \
          --> content/posts/b.md:5:10\n  |\n5 | source = \"https://news.example.com/1\"\n  |          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n\n\
          warning: dated 2999-01-01T00:00:00+09:00 (in the future): held back until then unless --future\n \
          --> content/posts/c.md:3:8\n  |\n3 | date = 2999-01-01\n  |        ^^^^^^^^^^\n\n"
     );
     assert_eq!(
         r.stdout,
-        "check: 0 errors, 4 warnings (3 posts checked, 21 pages rendered)\n"
+        "check: 0 errors, 4 warnings (4 posts checked, 22 pages rendered)\n"
     );
     let r = site.run(&["check", "--deny-warnings"]);
     assert_eq!(r.code, 1);
     assert!(
         r.stderr
-            .ends_with("check: 0 errors, 4 warnings (3 posts checked, 21 pages rendered)\n")
+            .ends_with("check: 0 errors, 4 warnings (4 posts checked, 22 pages rendered)\n")
     );
 }
 

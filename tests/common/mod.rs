@@ -50,6 +50,20 @@ impl TestSite {
         site
     }
 
+    /// A temp copy of the example site shipped at the repo root (its config, content,
+    /// templates and static files; not its output).
+    pub fn example() -> TestSite {
+        let site = TestSite::empty();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        fs::copy(repo.join("config.toml"), site.path("config.toml")).unwrap();
+        for dir in ["content", "templates", "static"] {
+            if repo.join(dir).is_dir() {
+                copy_dir(&repo.join(dir), &site.path(dir));
+            }
+        }
+        site
+    }
+
     /// An empty temp folder.
     pub fn empty() -> TestSite {
         TestSite {
