@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::build::{BuildOptions, CacheMode, build};
 use crate::error::Result;
+use crate::text::count;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -49,7 +50,7 @@ impl CheckArgs {
             eprintln!("{d}\n");
         }
         let (errors, warnings) = (report.errors(), report.warnings());
-        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let plural = count;
         let mut summary = format!(
             "check: {}, {}",
             plural(errors, "error"),
@@ -142,9 +143,9 @@ impl InitArgs {
         let dir = self.dir.unwrap_or(root);
         let files = crate::scaffold::init_site(&dir, self.force)?;
         println!(
-            "Created a showpress site in {} ({} files). Next:",
+            "Created a showpress site in {} ({}). Next:",
             dir.display(),
-            files.len()
+            crate::text::count(files.len(), "file")
         );
         println!("  cd {}", dir.display());
         println!("  showpress serve      # preview at http://127.0.0.1:1111/ while you write");
@@ -253,21 +254,19 @@ impl BuildArgs {
         }
         if r.scheduled > 0 {
             println!(
-                "Held back {} scheduled post{} dated in the future (--future includes them)",
-                r.scheduled,
-                if r.scheduled == 1 { "" } else { "s" }
+                "Held back {} dated in the future (--future includes them)",
+                count(r.scheduled, "scheduled post")
             );
         }
         println!(
-            "Built {} pages ({} posts, {} static files, {:.1} MB) into {} in {} ms: {} file{} written, {} removed",
-            r.pages,
-            r.posts,
-            r.static_files,
+            "Built {} ({}, {}, {:.1} MB) into {} in {} ms: {} written, {} removed",
+            count(r.pages, "page"),
+            count(r.posts, "post"),
+            count(r.static_files, "static file"),
             r.bytes as f64 / 1_000_000.0,
             opts.output.display(),
             r.elapsed.as_millis(),
-            r.written,
-            if r.written == 1 { "" } else { "s" },
+            count(r.written, "file"),
             r.removed,
         );
         if r.images + r.images_cached > 0 {

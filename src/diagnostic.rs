@@ -37,8 +37,20 @@ pub struct Diagnostic {
     /// Path relative to the site root, with `/` separators.
     pub path: String,
     pub location: Option<Location>,
-    /// Extra lines printed after the snippet (`= note: ...`).
+    /// Other places the problem involves (the other file of a clash), printed after the main
+    /// snippet as cargo does, each under ` ::: path:line:col`.
+    pub also: Vec<Secondary>,
+    /// Extra lines printed after the snippets (`= note: ...`).
     pub notes: Vec<String>,
+}
+
+/// A second place a diagnostic points at, underlined with `-` and labelled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Secondary {
+    pub path: String,
+    /// `None` points at the file as a whole.
+    pub location: Option<Location>,
+    pub label: String,
 }
 
 impl Diagnostic {
@@ -49,6 +61,7 @@ impl Diagnostic {
             message: message.into(),
             path: path.into(),
             location: None,
+            also: Vec::new(),
             notes: Vec::new(),
         }
     }
@@ -95,6 +108,22 @@ impl Diagnostic {
             start_of_line + start..start_of_line + end,
             message,
         )
+    }
+
+    /// Adds a second place: `range` of `source`, the text of the file at `path`, or the whole
+    /// file when `at` is `None`.
+    pub fn with_secondary(
+        mut self,
+        path: impl Into<String>,
+        at: Option<(&str, Range<usize>)>,
+        label: impl Into<String>,
+    ) -> Self {
+        self.also.push(Secondary {
+            path: path.into(),
+            location: at.map(|(source, range)| locate(source, range)),
+            label: label.into(),
+        });
+        self
     }
 
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
@@ -264,6 +293,19 @@ pub fn locate(source: &str, range: Range<usize>) -> Location {
     }
 }
 
+/// The last line after a failed build's diagnostics: how many errors, in how many files.
+pub fn failure_summary(diags: &[Diagnostic]) -> String {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let mut files: Vec<&str> = diags.iter().map(|d| d.path.as_str()).collect();
+    files.sort_unstable();
+    files.dedup();
+    format!(
+        "error: could not build the site: {} in {}",
+        crate::text::count(errors, "error"),
+        crate::text::count(files.len(), "file")
+    )
+}
+
 /// Adds `new` to `list`, leaving out those already there (same file, place and message): a
 /// broken template breaks every page or body that uses it, and is reported once.
 pub fn extend_unique(list: &mut Vec<Diagnostic>, new: impl IntoIterator<Item = Diagnostic>) {
@@ -283,31 +325,67 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
         };
         writeln!(f, "{label}: {}", self.message)?;
+        // One gutter for every snippet, wide enough for the longest line number.
+        let width = std::iter::once(&self.location)
+            .chain(self.also.iter().map(|a| &a.location))
+            .flatten()
+            .map(|loc| loc.line.to_string().len())
+            .max()
+            .unwrap_or(1);
+        let gutter = " ".repeat(width);
         match &self.location {
             Some(loc) => {
-                let gutter = " ".repeat(loc.line.to_string().len());
                 writeln!(f, "{gutter}--> {}:{}:{}", self.path, loc.line, loc.col)?;
-                writeln!(f, "{gutter} |")?;
-                writeln!(f, "{} | {}", loc.line, loc.source_line)?;
-                write!(
-                    f,
-                    "{gutter} | {}{}",
-                    " ".repeat(loc.caret_offset),
-                    "^".repeat(loc.caret_width)
-                )?;
-                for note in &self.notes {
-                    write!(f, "\n{gutter} = note: {note}")?;
-                }
+                snippet(f, &gutter, loc, '^', "")?;
             }
-            None => {
-                write!(f, " --> {}", self.path)?;
-                for note in &self.notes {
-                    write!(f, "\n  = note: {note}")?;
+            None => write!(f, "{gutter}--> {}", self.path)?,
+        }
+        for also in &self.also {
+            match &also.location {
+                Some(loc) => {
+                    write!(
+                        f,
+                        "\n{gutter} |\n{gutter}::: {}:{}:{}\n",
+                        also.path, loc.line, loc.col
+                    )?;
+                    snippet(f, &gutter, loc, '-', &also.label)?;
                 }
+                None => write!(f, "\n{gutter}::: {}: {}", also.path, also.label)?,
             }
+        }
+        for note in &self.notes {
+            write!(f, "\n{gutter} = note: {note}")?;
         }
         Ok(())
     }
+}
+
+/// The source line of `loc` with `mark` under its range and an optional label after it.
+fn snippet(
+    f: &mut fmt::Formatter<'_>,
+    gutter: &str,
+    loc: &Location,
+    mark: char,
+    label: &str,
+) -> fmt::Result {
+    writeln!(f, "{gutter} |")?;
+    writeln!(
+        f,
+        "{:>w$} | {}",
+        loc.line,
+        loc.source_line,
+        w = gutter.len()
+    )?;
+    write!(
+        f,
+        "{gutter} | {}{}",
+        " ".repeat(loc.caret_offset),
+        mark.to_string().repeat(loc.caret_width)
+    )?;
+    if !label.is_empty() {
+        write!(f, " {label}")?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use crate::diagnostic::Diagnostic;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Problems in the site's own files; all of them, not just the first.
-    #[error("{} error(s) in the site's files", .0.len())]
+    #[error("{} in the site's files", crate::text::count(.0.len(), "error"))]
     Diagnostics(Vec<Diagnostic>),
     /// An I/O call failed; `action` says what we were doing, `path` where.
     #[error("failed to {action} `{}`: {source}", path.display())]

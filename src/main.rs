@@ -12,21 +12,10 @@ fn main() -> ExitCode {
     match cli.run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(Error::Diagnostics(diags)) => {
-            let errors = diags.iter().filter(|d| d.is_error()).count();
             for d in &diags {
                 eprintln!("{d}\n");
             }
-            let files = {
-                let mut f: Vec<&str> = diags.iter().map(|d| d.path.as_str()).collect();
-                f.sort_unstable();
-                f.dedup();
-                f.len()
-            };
-            eprintln!(
-                "error: could not build the site: {errors} error{} in {files} file{}",
-                if errors == 1 { "" } else { "s" },
-                if files == 1 { "" } else { "s" }
-            );
+            eprintln!("{}", showpress::diagnostic::failure_summary(&diags));
             ExitCode::FAILURE
         }
         Err(Error::Failed(summary)) => {

@@ -122,6 +122,16 @@ pub mod json_text {
     }
 }
 
+/// `n` and an English noun that takes `s` in the plural: "1 static file", "2 static files",
+/// "0 errors". Every count in a message goes through here so none reads "1 files".
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -570,3 +570,34 @@ fn a_static_file_named_like_a_generated_page_is_left_out_with_a_warning() {
          --> static/tags/index.html\n"
     ), "{}", c.stderr);
 }
+
+/// What broke: the build line read "1 static files" and "1 posts".
+#[test]
+fn counts_in_the_build_line_read_right() {
+    let site = TestSite::empty();
+    site.write("config.toml", common::CONFIG);
+    site.write(
+        "content/posts/a.md",
+        &common::post("title = \"하나\"\ndate = 2025-01-01", "본문\n"),
+    );
+    // The theme's style.css is the one static file.
+    let r = site.build();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains(" (1 post, 1 static file, "),
+        "{}",
+        r.stdout
+    );
+    site.write(
+        "content/posts/b.md",
+        &common::post("title = \"둘\"\ndate = 2025-01-02", "본문\n"),
+    );
+    site.write("static/favicon.ico", "icon");
+    let r = site.build();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains(" (2 posts, 2 static files, "),
+        "{}",
+        r.stdout
+    );
+}

@@ -455,3 +455,17 @@ fn site_without_templates_folder_uses_the_built_in_theme() {
         "<footer class=\"site-footer\">\n<p>테스트 블로그</p>\n</footer>",
     );
 }
+
+/// The fix the `+++`-inside-a-string error suggests works: an indented ` +++` does not end
+/// the front matter and stays in the string (with its space).
+#[test]
+fn an_indented_delimiter_stays_inside_a_multiline_string() {
+    let site = site();
+    site.write(
+        "content/posts/a.md",
+        "+++\ntitle = \"더하기\"\ndate = 2025-01-01\nsummary = \"\"\"\n요약 첫 줄\n +++\n요약 끝\"\"\"\n+++\n본문.\n",
+    );
+    let r = site.build();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_contains(&site.read("index.html"), "요약 첫 줄\n +++\n요약 끝");
+}

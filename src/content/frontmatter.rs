@@ -71,6 +71,62 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     Err(SplitError::Unclosed(start..start + first_len))
 }
 
+/// Where a multi-line string (`"""` or `\'\'\'`) opens that the front matter never closes:
+/// its byte offset in `toml` and its quotes. That happens when a `+++` line inside the string
+/// ended the front matter (a line of only `+++` always does, as in Hugo and Zola), so a TOML
+/// error about such a string is better explained by that than by TOML's own words.
+pub fn unclosed_multiline_string(toml: &str) -> Option<(usize, &'static str)> {
+    let bytes = toml.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => i += toml[i..].find('\n').unwrap_or(toml.len() - i),
+            q @ (b'"' | b'\'') => {
+                let quotes = if q == b'"' { "\"\"\"" } else { "\'\'\'" };
+                if toml[i..].starts_with(quotes) {
+                    let from = i + 3;
+                    match find_closing(&toml[from..], quotes) {
+                        Some(end) => i = from + end,
+                        None => return Some((i, quotes)),
+                    }
+                } else {
+                    // A one-line string: to its closing quote (a basic string's `\"` does not
+                    // close it), or to the end of the line when it has none.
+                    let mut j = i + 1;
+                    while j < bytes.len() && bytes[j] != q && bytes[j] != b'\n' {
+                        j += if q == b'"' && bytes[j] == b'\\' { 2 } else { 1 };
+                    }
+                    i = j + 1;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// The end (after the quotes) of the first closing `quotes` in `rest`, skipping a basic
+/// string's escapes (by bytes: `j` may sit inside a multi-byte character); TOML lets up to two more quote characters sit before the closing three.
+fn find_closing(rest: &str, quotes: &str) -> Option<usize> {
+    let bytes = rest.as_bytes();
+    let q = quotes.as_bytes()[0];
+    let mut j = 0;
+    while j < bytes.len() {
+        if q == b'"' && bytes[j] == b'\\' {
+            j += 2;
+        } else if bytes[j..].starts_with(quotes.as_bytes()) {
+            let mut end = j + 3;
+            while end < bytes.len() && bytes[end] == q && end < j + 5 {
+                end += 1;
+            }
+            return Some(end);
+        } else {
+            j += 1;
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +162,28 @@ mod tests {
         assert_eq!(split("+++\ntitle = 1\n"), Err(SplitError::Unclosed(0..3)));
         // `++++` is not a delimiter.
         assert_eq!(split("+++\na = 1\n++++\n"), Err(SplitError::Unclosed(0..3)));
+    }
+
+    #[test]
+    fn finds_a_multiline_string_left_open() {
+        assert_eq!(
+            unclosed_multiline_string("a = 1\nb = \"\"\"\nline\n"),
+            Some((10, "\"\"\""))
+        );
+        assert_eq!(
+            unclosed_multiline_string("b = \'\'\'\nline\n"),
+            Some((4, "\'\'\'"))
+        );
+        // Closed ones, quotes in one-line strings and comments, escaped quotes: none open.
+        for closed in [
+            "b = \"\"\"\nx\n\"\"\"\nc = 1\n",
+            "b = \"\"\"x \\\"\"\" y\"\"\"\n",
+            "b = \"\"\"ends in a quote\"\"\"\"\n",
+            "s = 'it''s'\n",
+            "s = \"say \\\"\"\n# a comment with \"\"\"\n",
+            "s = '\"\"\"'\n",
+        ] {
+            assert_eq!(unclosed_multiline_string(closed), None, "{closed}");
+        }
     }
 }

@@ -228,6 +228,25 @@ pub enum Parsed {
 }
 
 /// Loads every content file under `root/content`. Drafts are dropped unless `drafts` is set.
+/// Where a content file sets `slug`: its text and the value's byte range, read back from disk
+/// for the error about two pages on one URL (an error path, so nothing is kept for it while
+/// loading). `None` when the file has no `slug` (its URL comes from its name) or cannot be
+/// read.
+pub fn slug_span(root: &Path, rel: &str) -> Option<(String, Range<usize>)> {
+    #[derive(serde::Deserialize)]
+    struct SlugOnly {
+        slug: Option<toml::Spanned<toml::Value>>,
+    }
+    let text = std::fs::read_to_string(root.join(rel)).ok()?;
+    let range = {
+        let split = frontmatter::split(&text).ok()?;
+        let found: SlugOnly = toml::from_str(split.front_matter).ok()?;
+        let span = found.slug?.span();
+        span.start + split.front_matter_offset..span.end + split.front_matter_offset
+    };
+    Some((text, range))
+}
+
 pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Content> {
     let (files, errors) = discover::discover(root)?;
     let results: Vec<Result<Parsed, Vec<Diagnostic>>> =

@@ -42,13 +42,32 @@ impl<'a> Source<'a> {
 
     fn deserialize<T: DeserializeOwned>(&self) -> Parsed<T> {
         toml::from_str(self.split.front_matter).map_err(|e| {
-            vec![from_toml(
-                self.rel,
-                self.text,
-                self.split.front_matter_offset,
-                &e,
-            )]
+            let off = self.split.front_matter_offset;
+            match super::frontmatter::unclosed_multiline_string(self.split.front_matter) {
+                Some((opened, quotes)) => vec![self.string_cut_by_delimiter(off + opened, quotes)],
+                None => vec![from_toml(self.rel, self.text, off, &e)],
+            }
         })
+    }
+
+    /// TOML's own words for a multi-line string cut short by the `+++` line that ended the
+    /// front matter ("invalid multi-line basic string") do not say what happened or how to
+    /// fix it; this does, pointing at that `+++` line.
+    fn string_cut_by_delimiter(&self, opened: usize, quotes: &str) -> Diagnostic {
+        let closing = self.split.front_matter_offset + self.split.front_matter.len();
+        let line_of = |at: usize| self.text[..at].matches('\n').count() + 1;
+        Diagnostic::at(
+            self.rel,
+            self.text,
+            closing..closing + 3,
+            format!(
+                "this `+++` line ends the front matter inside the multi-line string opened on line {}, expected `{quotes}` to close the string before it",
+                line_of(opened)
+            ),
+        )
+        .with_note(
+            "a line of only `+++` ends the front matter even inside a string, as in Hugo and Zola: indent it (` +++`) to keep it in the string",
+        )
     }
 
     /// Records an error at a span of the front matter.

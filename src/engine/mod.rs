@@ -496,7 +496,9 @@ impl Engine {
         let t = self.phase("site", t);
         let static_robots = self.opts.root.join(STATIC_DIR).join("robots.txt").is_file();
         let planned = render::plan(&site, static_robots);
-        let collisions = render::check_collisions(&planned);
+        let root = &self.opts.root;
+        let collisions =
+            render::check_collisions(&planned, |file| crate::content::slug_span(root, file));
         if !collisions.is_empty() {
             return Err(Error::Diagnostics(collisions));
         }

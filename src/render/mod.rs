@@ -42,33 +42,53 @@ pub fn pages_by_file(planned: &[Planned]) -> crate::fingerprint::FastMap<&str, &
 }
 
 /// Two pages on one URL: name both files, or say which generated page the file would replace.
-pub fn check_collisions(planned: &[Planned]) -> Vec<Diagnostic> {
+/// `slug_at` finds where a content file sets `slug` (its text and the value's range), so the
+/// error can point at that line in both files; a file without one gets its URL from its name.
+pub fn check_collisions(
+    planned: &[Planned],
+    slug_at: impl Fn(&str) -> Option<(String, std::ops::Range<usize>)>,
+) -> Vec<Diagnostic> {
     let mut seen: FastMap<&str, &Planned> = FastMap::default();
     let mut errors = Vec::new();
     for p in planned {
-        if let Some(first) = seen.get(p.path.as_str()) {
-            let (file, other) = match (&first.origin, &p.origin) {
-                (Some(a), Some(b)) => (b.clone(), a.clone()),
-                (Some(a), None) => (a.clone(), p.job.describe().to_string()),
-                (None, Some(b)) => (b.clone(), first.job.describe().to_string()),
-                (None, None) => (
-                    p.job.describe().to_string(),
-                    first.job.describe().to_string(),
-                ),
-            };
-            errors.push(
-                Diagnostic::file(
-                    file,
-                    format!(
-                        "two pages would be written to /{}, expected each page to have its own URL",
-                        p.path
-                    ),
-                )
-                .with_note(format!("the other one is {other}")),
-            );
-        } else {
+        let Some(first) = seen.get(p.path.as_str()) else {
             seen.insert(&p.path, p);
-        }
+            continue;
+        };
+        let message = format!(
+            "two pages would be written to /{}, expected each page to have its own URL",
+            p.path
+        );
+        let d = match (&first.origin, &p.origin) {
+            (Some(a), Some(b)) => {
+                let (a_at, b_at) = (slug_at(a), slug_at(b));
+                let d = match &b_at {
+                    Some((text, range)) => Diagnostic::at(b, text, range.clone(), message),
+                    None => Diagnostic::file(b, message),
+                };
+                let label = match &a_at {
+                    Some(_) => "the other page with this URL",
+                    None => "the other page with this URL (from its file name)",
+                };
+                let d = d.with_secondary(
+                    a,
+                    a_at.as_ref().map(|(t, r)| (t.as_str(), r.clone())),
+                    label,
+                );
+                if a_at.is_none() && b_at.is_none() {
+                    d.with_note("both URLs come from the file names; set `slug = \"…\"` in one of them to give it its own URL")
+                } else {
+                    d.with_note("give one of them another `slug`")
+                }
+            }
+            (Some(a), None) => Diagnostic::file(a.clone(), message)
+                .with_note(format!("the other one is {}", p.job.describe())),
+            (None, Some(b)) => Diagnostic::file(b.clone(), message)
+                .with_note(format!("the other one is {}", first.job.describe())),
+            (None, None) => Diagnostic::file(p.job.describe(), message)
+                .with_note(format!("the other one is {}", first.job.describe())),
+        };
+        errors.push(d);
     }
     errors
 }

@@ -236,9 +236,9 @@ fn publish(
                 notice,
             );
             let what = if r.pages == 0 && r.files > 0 {
-                format!("{} file{}", r.files, if r.files == 1 { "" } else { "s" })
+                crate::text::count(r.files, "file")
             } else {
-                format!("{} page{}", r.pages, if r.pages == 1 { "" } else { "s" })
+                crate::text::count(r.pages, "page")
             };
             let verb = if paths.is_empty() { "Built" } else { "Rebuilt" };
             println!("{verb} {what} in {} ms{cause}", r.elapsed.as_millis());
@@ -269,20 +269,11 @@ pub fn error_text(e: &Error) -> String {
 
 /// Diagnostics followed by the one-line count, exactly as `build` prints them.
 pub fn diagnostics_text(diags: &[Diagnostic]) -> String {
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    let mut files: Vec<&str> = diags.iter().map(|d| d.path.as_str()).collect();
-    files.sort_unstable();
-    files.dedup();
     let mut out = String::new();
     for d in diags {
         out.push_str(&format!("{d}\n\n"));
     }
-    out.push_str(&format!(
-        "error: could not build the site: {errors} error{} in {} file{}",
-        if errors == 1 { "" } else { "s" },
-        files.len(),
-        if files.len() == 1 { "" } else { "s" }
-    ));
+    out.push_str(&crate::diagnostic::failure_summary(diags));
     out
 }
 
