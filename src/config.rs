@@ -48,6 +48,8 @@ struct RawConfig {
     #[serde(default)]
     search: SearchOptions,
     #[serde(default)]
+    links: LinkOptions,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -85,6 +87,29 @@ impl Default for SearchOptions {
     fn default() -> Self {
         SearchOptions { enabled: true }
     }
+}
+
+/// Checking the links of rendered pages (`[links]` in config): see
+/// [`crate::engine::links`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkOptions {
+    /// What a link to a page or file the site does not have is.
+    #[serde(default)]
+    pub internal_level: LinkLevel,
+    /// Paths under the site's host that something else serves (`"/shop/"`): not checked.
+    #[serde(default)]
+    pub skip_prefixes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkLevel {
+    /// The build fails, as it does for a broken `@/` link in Markdown.
+    #[default]
+    Error,
+    /// Reported; `check --deny-warnings` fails on it.
+    Warning,
 }
 
 /// Social cards (`[cards]` in config): see [`crate::cards`].
@@ -172,6 +197,7 @@ pub struct Config {
     pub images: ImageOptions,
     pub cards: CardOptions,
     pub search: SearchOptions,
+    pub links: LinkOptions,
     pub extra: serde_json::Value,
 }
 
@@ -361,6 +387,7 @@ impl Config {
                     }),
             },
             search: raw.search,
+            links: raw.links,
             extra: crate::text::toml_to_json(toml::Value::Table(raw.extra)),
         })
     }

@@ -24,7 +24,7 @@ use crate::output::DiskManifest;
 
 const MAGIC: &[u8; 16] = b"showpress-cache\n";
 /// Bumped whenever the saved layout or the meaning of a key changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const STATE_FILE: &str = "state";
 /// Parsed content files are kept in this many files, by a hash of their path, so saving after
 /// a one-post edit writes one small file instead of all of them.
@@ -42,6 +42,8 @@ struct Saved {
     /// The files holding the parsed content files: (shard fingerprint, checksum of its bytes).
     shards: Vec<(u64, u64)>,
     outputs: Vec<(String, Out)>,
+    /// What every page links to, so a build that renders a few pages checks all of them.
+    links: super::links::LinkIndex,
     statics: Vec<String>,
     unchanged: Option<Unchanged>,
     /// Size, modification time and inode of every output file as this build left it, to
@@ -193,6 +195,7 @@ impl CacheDir {
         engine.config_fp = saved.config_fp;
         engine.content = content;
         engine.outputs = saved.outputs.into_iter().collect();
+        engine.links = saved.links;
         engine.statics = saved.statics.into_iter().collect::<FastSet<String>>();
         Ok(Restored {
             engine,
@@ -230,6 +233,7 @@ impl CacheDir {
                 .iter()
                 .map(|(k, v)| (k.clone(), *v))
                 .collect(),
+            links: engine.links.clone(),
             statics: engine.statics.iter().cloned().collect(),
             unchanged,
             disk: disk.clone(),

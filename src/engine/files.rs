@@ -235,6 +235,15 @@ impl Engine {
 }
 
 /// Every source file with what is published from it.
+/// The output paths of every bundle file and image variant, without reading any: what
+/// `check` (which makes no images) checks links against.
+pub(super) fn names(site: &Site, requests: &[Request]) -> FastSet<String> {
+    sources(site, requests)
+        .into_iter()
+        .flat_map(|s| s.outputs.into_iter().map(|(out, _)| out))
+        .collect()
+}
+
 fn sources<'a>(site: &'a Site, requests: &[Request]) -> Vec<Source<'a>> {
     let opts = &site.config.images;
     let mut out = Vec::new();

@@ -14,6 +14,7 @@ mod cards;
 mod change;
 mod files;
 mod keep_going;
+pub mod links;
 mod search;
 mod sink;
 mod statics;
@@ -88,6 +89,9 @@ pub struct Out {
     pub hash: u64,
     pub len: u64,
 }
+
+/// An output file made by a run: its path, its record, whether its bytes went to the sink.
+pub(crate) type Made = (String, Out, bool);
 
 /// See [`Engine::render_first`].
 pub type Announce = Box<dyn FnOnce() + Send + Sync>;
@@ -171,6 +175,8 @@ pub struct Engine {
     card_notice: Option<String>,
     /// Every output file of the last good run.
     outputs: FastMap<String, Out>,
+    /// What every page of the last good run links to (see [`links`]).
+    links: links::LinkIndex,
     /// The files of the search index among them: a swapped post's new index removes the
     /// ones it no longer has.
     search_files: FastSet<String>,
@@ -215,6 +221,7 @@ impl Engine {
             card_font: None,
             card_notice: None,
             outputs: FastMap::default(),
+            links: links::LinkIndex::default(),
             search_files: FastSet::default(),
             defer_search: false,
             search_stale: false,
@@ -530,7 +537,11 @@ impl Engine {
 
         // `check` reads every image's header but does not spend time on pixels.
         let published = if self.opts.keep_going {
-            files::Published::default()
+            let requests = templates.map_or(&[][..], |t| t.images.requests.as_slice());
+            files::Published {
+                names: files::names(&site, requests),
+                ..files::Published::default()
+            }
         } else {
             let taken: FastSet<&str> = wanted
                 .iter()
@@ -581,16 +592,41 @@ impl Engine {
             Some((wanted, _)) => todo.into_iter().partition(|p| wanted.contains(&p.file)),
             None => (Vec::new(), todo),
         };
-        let mut rendered = self.render_into(&site, templates, &planned, &first, &key_of, sink)?;
+        let (mut rendered, mut page_links) =
+            self.render_into(&site, templates, &planned, &first, &key_of, sink)?;
         if let Some((_, announce)) = self.early.take() {
             announce();
         }
-        rendered.extend(self.render_into(&site, templates, &planned, &rest, &key_of, sink)?);
+        let (more, more_links) =
+            self.render_into(&site, templates, &planned, &rest, &key_of, sink)?;
+        rendered.extend(more);
+        page_links.extend(more_links);
         run.rendered = first.len() + rest.len();
         let t = self.phase(&format!("render {} pages", run.rendered), t);
 
         let search = self.search_or_defer(&site, &statics, sink)?;
         let t = self.phase("search index", t);
+
+        // Every page's links against every file this run publishes.
+        let fresh = self.links.fresh(page_links);
+        let is_page = |f: &str| wanted.contains(f);
+        let exists = |f: &str| {
+            wanted.contains(f)
+                || statics.contains(f)
+                || published.names.contains(f)
+                || cards.names.contains(f)
+                || search.names.contains(f)
+                || links::always_published(&site.config, f)
+        };
+        let broken = self.links.broken(&fresh, is_page, exists);
+        if !broken.is_empty() {
+            let found = self.link_diagnostics(&site, templates, &planned, &broken);
+            match site.config.links.internal_level {
+                crate::config::LinkLevel::Error => return Err(Error::Diagnostics(found)),
+                crate::config::LinkLevel::Warning => run.warnings.extend(found),
+            }
+        }
+        let t = self.phase("links", t);
 
         // Nothing failed: commit to the new state.
         run.removed = self
@@ -630,6 +666,7 @@ impl Engine {
             }
             self.outputs.insert(file, out);
         }
+        self.links.commit(fresh, |f| wanted.contains(f));
         run.notices.extend(self.card_notice.take());
         // Keys of pages whose bytes did not need rendering are current already; a config
         // change set them all to STALE, and the render above made every page again.
@@ -660,7 +697,7 @@ impl Engine {
     }
 
     /// Renders `todo` and hands every page whose bytes differ from the last run's to `sink`.
-    /// Returns (file, its new record, whether it was written).
+    /// Returns (file, its new record, whether it was written) and what each page links to.
     fn render_into(
         &self,
         site: &Site,
@@ -669,10 +706,14 @@ impl Engine {
         todo: &[Planned],
         key_of: &FastMap<&str, u64>,
         sink: Sink,
-    ) -> Result<Vec<(String, Out, bool)>> {
+    ) -> Result<(Vec<Made>, Vec<(String, links::PageLinks)>)> {
         let link = Linker::new(&site.config.base_url, site.config.base_path());
+        let scope = links::Scope::new(&site.config);
         let done = Mutex::new(Vec::with_capacity(todo.len()));
+        let found = Mutex::new(Vec::with_capacity(todo.len()));
         render::render_all(site, templates, link, planned, todo, |file, bytes| {
+            // Scanned here, on the render threads, while the page is in the cache.
+            let page_links = scope.scan(bytes);
             let out = Out {
                 key: key_of.get(file).copied().unwrap_or(STALE),
                 hash: fingerprint::of_bytes(bytes),
@@ -685,13 +726,21 @@ impl Engine {
             if !same {
                 sink(file, bytes)?;
             }
+            let failed = || Error::Message("a render thread failed".into());
             done.lock()
-                .map_err(|_| Error::Message("a render thread failed".into()))?
+                .map_err(|_| failed())?
                 .push((file.to_string(), out, !same));
+            found
+                .lock()
+                .map_err(|_| failed())?
+                .push((file.to_string(), page_links));
             Ok(())
         })?;
-        done.into_inner()
-            .map_err(|_| Error::Message("a render thread failed".into()))
+        let failed = || Error::Message("a render thread failed".into());
+        Ok((
+            done.into_inner().map_err(|_| failed())?,
+            found.into_inner().map_err(|_| failed())?,
+        ))
     }
 }
 

@@ -105,8 +105,27 @@ impl Engine {
         let t = self.phase("keys of swapped posts", t);
         let todo: Vec<Planned> = stale.iter().map(|(p, _)| p.clone()).collect();
         let key_of: FastMap<&str, u64> = stale.iter().map(|(p, k)| (p.file.as_str(), *k)).collect();
-        let rendered = self.render_into(site, templates, planned, &todo, &key_of, sink)?;
+        let (rendered, page_links) =
+            self.render_into(site, templates, planned, &todo, &key_of, sink)?;
         let t = self.phase(&format!("render {} pages", todo.len()), t);
+        // The files are those of the last run: a swap adds or removes no page.
+        let fresh = self.links.fresh(page_links);
+        let broken = self.links.broken(
+            &fresh,
+            |_| true,
+            |f| self.outputs.contains_key(f) || super::links::always_published(&site.config, f),
+        );
+        let mut warnings = Vec::new();
+        if !broken.is_empty() {
+            let found = self.link_diagnostics(site, templates, planned, &broken);
+            match site.config.links.internal_level {
+                // The kept model holds the new posts: the next run builds it again.
+                crate::config::LinkLevel::Error => {
+                    return Err(crate::error::Error::Diagnostics(found));
+                }
+                crate::config::LinkLevel::Warning => warnings = found,
+            }
+        }
         // A new title or guest list shows on the post's card (and a guest's role on theirs).
         let cards = if cards_changed && site.cards {
             let mut subjects: Vec<crate::cards::Subject> = swaps
@@ -134,6 +153,7 @@ impl Engine {
             reparsed: outcomes.len(),
             cards: cards.drawn,
             cards_cached: cards.cached,
+            warnings,
             ..Run::default()
         };
         for (file, out, written) in rendered.into_iter().chain(cards.made) {
@@ -148,6 +168,7 @@ impl Engine {
         run.written.sort_unstable();
         run.bytes = self.outputs.values().map(|o: &Out| o.len).sum();
         run.elapsed = start.elapsed();
+        self.links.commit(fresh, |_| true);
         self.kept = Some(kept);
         Ok(Ok(run))
     }

@@ -181,6 +181,37 @@ impl Templates {
         names
     }
 
+    /// Where a template spells out a link: `whole` as an entire quoted attribute value
+    /// (`"/about/"`), or `tail` right after an expression (`{{ site.url }}about/"`). Gives
+    /// (the path shown, the source, the byte range); the site's own templates are searched
+    /// first, then the built-in ones it does not replace.
+    pub fn find_spelled(
+        &self,
+        whole: &[&str],
+        tail: &str,
+    ) -> Option<(String, &str, std::ops::Range<usize>)> {
+        let mut all: Vec<(&String, &(String, String))> = self.sources.iter().collect();
+        all.sort_by_key(|(name, (shown, _))| (shown.starts_with("<built-in>"), *name));
+        for (_, (shown, text)) in all {
+            for w in whole.iter().filter(|w| !w.is_empty()) {
+                for q in ['"', '\''] {
+                    if let Some(i) = text.find(&format!("{q}{w}{q}")) {
+                        return Some((shown.clone(), text, i + 1..i + 1 + w.len()));
+                    }
+                }
+            }
+            if !tail.is_empty() {
+                for q in ['"', '\''] {
+                    if let Some(i) = text.find(&format!("}}}}{tail}{q}")) {
+                        let start = text[..i].rfind("{{").unwrap_or(i);
+                        return Some((shown.clone(), text, start..i + 2 + tail.len()));
+                    }
+                }
+            }
+        }
+        None
+    }
+
     /// Whether the site's own `templates/` replaces or adds this template.
     pub fn is_user_template(&self, name: &str) -> bool {
         self.sources

@@ -1,0 +1,463 @@
+//! The links of rendered pages, checked against what the run publishes. Every root-relative
+//! or same-site `href`, `src`, `srcset` and `poster` of every page (links written in templates
+//! included, which the Markdown checks of [`crate::site`] never see) must name a page or file
+//! of the output. External links are not fetched.
+//!
+//! Pages are scanned as they are rendered, and the targets each links to are kept (here and in
+//! the build cache), so a run that re-renders one page still checks every page against the new
+//! set of files: deleting `about.md` breaks the footer link of pages that were not rendered
+//! again. A broken target is reported once, at the Markdown or template text that spells it
+//! (found only then: the common run finds nothing broken and reads nothing), with the pages it
+//! is on.
+
+use crate::config::{Config, LinkLevel};
+use crate::diagnostic::Diagnostic;
+use crate::fingerprint::{FastMap, FastSet};
+
+/// What a page links to: output-relative paths (`about/`, `style.css`, `` for the home page)
+/// with the first spelling of each as the page has it (`/about/`), for messages.
+pub type PageLinks = Vec<(String, String)>;
+
+/// Which links are the site's own, and how to turn them into output paths.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    /// `https://showpress.example`: an absolute link starting with it (and `/`) is the site's.
+    origin: String,
+    /// `/` or `/blog/`: a root-relative link outside it is not the site's to check.
+    base_path: String,
+    /// Paths something else serves (`[links] skip_prefixes`), as written: `/shop/`.
+    skip: Vec<String>,
+}
+
+impl Scope {
+    pub fn new(config: &Config) -> Scope {
+        let url = &config.base_url;
+        let after_scheme = url.find("://").map_or(0, |i| i + 3);
+        let host_end = url[after_scheme..]
+            .find('/')
+            .map_or(url.len(), |i| after_scheme + i);
+        Scope {
+            origin: url[..host_end].to_string(),
+            base_path: config.base_path().to_string(),
+            skip: config.links.skip_prefixes.clone(),
+        }
+    }
+
+    /// The output path `raw` (an attribute value as the page has it) points at, or `None`
+    /// when it is not a link into the site (external, relative, an anchor, a skipped path).
+    pub fn target(&self, raw: &str) -> Option<String> {
+        let raw = raw.trim();
+        let path = if let Some(rest) = raw.strip_prefix("//") {
+            // Protocol-relative: the site's when its host is.
+            let host = self.origin.split_once("://").map_or("", |(_, h)| h);
+            rest.strip_prefix(host).filter(|p| p.starts_with('/'))?
+        } else if raw.starts_with('/') {
+            raw
+        } else {
+            raw.strip_prefix(self.origin.as_str())
+                .filter(|p| p.starts_with('/'))?
+        };
+        let path = path.split(['#', '?']).next().unwrap_or("");
+        let path = decode(path);
+        if self.skip.iter().any(|s| path.starts_with(s.as_str())) {
+            return None;
+        }
+        path.strip_prefix(self.base_path.as_str())
+            .or_else(|| (path.len() + 1 == self.base_path.len()).then_some(""))
+            .map(str::to_string)
+    }
+
+    /// Every link of `html` into the site, each target once.
+    pub fn scan(&self, html: &[u8]) -> PageLinks {
+        // Pages are UTF-8 (Tera renders strings); anything else has no links to check.
+        let Ok(html) = std::str::from_utf8(html) else {
+            return Vec::new();
+        };
+        let mut seen: FastSet<String> = FastSet::default();
+        let mut out = Vec::new();
+        for value in attribute_values(html) {
+            let value = value.replace("&amp;", "&");
+            let spellings: Vec<&str> = if value.contains(',') || value.contains(' ') {
+                // `srcset`: "url 480w, url 960w".
+                value
+                    .split(',')
+                    .filter_map(|c| c.split_whitespace().next())
+                    .collect()
+            } else {
+                vec![value.as_str()]
+            };
+            for raw in spellings {
+                if let Some(t) = self.target(raw)
+                    && seen.insert(t.clone())
+                {
+                    out.push((t, raw.to_string()));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Values of the `href`, `src`, `srcset` and `poster` attributes in `html`, quoted with `"`
+/// or `'` (showpress's templates and Markdown always quote). Text outside tags escapes its
+/// quotes, so `href="` in a paragraph or code block is not matched.
+fn attribute_values(html: &str) -> impl Iterator<Item = &str> {
+    let bytes = html.as_bytes();
+    html.match_indices('=').filter_map(move |(i, _)| {
+        let name_start = bytes[..i]
+            .iter()
+            .rposition(|b| !b.is_ascii_alphabetic())
+            .map_or(0, |p| p + 1);
+        let name = &html[name_start..i];
+        let wanted = matches!(
+            name.to_ascii_lowercase().as_str(),
+            "href" | "src" | "srcset" | "poster"
+        );
+        // The name must follow whitespace inside a tag: `data-src=` is not `src=`.
+        if !wanted || name_start == 0 || !bytes[name_start - 1].is_ascii_whitespace() {
+            return None;
+        }
+        let quote = *bytes.get(i + 1)?;
+        if quote != b'"' && quote != b'\'' {
+            return None;
+        }
+        let start = i + 2;
+        let len = bytes[start..].iter().position(|&b| b == quote)?;
+        Some(&html[start..start + len])
+    })
+}
+
+fn decode(path: &str) -> std::borrow::Cow<'_, str> {
+    percent_encoding::percent_decode_str(path).decode_utf8_lossy()
+}
+
+/// Whether output path `target` is published: `x/` is `x/index.html`; `x` is a file, or a
+/// folder with an index (servers redirect `/x` to `/x/`).
+pub fn resolves(target: &str, exists: &impl Fn(&str) -> bool) -> bool {
+    if target.is_empty() || target.ends_with('/') {
+        exists(&format!("{target}index.html"))
+    } else {
+        exists(target) || exists(&format!("{target}/index.html"))
+    }
+}
+
+/// The targets of every page's links, kept between runs (and in the build cache).
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
+pub struct LinkIndex {
+    /// Distinct targets: (output path, the first spelling seen).
+    targets: Vec<(String, String)>,
+    /// Output file of a page → the targets it links to.
+    pages: FastMap<String, Vec<u32>>,
+    #[serde(skip)]
+    ids: FastMap<String, u32>,
+}
+
+/// The links of the pages rendered in one run, not yet part of the index.
+#[derive(Default)]
+pub struct Fresh(FastMap<String, Vec<u32>>);
+
+/// One broken target: what pages link to it.
+pub struct Broken<'a> {
+    pub target: &'a str,
+    pub spelling: &'a str,
+    /// Output files of the pages, sorted.
+    pub pages: Vec<&'a str>,
+}
+
+impl LinkIndex {
+    /// Records the links of pages rendered this run, apart from the index until
+    /// [`LinkIndex::commit`]: a run that fails leaves the index as it was.
+    pub fn fresh(&mut self, rendered: Vec<(String, PageLinks)>) -> Fresh {
+        if self.ids.len() != self.targets.len() {
+            // Restored from the cache: the lookup is not saved.
+            self.ids = (0..)
+                .zip(&self.targets)
+                .map(|(i, (t, _))| (t.clone(), i))
+                .collect();
+        }
+        let mut fresh = FastMap::default();
+        for (page, links) in rendered {
+            let ids = links
+                .into_iter()
+                .map(|(target, spelling)| match self.ids.get(&target) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.targets.len() as u32;
+                        self.ids.insert(target.clone(), id);
+                        self.targets.push((target, spelling));
+                        id
+                    }
+                })
+                .collect();
+            fresh.insert(page, ids);
+        }
+        Fresh(fresh)
+    }
+
+    /// The targets no published file answers, with the pages linking to them; `fresh` stands
+    /// in for what the index has of those pages, and only pages for which `is_page` holds
+    /// count.
+    pub fn broken<'a>(
+        &'a self,
+        fresh: &'a Fresh,
+        is_page: impl Fn(&str) -> bool,
+        exists: impl Fn(&str) -> bool,
+    ) -> Vec<Broken<'a>> {
+        let pages = fresh.0.iter().chain(
+            self.pages
+                .iter()
+                .filter(|(page, _)| !fresh.0.contains_key(*page)),
+        );
+        // Each target is looked up once however many pages link to it.
+        let mut verdict: Vec<Option<bool>> = vec![None; self.targets.len()];
+        let mut broken: FastMap<u32, Vec<&str>> = FastMap::default();
+        for (page, ids) in pages {
+            if !is_page(page) {
+                continue;
+            }
+            for &id in ids {
+                let ok = *verdict[id as usize]
+                    .get_or_insert_with(|| resolves(&self.targets[id as usize].0, &exists));
+                if !ok {
+                    broken.entry(id).or_default().push(page);
+                }
+            }
+        }
+        let mut out: Vec<Broken> = broken
+            .into_iter()
+            .map(|(id, mut pages)| {
+                pages.sort_unstable();
+                let (target, spelling) = &self.targets[id as usize];
+                Broken {
+                    target,
+                    spelling,
+                    pages,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| a.target.cmp(b.target));
+        out
+    }
+
+    /// Makes `fresh` part of the index and forgets pages for which `is_page` does not hold.
+    pub fn commit(&mut self, fresh: Fresh, is_page: impl Fn(&str) -> bool) {
+        self.pages.extend(fresh.0);
+        self.pages.retain(|page, _| is_page(page));
+    }
+
+    /// Forgets every page (a run after which pages' links are unknown).
+    pub fn clear(&mut self) {
+        *self = LinkIndex::default();
+    }
+}
+
+/// Where a broken target is spelled out: a content file's Markdown or a template.
+pub struct Source {
+    pub path: String,
+    pub text: String,
+    pub range: std::ops::Range<usize>,
+}
+
+/// The diagnostic for one broken target. `url_of` turns a page's output file into its URL;
+/// `found` are the places that spell the target (the first is pointed at, the others shown
+/// below it).
+pub fn diagnostic(
+    b: &Broken,
+    found: Vec<Source>,
+    level: LinkLevel,
+    url_of: impl Fn(&str) -> String,
+) -> Diagnostic {
+    let message = format!(
+        "broken link `{}`: the site has no page or file at /{}, expected a link to a page or file the build writes",
+        b.spelling, b.target
+    );
+    let mut found = found.into_iter();
+    let mut d = match found.next() {
+        Some(s) => Diagnostic::at(s.path, &s.text, s.range, message),
+        None => Diagnostic::file(url_of(b.pages[0]), message).with_note(
+            "no Markdown file or template spells it out: a template makes it from a value (config.toml's [extra], a front-matter field)",
+        ),
+    };
+    for s in found {
+        d = d.with_secondary(s.path, Some((&s.text, s.range)), "also here");
+    }
+    const SHOWN: usize = 3;
+    let mut on: Vec<String> = b.pages.iter().take(SHOWN).map(|p| url_of(p)).collect();
+    if b.pages.len() > SHOWN {
+        on.push(format!("{} more", b.pages.len() - SHOWN));
+    }
+    d = d.with_note(format!(
+        "it is on {}: {}",
+        crate::text::count(b.pages.len(), "page"),
+        on.join(", ")
+    ));
+    if level == LinkLevel::Warning {
+        d = d.warning();
+    }
+    d
+}
+
+/// Files every run with this config publishes though a run may not make them (`check` and
+/// `serve` leave the search index for later): links to them are not broken.
+pub fn always_published(config: &Config, file: &str) -> bool {
+    config.search.enabled && (file == "search/search.js" || file == "search/meta.json")
+}
+
+impl super::Engine {
+    /// A diagnostic for each broken target, at the Markdown or template text that spells it
+    /// when one does. Files are read only here, when something is broken.
+    pub(super) fn link_diagnostics(
+        &self,
+        site: &crate::site::Site,
+        templates: &crate::render::Templates,
+        planned: &[crate::render::Planned],
+        broken: &[Broken],
+    ) -> Vec<Diagnostic> {
+        let origin: FastMap<&str, &str> = planned
+            .iter()
+            .filter_map(|p| Some((p.file.as_str(), p.origin.as_deref()?)))
+            .collect();
+        let base = site.config.base_path();
+        let url_of =
+            |file: &str| format!("{base}{}", file.strip_suffix("index.html").unwrap_or(file));
+        let level = site.config.links.internal_level;
+        broken
+            .iter()
+            .map(|b| {
+                let decoded = decode(b.spelling).into_owned();
+                let rooted = format!("{base}{}", b.target);
+                let spellings = [b.spelling, decoded.as_str(), rooted.as_str()];
+                // A few Markdown files that spell it (of the pages showing it), and the
+                // template that does.
+                let mut files: Vec<&str> = b
+                    .pages
+                    .iter()
+                    .filter_map(|p| origin.get(p).copied())
+                    .collect();
+                files.sort_unstable();
+                files.dedup();
+                let mut found: Vec<Source> = files
+                    .into_iter()
+                    .take(20)
+                    .filter_map(|file| self.spelled_in_file(file, &spellings))
+                    .take(3)
+                    .collect();
+                found.extend(templates.find_spelled(&spellings, b.target).map(
+                    |(path, text, range)| Source {
+                        path,
+                        text: text.to_string(),
+                        range,
+                    },
+                ));
+                diagnostic(b, found, level, url_of)
+            })
+            .collect()
+    }
+
+    /// The first place after the front matter where content file `file` spells one of
+    /// `spellings`.
+    fn spelled_in_file(&self, file: &str, spellings: &[&str]) -> Option<Source> {
+        let text = std::fs::read_to_string(self.opts.root.join(file)).ok()?;
+        let body_start = crate::content::frontmatter::split(&text).map_or(0, |s| s.body_offset);
+        let at = spellings.iter().filter(|s| !s.is_empty()).find_map(|s| {
+            text[body_start..]
+                .find(s)
+                .map(|i| (body_start + i, s.len()))
+        })?;
+        Some(Source {
+            path: file.to_string(),
+            range: at.0..at.0 + at.1,
+            text,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scope() -> Scope {
+        Scope {
+            origin: "https://showpress.example".into(),
+            base_path: "/blog/".into(),
+            skip: vec!["/blog/shop/".into()],
+        }
+    }
+
+    #[test]
+    fn targets_are_output_paths_of_the_sites_own_links() {
+        let s = scope();
+        for (raw, want) in [
+            ("/blog/about/", Some("about/")),
+            ("/blog/", Some("")),
+            ("/blog", Some("")),
+            ("/blog/style.css?v=3#x", Some("style.css")),
+            (
+                "https://showpress.example/blog/tags/%EA%B2%BD%EC%A0%9C/",
+                Some("tags/경제/"),
+            ),
+            ("//showpress.example/blog/a/", Some("a/")),
+            ("/other/", None),
+            ("/blog/shop/cart/", None),
+            ("https://elsewhere.example/blog/a/", None),
+            ("https://showpress.example.evil/blog/a/", None),
+            ("#main", None),
+            ("a/", None),
+            ("mailto:a@b.c", None),
+            ("data:,", None),
+        ] {
+            assert_eq!(s.target(raw).as_deref(), want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn scans_quoted_link_attributes_only() {
+        let s = scope();
+        let html = br#"<a href="/blog/a/">a</a><img src='/blog/i.png' data-src="/blog/no/" srcset="/blog/i-480.webp 480w, /blog/i-960.webp 960w"><p>href="/blog/text/" and <code>src=&quot;/blog/x/&quot;</code></p><a href="/blog/a/">again</a><a href="/blog/q/?a=1&amp;b=2">q</a>"#;
+        let found: Vec<String> = s.scan(html).into_iter().map(|(t, _)| t).collect();
+        assert_eq!(found, ["a/", "i.png", "i-480.webp", "i-960.webp", "q/"]);
+    }
+
+    #[test]
+    fn a_folder_resolves_through_its_index() {
+        let files: FastSet<&str> = ["index.html", "about/index.html", "style.css"].into();
+        let exists = |f: &str| files.contains(f);
+        for (t, ok) in [
+            ("", true),
+            ("about/", true),
+            ("about", true),
+            ("style.css", true),
+            ("style.css/", false),
+            ("missing/", false),
+        ] {
+            assert_eq!(resolves(t, &exists), ok, "{t}");
+        }
+    }
+
+    #[test]
+    fn unchanged_pages_are_checked_against_the_new_files() {
+        let mut index = LinkIndex::default();
+        let fresh = index.fresh(vec![
+            (
+                "index.html".into(),
+                vec![("about/".into(), "/about/".into())],
+            ),
+            (
+                "a/index.html".into(),
+                vec![("about/".into(), "/about/".into())],
+            ),
+        ]);
+        index.commit(fresh, |_| true);
+        // Next run: only the home page is rendered again, and about/ is gone.
+        let fresh = index.fresh(vec![("index.html".into(), vec![])]);
+        let broken = index.broken(&fresh, |_| true, |f| f != "about/index.html");
+        assert_eq!(broken.len(), 1);
+        assert_eq!(
+            (broken[0].target, broken[0].pages.clone()),
+            ("about/", vec!["a/index.html"])
+        );
+        // A page no longer published does not count.
+        let broken = index.broken(&fresh, |p| p != "a/index.html", |f| f != "about/index.html");
+        assert!(broken.is_empty());
+    }
+}
