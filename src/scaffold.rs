@@ -284,7 +284,7 @@ name = "홍길동"
 role = "예시 출연자"
 
 [source]
-url = "https://example.com/news/1"
+url = "https://news.example.com/articles/1"
 outlet = "예시 방송"
 +++
 

@@ -630,6 +630,35 @@ fn errors_show_an_overlay_and_fixing_clears_it() {
     }
 }
 
+/// A body edit takes serve's fast path, which renders only the post's page: a broken link
+/// added there is still an error, the same as `build` gives, and fixing it clears it.
+#[test]
+fn a_broken_link_saved_while_serving_is_the_error_build_gives() {
+    let site = TestSite::fixture("pages");
+    let mut server = Server::start(&site);
+    let (mut events, _) = server.events();
+    let good = fs::read_to_string(site.path(RECAP)).unwrap();
+    save_atomically(
+        &site.path(RECAP),
+        &format!("{good}\n[지난 글](/no-such-page/)\n"),
+    );
+    let expected = build_errors(&site);
+    assert_contains(
+        &expected,
+        &format!(
+            "error: broken link `/no-such-page/`: the site has no page or file at /no-such-page/, expected a link to a page or file the build writes\n --> {RECAP}:9:8\n"
+        ),
+    );
+    events.expect("reload", WAIT);
+    assert_contains(&server.get("/posts/recap/").text(), &escape_html(&expected));
+    server.wait_stderr(&expected);
+    save_atomically(&site.path(RECAP), &good);
+    events.expect("reload", WAIT);
+    assert_not_contains(&server.get("/posts/recap/").text(), OVERLAY);
+    server.wait_line("Rebuilt ");
+    assert_serves_what_build_writes(&server, &site);
+}
+
 #[test]
 fn the_first_build_failing_does_not_stop_the_server() {
     let site = TestSite::fixture("pages");

@@ -18,6 +18,9 @@ use crate::fingerprint::{FastMap, FastSet};
 /// with the first spelling of each as the page has it (`/about/`), for messages.
 pub type PageLinks = Vec<(String, String)>;
 
+/// A page's output file and its links.
+pub type OfPage = (String, PageLinks);
+
 /// Which links are the site's own, and how to turn them into output paths.
 #[derive(Debug, Clone)]
 pub struct Scope {
@@ -167,7 +170,7 @@ pub struct Broken<'a> {
 impl LinkIndex {
     /// Records the links of pages rendered this run, apart from the index until
     /// [`LinkIndex::commit`]: a run that fails leaves the index as it was.
-    pub fn fresh(&mut self, rendered: Vec<(String, PageLinks)>) -> Fresh {
+    pub fn fresh(&mut self, rendered: Vec<OfPage>) -> Fresh {
         if self.ids.len() != self.targets.len() {
             // Restored from the cache: the lookup is not saved.
             self.ids = (0..)
@@ -420,7 +423,9 @@ mod tests {
 
     #[test]
     fn a_folder_resolves_through_its_index() {
-        let files: FastSet<&str> = ["index.html", "about/index.html", "style.css"].into();
+        let files: FastSet<&str> = ["index.html", "about/index.html", "style.css"]
+            .into_iter()
+            .collect();
         let exists = |f: &str| files.contains(f);
         for (t, ok) in [
             ("", true),

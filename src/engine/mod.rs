@@ -706,7 +706,7 @@ impl Engine {
         todo: &[Planned],
         key_of: &FastMap<&str, u64>,
         sink: Sink,
-    ) -> Result<(Vec<Made>, Vec<(String, links::PageLinks)>)> {
+    ) -> Result<(Vec<Made>, Vec<links::OfPage>)> {
         let link = Linker::new(&site.config.base_url, site.config.base_path());
         let scope = links::Scope::new(&site.config);
         let done = Mutex::new(Vec::with_capacity(todo.len()));
