@@ -106,25 +106,31 @@ const EXPECTED_KINDS = [
 
 /**
  * In the page: how wide the document is against the viewport, and the elements that stick out
- * past its right edge without a scrolling or clipping box around them to hold them. Only the
- * innermost are named (the long word, not every box around it).
+ * past its right edge, or whose text does, without a scrolling or clipping box around them to
+ * hold them. Only the innermost are named (the paragraph with the long word, not every box
+ * around it).
  */
 function sideways() {
   const width = document.documentElement.clientWidth;
+  // A box's own rectangle does not grow with text that overflows it (a long URL); its
+  // scrollWidth does.
+  const right = (el) => {
+    const r = el.getBoundingClientRect();
+    return getComputedStyle(el).overflowX === "visible" ? Math.max(r.right, r.left + el.scrollWidth) : r.right;
+  };
   const clipped = (el) => {
     for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
-      if (getComputedStyle(a).overflowX !== "visible") return a.getBoundingClientRect().right <= width + 0.5;
+      if (getComputedStyle(a).overflowX !== "visible") return right(a) <= width + 0.5;
     }
     return false;
   };
   const out = [...document.body.querySelectorAll("*")].filter((el) => {
-    const r = el.getBoundingClientRect();
-    return r.width > 0 && r.right > width + 0.5 && !clipped(el);
+    return el.getBoundingClientRect().width > 0 && right(el) > width + 0.5 && !clipped(el);
   });
   const name = (el) => {
     const cls = typeof el.className === "string" && el.className ? `.${el.className.trim().split(/\s+/).join(".")}` : "";
     const text = (el.textContent ?? "").trim().slice(0, 40);
-    return `${el.localName}${el.id ? `#${el.id}` : ""}${cls} (right edge ${Math.round(el.getBoundingClientRect().right)} px): "${text}"`;
+    return `${el.localName}${el.id ? `#${el.id}` : ""}${cls} (right edge ${Math.round(right(el))} px): "${text}"`;
   };
   return {
     scrollWidth: document.documentElement.scrollWidth,
