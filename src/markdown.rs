@@ -1,7 +1,9 @@
 //! Markdown to HTML with pulldown-cmark: unique Hangul-safe heading ids, a table of contents,
 //! the summary, and the reading time.
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
+};
 use serde::Serialize;
 
 use crate::config::MarkdownOptions;
@@ -239,10 +241,18 @@ pub fn render(text: &str, opts: &MarkdownOptions) -> Rendered {
                 });
                 continue;
             }
+            // pulldown-cmark writes `<input disabled="" type="checkbox"/>` with no name, and a
+            // screen reader then announces an unnamed checkbox (axe: label, critical). The name
+            // says what the box means; its checked state says whether it is done.
+            Event::TaskListMarker(checked) => {
+                events.push(Event::InlineHtml(CowStr::from(task_marker(*checked))));
+                continue;
+            }
             _ => {}
         }
         events.push(e);
     }
+    let mut events = scroll_boxes(events);
     let headings = assign_heading_ids(&mut events);
     let ids = collect_ids(&events);
     let toc = build_toc(&headings, opts.toc_depth);
@@ -284,6 +294,95 @@ pub fn render(text: &str, opts: &MarkdownOptions) -> Rendered {
         shortcode_errors,
         text,
         words: Default::default(),
+    }
+}
+
+/// The HTML of a task list item's box: disabled, since a reader cannot tick a published list,
+/// and named 완료 ("done") whatever its state, so the name never contradicts the state a
+/// screen reader reads out with it.
+fn task_marker(checked: bool) -> &'static str {
+    if checked {
+        "<input type=\"checkbox\" disabled checked aria-label=\"완료\"> "
+    } else {
+        "<input type=\"checkbox\" disabled aria-label=\"완료\"> "
+    }
+}
+
+/// Puts each table in a box that scrolls sideways by itself, and lets a code block scroll the
+/// same way, so neither widens the page on a narrow screen. A box that scrolls must be
+/// reachable by keyboard to be scrolled without a mouse (axe: scrollable-region-focusable),
+/// hence `tabindex="0"`; the table's box is a named region so a screen reader says what the
+/// stop is: 표 and the table's column headings.
+fn scroll_boxes(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    // Labels first: a table's headings come after its start, which is where the box opens.
+    let mut labels: std::collections::VecDeque<String> = events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| matches!(e, Event::Start(Tag::Table(_))))
+        .map(|(i, _)| table_label(&events[i + 1..]))
+        .collect();
+    let mut out = Vec::with_capacity(events.len() + 2 * labels.len());
+    for e in events {
+        match e {
+            Event::Start(Tag::Table(_)) => {
+                let label = labels.pop_front().unwrap_or_default();
+                out.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">\n",
+                    crate::text::escape_html(&label)
+                ))));
+                out.push(e);
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(e);
+                out.push(Event::Html(CowStr::from("</div>\n")));
+            }
+            // pulldown-cmark writes the same tags without the tabindex; its end tag
+            // (`</code></pre>`) still closes these.
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match &kind {
+                    CodeBlockKind::Fenced(info) => info.split(' ').next().unwrap_or(""),
+                    CodeBlockKind::Indented => "",
+                };
+                out.push(Event::Html(CowStr::from(if lang.is_empty() {
+                    "<pre tabindex=\"0\"><code>".to_string()
+                } else {
+                    format!(
+                        "<pre tabindex=\"0\"><code class=\"language-{}\">",
+                        crate::text::escape_html(lang)
+                    )
+                })));
+            }
+            e => out.push(e),
+        }
+    }
+    out
+}
+
+/// "표: " and the column headings of the table whose events follow its start, or "표" when
+/// the headings are empty.
+fn table_label(events: &[Event]) -> String {
+    let mut cells: Vec<String> = Vec::new();
+    for e in events {
+        match e {
+            Event::Start(Tag::TableCell) => cells.push(String::new()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(c) = cells.last_mut() {
+                    c.push_str(t);
+                }
+            }
+            Event::End(TagEnd::TableHead) => break,
+            _ => {}
+        }
+    }
+    let cells: Vec<&str> = cells
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    if cells.is_empty() {
+        "표".to_string()
+    } else {
+        format!("표: {}", cells.join(", "))
     }
 }
 
@@ -565,6 +664,18 @@ mod tests {
         assert!(r.html.contains("<del>x</del>"));
         assert!(r.html.contains("footnote-definition"));
         assert!(r.html.contains("<div class=\"raw\">ok</div>"));
+    }
+
+    #[test]
+    fn table_boxes_are_named_by_escaped_headings_or_just_표() {
+        let r = md("| \"비용\" | `GPU` |\n|---|---|\n| 1 | 2 |\n\n|  |\n|---|\n| x |\n");
+        assert!(r.html.contains(
+            "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"표: &quot;비용&quot;, GPU\">\n<table>"
+        ));
+        assert!(r.html.contains(
+            "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"표\">\n<table>"
+        ));
+        assert_eq!(r.html.matches("</table>\n</div>\n").count(), 2);
     }
 
     #[test]

@@ -290,19 +290,30 @@ fn footnotes_tables_strikethrough_and_task_lists_render() {
         "content/posts/ext.md",
         &post(
             "title = \"ext\"\ndate = 2025-03-25",
-            "| 이름 | 역할 |\n|---|---|\n| 서영주 | 기자 |\n\n~~지운 말~~\n\n- [x] 완료\n- [ ] 미완\n\n각주가 있는 문장[^note].\n\n[^note]: 각주 내용\n",
+            "| 이름 | 역할 |\n|---|---|\n| 서영주 | 기자 |\n\n~~지운 말~~\n\n- [x] 완료\n- [ ] 미완\n\n각주가 있는 문장[^note].\n\n```rust\nlet a = 1;\n```\n\n    들여 쓴 코드\n\n[^note]: 각주 내용\n",
         ),
     );
     site.build();
     let html = site.read("posts/ext/index.html");
+    // The table scrolls inside its own box, which the keyboard can reach and a screen reader
+    // names by the columns.
     assert_contains(
         &html,
-        "<table><thead><tr><th>이름</th><th>역할</th></tr></thead><tbody>\n<tr><td>서영주</td><td>기자</td></tr>\n</tbody></table>",
+        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"표: 이름, 역할\">\n<table><thead><tr><th>이름</th><th>역할</th></tr></thead><tbody>\n<tr><td>서영주</td><td>기자</td></tr>\n</tbody></table>\n</div>",
     );
     assert_contains(&html, "<p><del>지운 말</del></p>");
     assert_contains(
         &html,
-        "<li><input disabled=\"\" type=\"checkbox\" checked=\"\"/>\n완료</li>\n<li><input disabled=\"\" type=\"checkbox\"/>\n미완</li>",
+        "<li><input type=\"checkbox\" disabled checked aria-label=\"완료\"> 완료</li>\n<li><input type=\"checkbox\" disabled aria-label=\"완료\"> 미완</li>",
+    );
+    // Code blocks scroll sideways too, so they take the keyboard as well.
+    assert_contains(
+        &html,
+        "<pre tabindex=\"0\"><code class=\"language-rust\">let a = 1;\n</code></pre>",
+    );
+    assert_contains(
+        &html,
+        "<pre tabindex=\"0\"><code>들여 쓴 코드\n</code></pre>",
     );
     assert_contains(
         &html,

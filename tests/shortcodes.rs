@@ -134,7 +134,7 @@ fn shortcodes_in_code_stay_literal_and_summaries_show_words_only() {
     assert_contains(&html, "<code>{{ youtube(id=\"dQw4w9WgXcQ\") }}</code>");
     assert_contains(
         &html,
-        "<pre><code>{% quote(speaker=\"박희덕\") %}\n{% end %}\n</code></pre>",
+        "<pre tabindex=\"0\"><code>{% quote(speaker=\"박희덕\") %}\n{% end %}\n</code></pre>",
     );
     // No token or private-use character reaches any page.
     for f in site.output_files() {

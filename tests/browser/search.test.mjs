@@ -17,7 +17,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cp, mkdtemp, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -31,10 +30,10 @@ import {
   startWatchdog,
   within,
 } from "./common/harness.mjs";
+import { assertAccessible } from "./common/axe.mjs";
 import { build, launchOffline, serveStatic } from "./common/static-site.mjs";
 
 const FIXTURE = join(REPO, "tests", "fixtures", "search");
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 // The fixture's posts (tests/fixtures/search/content/posts/), by what the queries below must
 // find in them. Nothing else in the fixture holds the words queried.
@@ -117,21 +116,6 @@ function assertFound(r, expected, what) {
 function assertFoundInOrder(r, expected, what) {
   assert.deepEqual(pick(r.items), expected, `${what}: ${r.status}`);
   assert.equal(r.status, `‘${what}’ 검색 결과 ${expected.length}건`);
-}
-
-/** Injects axe-core and runs it on the page; fails listing every violation. */
-async function assertAccessible(page, what) {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const r = await window.axe.run(document);
-    return r.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.map((n) => `${n.target.join(" ")}: ${n.failureSummary}`),
-    }));
-  });
-  assert.deepEqual(violations, [], `axe violations on ${what}:\n${JSON.stringify(violations, null, 2)}`);
 }
 
 test("search: queries typed into /search/ find exactly the posts that hold the words", { timeout: WATCHDOG_MS }, async (t) => {

@@ -35,12 +35,12 @@ export async function checkTools() {
   });
 }
 
-/** Ends the process after WATCHDOG_MS, whatever is still pending. */
-export function startWatchdog(name) {
+/** Ends the process after `ms` (default WATCHDOG_MS), whatever is still pending. */
+export function startWatchdog(name, ms = WATCHDOG_MS) {
   const watchdog = setTimeout(() => {
-    console.error(`${name} test: watchdog fired after ${WATCHDOG_MS} ms; exiting`);
+    console.error(`${name} test: watchdog fired after ${ms} ms; exiting`);
     process.exit(1);
-  }, WATCHDOG_MS);
+  }, ms);
   watchdog.unref();
 }
 
