@@ -10,16 +10,16 @@
 //! (found only then: the common run finds nothing broken and reads nothing), with the pages it
 //! is on.
 
+use std::borrow::Cow;
+
 use crate::config::{Config, LinkLevel};
 use crate::diagnostic::Diagnostic;
-use crate::fingerprint::{FastMap, FastSet};
+use crate::fingerprint::FastMap;
 
 /// What a page links to: output-relative paths (`about/`, `style.css`, `` for the home page)
 /// with the first spelling of each as the page has it (`/about/`), for messages.
-pub type PageLinks = Vec<(String, String)>;
-
-/// A page's output file and its links.
-pub type OfPage = (String, PageLinks);
+/// A page's output file and the ids of the targets it links to.
+pub type OfPage = (String, Vec<u32>);
 
 /// Which links are the site's own, and how to turn them into output paths.
 #[derive(Debug, Clone)]
@@ -48,7 +48,7 @@ impl Scope {
 
     /// The output path `raw` (an attribute value as the page has it) points at, or `None`
     /// when it is not a link into the site (external, relative, an anchor, a skipped path).
-    pub fn target(&self, raw: &str) -> Option<String> {
+    pub fn target<'a>(&self, raw: &'a str) -> Option<Cow<'a, str>> {
         let raw = raw.trim();
         let path = if let Some(rest) = raw.strip_prefix("//") {
             // Protocol-relative: the site's when its host is.
@@ -65,39 +65,46 @@ impl Scope {
         if self.skip.iter().any(|s| path.starts_with(s.as_str())) {
             return None;
         }
-        path.strip_prefix(self.base_path.as_str())
-            .or_else(|| (path.len() + 1 == self.base_path.len()).then_some(""))
-            .map(str::to_string)
+        let start = if path.starts_with(self.base_path.as_str()) {
+            self.base_path.len()
+        } else if path.len() + 1 == self.base_path.len() && self.base_path.starts_with(&*path) {
+            path.len()
+        } else {
+            return None;
+        };
+        // Borrowed unless percent-decoding made a new string: most links allocate nothing.
+        Some(match path {
+            Cow::Borrowed(p) => Cow::Borrowed(&p[start..]),
+            Cow::Owned(p) => Cow::Owned(p[start..].to_string()),
+        })
     }
 
-    /// Every link of `html` into the site, each target once.
-    pub fn scan(&self, html: &[u8]) -> PageLinks {
+    /// The targets of every link of `html` into the site, interned in `index`, each once.
+    pub fn scan(&self, html: &[u8], index: &LinkIndex) -> Vec<u32> {
         // Pages are UTF-8 (Tera renders strings); anything else has no links to check.
-        let Ok(html) = std::str::from_utf8(html) else {
+        let Ok(html) = simdutf8::basic::from_utf8(html) else {
             return Vec::new();
         };
-        let mut seen: FastSet<String> = FastSet::default();
-        let mut out = Vec::new();
+        let mut found: Vec<(Cow<str>, &str)> = Vec::new();
         for value in attribute_values(html) {
-            let value = value.replace("&amp;", "&");
-            let spellings: Vec<&str> = if value.contains(',') || value.contains(' ') {
-                // `srcset`: "url 480w, url 960w".
-                value
-                    .split(',')
-                    .filter_map(|c| c.split_whitespace().next())
-                    .collect()
-            } else {
-                vec![value.as_str()]
-            };
-            for raw in spellings {
-                if let Some(t) = self.target(raw)
-                    && seen.insert(t.clone())
-                {
-                    out.push((t, raw.to_string()));
+            // `srcset`: "url 480w, url 960w"; URLs have no spaces or (unescaped) commas that
+            // matter here.
+            for raw in value.split(',').filter_map(|c| c.split_whitespace().next()) {
+                let t = if raw.contains('&') {
+                    self.target(&raw.replace("&amp;", "&"))
+                        .map(|t| Cow::Owned(t.into_owned()))
+                } else {
+                    self.target(raw)
+                };
+                if let Some(t) = t {
+                    found.push((t, raw));
                 }
             }
         }
-        out
+        let mut ids = index.intern(found);
+        ids.sort_unstable();
+        ids.dedup();
+        ids
     }
 }
 
@@ -107,21 +114,18 @@ impl Scope {
 fn attribute_values(html: &str) -> impl Iterator<Item = &str> {
     let bytes = html.as_bytes();
     html.match_indices('=').filter_map(move |(i, _)| {
-        let name_start = bytes[..i]
-            .iter()
-            .rposition(|b| !b.is_ascii_alphabetic())
-            .map_or(0, |p| p + 1);
-        let name = &html[name_start..i];
-        let wanted = matches!(
-            name.to_ascii_lowercase().as_str(),
-            "href" | "src" | "srcset" | "poster"
-        );
-        // The name must follow whitespace inside a tag: `data-src=` is not `src=`.
-        if !wanted || name_start == 0 || !bytes[name_start - 1].is_ascii_whitespace() {
-            return None;
-        }
         let quote = *bytes.get(i + 1)?;
         if quote != b'"' && quote != b'\'' {
+            return None;
+        }
+        // The name must follow whitespace inside a tag: `data-src=` is not `src=`.
+        let before = &bytes[..i];
+        let named = |name: &[u8]| {
+            before.len() > name.len()
+                && before[before.len() - name.len()..].eq_ignore_ascii_case(name)
+                && before[before.len() - name.len() - 1].is_ascii_whitespace()
+        };
+        if !(named(b"href") || named(b"src") || named(b"srcset") || named(b"poster")) {
             return None;
         }
         let start = i + 2;
@@ -130,7 +134,7 @@ fn attribute_values(html: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-fn decode(path: &str) -> std::borrow::Cow<'_, str> {
+fn decode(path: &str) -> Cow<'_, str> {
     percent_encoding::percent_decode_str(path).decode_utf8_lossy()
 }
 
@@ -145,14 +149,29 @@ pub fn resolves(target: &str, exists: &impl Fn(&str) -> bool) -> bool {
 }
 
 /// The targets of every page's links, kept between runs (and in the build cache).
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct LinkIndex {
-    /// Distinct targets: (output path, the first spelling seen).
-    targets: Vec<(String, String)>,
+    /// Distinct targets, locked so render threads add to it as they scan.
+    targets: std::sync::Mutex<Targets>,
     /// Output file of a page → the targets it links to.
     pages: FastMap<String, Vec<u32>>,
+}
+
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
+struct Targets {
+    /// (output path, the first spelling seen, for messages).
+    list: Vec<(String, String)>,
     #[serde(skip)]
     ids: FastMap<String, u32>,
+}
+
+impl Clone for LinkIndex {
+    fn clone(&self) -> Self {
+        LinkIndex {
+            targets: std::sync::Mutex::new(self.targets().clone()),
+            pages: self.pages.clone(),
+        }
+    }
 }
 
 /// The links of the pages rendered in one run, not yet part of the index.
@@ -161,40 +180,49 @@ pub struct Fresh(FastMap<String, Vec<u32>>);
 
 /// One broken target: what pages link to it.
 pub struct Broken<'a> {
-    pub target: &'a str,
-    pub spelling: &'a str,
+    pub target: String,
+    pub spelling: String,
     /// Output files of the pages, sorted.
     pub pages: Vec<&'a str>,
 }
 
 impl LinkIndex {
-    /// Records the links of pages rendered this run, apart from the index until
-    /// [`LinkIndex::commit`]: a run that fails leaves the index as it was.
-    pub fn fresh(&mut self, rendered: Vec<OfPage>) -> Fresh {
-        if self.ids.len() != self.targets.len() {
+    fn targets(&self) -> std::sync::MutexGuard<'_, Targets> {
+        // A render thread that panicked while holding the lock left a list that is still
+        // whole (pushes are single calls): go on with it.
+        self.targets.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The ids of `found` (target, spelling), adding targets not seen before.
+    fn intern(&self, found: Vec<(Cow<str>, &str)>) -> Vec<u32> {
+        let mut t = self.targets();
+        if t.ids.len() != t.list.len() {
             // Restored from the cache: the lookup is not saved.
-            self.ids = (0..)
-                .zip(&self.targets)
-                .map(|(i, (t, _))| (t.clone(), i))
+            let ids = (0..)
+                .zip(&t.list)
+                .map(|(i, (s, _))| (s.clone(), i))
                 .collect();
+            t.ids = ids;
         }
-        let mut fresh = FastMap::default();
-        for (page, links) in rendered {
-            let ids = links
-                .into_iter()
-                .map(|(target, spelling)| match self.ids.get(&target) {
-                    Some(&id) => id,
-                    None => {
-                        let id = self.targets.len() as u32;
-                        self.ids.insert(target.clone(), id);
-                        self.targets.push((target, spelling));
-                        id
-                    }
-                })
-                .collect();
-            fresh.insert(page, ids);
-        }
-        Fresh(fresh)
+        found
+            .into_iter()
+            .map(|(target, spelling)| match t.ids.get(target.as_ref()) {
+                Some(&id) => id,
+                None => {
+                    let id = t.list.len() as u32;
+                    let target = target.into_owned();
+                    t.ids.insert(target.clone(), id);
+                    t.list.push((target, spelling.to_string()));
+                    id
+                }
+            })
+            .collect()
+    }
+
+    /// Gathers the links of pages rendered this run, apart from the index until
+    /// [`LinkIndex::commit`]: a run that fails leaves the pages' links as they were.
+    pub fn fresh(rendered: Vec<(String, Vec<u32>)>) -> Fresh {
+        Fresh(rendered.into_iter().collect())
     }
 
     /// The targets no published file answers, with the pages linking to them; `fresh` stands
@@ -212,15 +240,19 @@ impl LinkIndex {
                 .filter(|(page, _)| !fresh.0.contains_key(*page)),
         );
         // Each target is looked up once however many pages link to it.
-        let mut verdict: Vec<Option<bool>> = vec![None; self.targets.len()];
+        let targets = self.targets();
+        let mut verdict: Vec<Option<bool>> = vec![None; targets.list.len()];
         let mut broken: FastMap<u32, Vec<&str>> = FastMap::default();
         for (page, ids) in pages {
             if !is_page(page) {
                 continue;
             }
             for &id in ids {
-                let ok = *verdict[id as usize]
-                    .get_or_insert_with(|| resolves(&self.targets[id as usize].0, &exists));
+                let Some(slot) = verdict.get_mut(id as usize) else {
+                    continue;
+                };
+                let ok =
+                    *slot.get_or_insert_with(|| resolves(&targets.list[id as usize].0, &exists));
                 if !ok {
                     broken.entry(id).or_default().push(page);
                 }
@@ -230,7 +262,7 @@ impl LinkIndex {
             .into_iter()
             .map(|(id, mut pages)| {
                 pages.sort_unstable();
-                let (target, spelling) = &self.targets[id as usize];
+                let (target, spelling) = targets.list[id as usize].clone();
                 Broken {
                     target,
                     spelling,
@@ -238,7 +270,7 @@ impl LinkIndex {
                 }
             })
             .collect();
-        out.sort_by(|a, b| a.target.cmp(b.target));
+        out.sort_by(|a, b| a.target.cmp(&b.target));
         out
     }
 
@@ -327,9 +359,9 @@ impl super::Engine {
         broken
             .iter()
             .map(|b| {
-                let decoded = decode(b.spelling).into_owned();
+                let decoded = decode(&b.spelling).into_owned();
                 let rooted = format!("{base}{}", b.target);
-                let spellings = [b.spelling, decoded.as_str(), rooted.as_str()];
+                let spellings = [b.spelling.as_str(), decoded.as_str(), rooted.as_str()];
                 // A few Markdown files that spell it (of the pages showing it), and the
                 // template that does.
                 let mut files: Vec<&str> = b
@@ -345,7 +377,7 @@ impl super::Engine {
                     .filter_map(|file| self.spelled_in_file(file, &spellings))
                     .take(3)
                     .collect();
-                found.extend(templates.find_spelled(&spellings, b.target).map(
+                found.extend(templates.find_spelled(&spellings, &b.target).map(
                     |(path, text, range)| Source {
                         path,
                         text: text.to_string(),
@@ -401,6 +433,7 @@ mod tests {
             ),
             ("//showpress.example/blog/a/", Some("a/")),
             ("/other/", None),
+            ("/blag", None),
             ("/blog/shop/cart/", None),
             ("https://elsewhere.example/blog/a/", None),
             ("https://showpress.example.evil/blog/a/", None),
@@ -417,15 +450,22 @@ mod tests {
     fn scans_quoted_link_attributes_only() {
         let s = scope();
         let html = br#"<a href="/blog/a/">a</a><img src='/blog/i.png' data-src="/blog/no/" srcset="/blog/i-480.webp 480w, /blog/i-960.webp 960w"><p>href="/blog/text/" and <code>src=&quot;/blog/x/&quot;</code></p><a href="/blog/a/">again</a><a href="/blog/q/?a=1&amp;b=2">q</a>"#;
-        let found: Vec<String> = s.scan(html).into_iter().map(|(t, _)| t).collect();
+        let index = LinkIndex::default();
+        let ids = s.scan(html, &index);
+        let targets = index.targets();
+        let found: Vec<&str> = ids
+            .iter()
+            .map(|&i| targets.list[i as usize].0.as_str())
+            .collect();
         assert_eq!(found, ["a/", "i.png", "i-480.webp", "i-960.webp", "q/"]);
     }
 
     #[test]
     fn a_folder_resolves_through_its_index() {
-        let files: FastSet<&str> = ["index.html", "about/index.html", "style.css"]
-            .into_iter()
-            .collect();
+        let files: crate::fingerprint::FastSet<&str> =
+            ["index.html", "about/index.html", "style.css"]
+                .into_iter()
+                .collect();
         let exists = |f: &str| files.contains(f);
         for (t, ok) in [
             ("", true),
@@ -442,23 +482,18 @@ mod tests {
     #[test]
     fn unchanged_pages_are_checked_against_the_new_files() {
         let mut index = LinkIndex::default();
-        let fresh = index.fresh(vec![
-            (
-                "index.html".into(),
-                vec![("about/".into(), "/about/".into())],
-            ),
-            (
-                "a/index.html".into(),
-                vec![("about/".into(), "/about/".into())],
-            ),
+        let about = index.intern(vec![(Cow::Borrowed("about/"), "/about/")]);
+        let fresh = LinkIndex::fresh(vec![
+            ("index.html".into(), about.clone()),
+            ("a/index.html".into(), about),
         ]);
         index.commit(fresh, |_| true);
         // Next run: only the home page is rendered again, and about/ is gone.
-        let fresh = index.fresh(vec![("index.html".into(), vec![])]);
+        let fresh = LinkIndex::fresh(vec![("index.html".into(), vec![])]);
         let broken = index.broken(&fresh, |_| true, |f| f != "about/index.html");
         assert_eq!(broken.len(), 1);
         assert_eq!(
-            (broken[0].target, broken[0].pages.clone()),
+            (broken[0].target.as_str(), broken[0].pages.clone()),
             ("about/", vec!["a/index.html"])
         );
         // A page no longer published does not count.

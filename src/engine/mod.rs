@@ -608,7 +608,7 @@ impl Engine {
         let t = self.phase("search index", t);
 
         // Every page's links against every file this run publishes.
-        let fresh = self.links.fresh(page_links);
+        let fresh = links::LinkIndex::fresh(page_links);
         let is_page = |f: &str| wanted.contains(f);
         let exists = |f: &str| {
             wanted.contains(f)
@@ -713,7 +713,7 @@ impl Engine {
         let found = Mutex::new(Vec::with_capacity(todo.len()));
         render::render_all(site, templates, link, planned, todo, |file, bytes| {
             // Scanned here, on the render threads, while the page is in the cache.
-            let page_links = scope.scan(bytes);
+            let page_links = scope.scan(bytes, &self.links);
             let out = Out {
                 key: key_of.get(file).copied().unwrap_or(STALE),
                 hash: fingerprint::of_bytes(bytes),

@@ -109,7 +109,7 @@ impl Engine {
             self.render_into(site, templates, planned, &todo, &key_of, sink)?;
         let t = self.phase(&format!("render {} pages", todo.len()), t);
         // The files are those of the last run: a swap adds or removes no page.
-        let fresh = self.links.fresh(page_links);
+        let fresh = super::links::LinkIndex::fresh(page_links);
         let broken = self.links.broken(
             &fresh,
             |_| true,
