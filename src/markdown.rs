@@ -1,9 +1,7 @@
 //! Markdown to HTML with pulldown-cmark: unique Hangul-safe heading ids, a table of contents,
 //! the summary, and the reading time.
 
-use pulldown_cmark::{
-    CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
-};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
 use crate::config::MarkdownOptions;
@@ -270,6 +268,12 @@ pub fn render(text: &str, opts: &MarkdownOptions) -> Rendered {
     });
     let mut out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
+    // A code block scrolls sideways by itself (see `scroll_boxes`), so the keyboard must
+    // reach it. Done on the HTML: replacing the block's start event would leave its end
+    // without a start, and the summary and plain text count on them pairing.
+    if out.contains("<pre><code") {
+        out = out.replace("<pre><code", "<pre tabindex=\"0\"><code");
+    }
     let (shortcodes, shortcode_errors, summary) = match found {
         None => (Vec::new(), Vec::new(), summary),
         Some(f) => {
@@ -308,8 +312,9 @@ fn task_marker(checked: bool) -> &'static str {
     }
 }
 
-/// Puts each table in a box that scrolls sideways by itself, and lets a code block scroll the
-/// same way, so neither widens the page on a narrow screen. A box that scrolls must be
+/// Puts each table in a box that scrolls sideways by itself (a code block scrolls the same
+/// way and gets its `tabindex` on the HTML, in [`render`]), so neither widens the page on a
+/// narrow screen. A box that scrolls must be
 /// reachable by keyboard to be scrolled without a mouse (axe: scrollable-region-focusable),
 /// hence `tabindex="0"`; the table's box is a named region so a screen reader says what the
 /// stop is: 표 and the table's column headings.
@@ -335,22 +340,6 @@ fn scroll_boxes(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
             Event::End(TagEnd::Table) => {
                 out.push(e);
                 out.push(Event::Html(CowStr::from("</div>\n")));
-            }
-            // pulldown-cmark writes the same tags without the tabindex; its end tag
-            // (`</code></pre>`) still closes these.
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match &kind {
-                    CodeBlockKind::Fenced(info) => info.split(' ').next().unwrap_or(""),
-                    CodeBlockKind::Indented => "",
-                };
-                out.push(Event::Html(CowStr::from(if lang.is_empty() {
-                    "<pre tabindex=\"0\"><code>".to_string()
-                } else {
-                    format!(
-                        "<pre tabindex=\"0\"><code class=\"language-{}\">",
-                        crate::text::escape_html(lang)
-                    )
-                })));
             }
             e => out.push(e),
         }
@@ -687,5 +676,19 @@ mod tests {
         let text = "가나 ".repeat(400) + &"word ".repeat(230);
         assert_eq!(reading_of(&text).minutes, 3);
         assert_eq!(reading_of("").minutes, 0);
+    }
+
+    /// What broke: the code block's start event was replaced by HTML while its end stayed,
+    /// and finding the summary counted one level too many ends (a panic in the fuzz test).
+    #[test]
+    fn a_code_block_before_the_summary_keeps_the_events_paired() {
+        let r = md("```\ncode\n```\n\nFirst.\n");
+        assert_eq!(r.summary.as_deref(), Some("<p>First.</p>\n"));
+        assert!(
+            r.html
+                .starts_with("<pre tabindex=\"0\"><code>code\n</code></pre>\n"),
+            "{}",
+            r.html
+        );
     }
 }
