@@ -114,9 +114,14 @@ pub fn static_files(root: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
 }
 
 /// Files editors write next to the real one while saving or as locks. A change to them never
-/// rebuilds; the rename or write of the real file does.
+/// rebuilds; the rename or write of the real file does. Each rule is narrow enough not to take
+/// a file a site would publish (`static/` files can have any name): temp names that are only a
+/// pattern of random characters are matched by their exact shape, and a temp name that looks
+/// like an ordinary file (Qt's `post.md.AbCdEf`, which `nginx.conf.sample` would match too) has
+/// no rule here: `serve` drops it because it was created and gone within one save (see
+/// `serve::watch`).
 pub fn is_editor_temp(name: &str) -> bool {
-    name.ends_with('~')                                   // vim, emacs backups
+    name.ends_with('~')                                   // vim, emacs, gedit backups
         || name == "4913"                                 // vim's write-permission probe
         || name.ends_with(".swp") || name.ends_with(".swx") || name.ends_with(".swo")
         || name.starts_with(".#")                         // emacs lock links
@@ -126,6 +131,17 @@ pub fn is_editor_temp(name: &str) -> bool {
         || name.ends_with(".bak") || name.ends_with(".tmp") || name.ends_with(".bck")
         || name == ".DS_Store"
         || name.ends_with(".crswap") // Chrome-based editors
+        || random_suffix(name, "sed")                     // `sed -i`: mkstemp's `sedXXXXXX`
+        || random_suffix(name, ".goutputstream-") // gedit and every GIO program
+}
+
+/// `name` is `prefix` and the six letters or digits `mkstemp` puts for `XXXXXX`, nothing more:
+/// `sed` alone, `sed.css` or `sedation` are not temp files. An extensionless file of exactly that
+/// shape (`sedations`) is taken for one: a chance accepted so that sed's temp file never starts a
+/// rebuild, and never gets published by a build that runs while sed writes it.
+fn random_suffix(name: &str, prefix: &str) -> bool {
+    name.strip_prefix(prefix)
+        .is_some_and(|rest| rest.len() == 6 && rest.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// An exclusive lock held through a file, removed when dropped so no lock file is left
@@ -193,4 +209,50 @@ fn same_file(file: &std::fs::File, path: &Path) -> bool {
 #[cfg(not(unix))]
 fn same_file(_: &std::fs::File, path: &Path) -> bool {
     path.exists()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_editor_temp;
+
+    #[test]
+    fn temp_names_editors_save_through() {
+        for name in [
+            "sedismO9D", // GNU sed -i (seen with strace)
+            "sed0AbZ9x",
+            ".goutputstream-K3ZQ91", // gedit (GIO's g_file_replace)
+            "a.md___jb_tmp___",      // JetBrains safe write
+            "a.md___jb_old___",
+            "a.md~", // vim's backup while writing
+            "4913",
+            ".a.md.swp",
+            ".a.md.kate-swp",
+            ".#a.md",
+            "#a.md#",
+        ] {
+            assert!(is_editor_temp(name), "{name} should be a temp file");
+        }
+    }
+
+    #[test]
+    fn real_files_that_look_alike_are_not_temp_files() {
+        for name in [
+            "sed",
+            "sed.css",
+            "sedation",     // five after `sed`
+            "sed12345",     // five after `sed`
+            "sed1234567",   // seven
+            "sed123456.md", // a post
+            "sed-12345",    // not alphanumeric
+            "a.md",
+            "nginx.conf.sample",
+            "post.md.AbCdEf", // Qt's temp shape: left to serve's created-and-gone rule
+            ".goutputstream",
+            ".goutputstream-12345",
+            ".well-known",
+            "4914",
+        ] {
+            assert!(!is_editor_temp(name), "{name} is a real file name");
+        }
+    }
 }

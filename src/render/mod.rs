@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
-pub use kinds::{Feed, Job, Planned, pages_showing_body, plan};
+pub use kinds::{Feed, Job, Planned, may_show_card, pages_showing_body, plan};
 pub use templates::{BUILTIN, TEMPLATES_DIR, Templates};
 use values::Values;
 

@@ -100,11 +100,7 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
         if open {
             open_browser(&url);
         }
-        let relevant = |p: &std::path::Path| {
-            p.strip_prefix(&loop_root)
-                .is_ok_and(|rel| classify(rel) != Change::Ignored)
-        };
-        for batch in watch::batches(&rx, relevant) {
+        for batch in watch::batches(&rx) {
             watcher.ensure();
             let changes: Vec<(PathBuf, Change)> = batch
                 .into_iter()
@@ -120,8 +116,8 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
                 continue;
             }
             let result = rebuilder.rebuild(&changes);
-            // Name files that exist first: an atomic save's temp file (`sedX1y2Z3`) is gone
-            // by now and means nothing to the writer; a deleted post still gets named.
+            // Name files that exist first: the saved file rather than one moved away; a
+            // deleted post still gets named.
             let mut named: Vec<&PathBuf> = changes.iter().map(|(p, _)| p).collect();
             named.sort_by_key(|p| !p.exists());
             let rel: Vec<String> = named

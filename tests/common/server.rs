@@ -5,8 +5,9 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use super::common::TestSite;
 
@@ -66,6 +67,43 @@ impl Server {
             stdout: Vec::new(),
             stderr,
         }
+    }
+
+    /// Starts `serve` like [`Server::spawn`] and waits (up to `wait`) for its `Serving` line.
+    pub fn serving(site: &TestSite, extra: &[&str], wait: Duration) -> Server {
+        let mut server = Server::spawn(site, extra);
+        let serving = server
+            .line_before("Serving http://127.0.0.1:", Instant::now() + wait)
+            .unwrap_or_else(|| panic!("serve did not start:\n{}", server.stderr()));
+        server.port = Server::port_of(&serving);
+        server
+    }
+
+    /// The next stdout line starting with `prefix`, or `None` once `deadline` passes (lines
+    /// before it are kept in `stdout`).
+    pub fn line_before(&mut self, prefix: &str, deadline: Instant) -> Option<String> {
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.stdout.push(line.clone());
+                    if line.starts_with(prefix) {
+                        return Some(line);
+                    }
+                }
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+    }
+
+    /// Every stdout line that arrives until none has for `quiet`.
+    pub fn lines_until_quiet(&mut self, quiet: Duration) -> Vec<String> {
+        let mut got = Vec::new();
+        while let Ok(line) = self.lines.recv_timeout(quiet) {
+            self.stdout.push(line.clone());
+            got.push(line);
+        }
+        got
     }
 
     /// The port in a `Serving http://127.0.0.1:PORT/ (Ctrl-C to stop)` line.

@@ -284,6 +284,36 @@ pub fn pages_showing_body(site: &Site, post: usize) -> Vec<Job> {
     out
 }
 
+/// Whether page `job` can show post `post`'s card (title, summary, guests' roles: what a list
+/// entry shows) when nothing else of the post changed: its place in every list is the same
+/// ([`crate::content::Post::structure_key`]), so only the lists it is in and its neighbours'
+/// navigation can differ. A superset: the page keys decide among these. One match over every
+/// kind, so a new kind must say.
+pub fn may_show_card(site: &Site, job: &Job, post: usize) -> bool {
+    let links = &site.links[post];
+    let paginate = site.config.paginate;
+    match *job {
+        Job::Post(i) => i.abs_diff(post) <= 1,
+        Job::Home { page } => crate::site::pager(site.posts.len(), paginate, page)
+            .items
+            .contains(&post),
+        Job::Show { show, .. } | Job::Episode { show, .. } => links.show == Some(show),
+        Job::Feed(Feed::Show(show)) => links.show == Some(show),
+        Job::Guest { guest, .. } | Job::Feed(Feed::Guest(guest)) => links.guests.contains(&guest),
+        Job::Tag { tag, .. } => links.tags.contains(&tag),
+        // One page each, listing every post, show, guest or tag (or the newest posts).
+        Job::Archive
+        | Job::Shows
+        | Job::Guests
+        | Job::Tags
+        | Job::Feed(Feed::Atom | Feed::Rss)
+        | Job::Sitemap
+        | Job::NewsSitemap => true,
+        // No post cards on them (their keys read none).
+        Job::Search | Job::Page(_) | Job::NotFound | Job::Robots => false,
+    }
+}
+
 /// The template values of one planned page, and the template that renders them.
 pub(super) fn context(v: &Values, p: &Planned, all: &[Planned]) -> (&'static str, Context) {
     p.job.with_kind(|kind| {
