@@ -46,9 +46,10 @@ impl Scope {
         }
     }
 
-    /// The output path `raw` (an attribute value as the page has it) points at, or `None`
-    /// when it is not a link into the site (external, relative, an anchor, a skipped path).
-    pub fn target<'a>(&self, raw: &'a str) -> Option<Cow<'a, str>> {
+    /// The path on the site's host that `raw` (an attribute value as the page has it) names,
+    /// still percent-encoded, without query and fragment; `None` for a link elsewhere, a
+    /// relative link or an anchor. Borrowed: pages are scanned with no allocation per link.
+    fn site_path<'a>(&self, raw: &'a str) -> Option<&'a str> {
         let raw = raw.trim();
         let path = if let Some(rest) = raw.strip_prefix("//") {
             // Protocol-relative: the site's when its host is.
@@ -60,44 +61,41 @@ impl Scope {
             raw.strip_prefix(self.origin.as_str())
                 .filter(|p| p.starts_with('/'))?
         };
-        let path = path.split(['#', '?']).next().unwrap_or("");
-        let path = decode(path);
+        Some(path.split(['#', '?']).next().unwrap_or(""))
+    }
+
+    /// The output path `raw` points at (`about/`, `` for the home page), or `None` when it is
+    /// not a link into the site (elsewhere, relative, an anchor, outside the base path, a
+    /// skipped prefix).
+    pub fn target(&self, raw: &str) -> Option<String> {
+        let path = self.site_path(raw)?.replace("&amp;", "&");
+        let path = decode(&path);
         if self.skip.iter().any(|s| path.starts_with(s.as_str())) {
             return None;
         }
-        let start = if path.starts_with(self.base_path.as_str()) {
-            self.base_path.len()
+        if let Some(rest) = path.strip_prefix(self.base_path.as_str()) {
+            Some(rest.to_string())
         } else if path.len() + 1 == self.base_path.len() && self.base_path.starts_with(&*path) {
-            path.len()
+            Some(String::new())
         } else {
-            return None;
-        };
-        // Borrowed unless percent-decoding made a new string: most links allocate nothing.
-        Some(match path {
-            Cow::Borrowed(p) => Cow::Borrowed(&p[start..]),
-            Cow::Owned(p) => Cow::Owned(p[start..].to_string()),
-        })
+            None
+        }
     }
 
-    /// The targets of every link of `html` into the site, interned in `index`, each once.
+    /// Every link of `html` to the site's host, interned in `index` by its path as written
+    /// (what it points at is worked out once per distinct path, in [`LinkIndex::broken`]).
     pub fn scan(&self, html: &[u8], index: &LinkIndex) -> Vec<u32> {
         // Pages are UTF-8 (Tera renders strings); anything else has no links to check.
         let Ok(html) = simdutf8::basic::from_utf8(html) else {
             return Vec::new();
         };
-        let mut found: Vec<(Cow<str>, &str)> = Vec::new();
+        let mut found: Vec<(&str, &str)> = Vec::new();
         for value in attribute_values(html) {
             // `srcset`: "url 480w, url 960w"; URLs have no spaces or (unescaped) commas that
             // matter here.
             for raw in value.split(',').filter_map(|c| c.split_whitespace().next()) {
-                let t = if raw.contains('&') {
-                    self.target(&raw.replace("&amp;", "&"))
-                        .map(|t| Cow::Owned(t.into_owned()))
-                } else {
-                    self.target(raw)
-                };
-                if let Some(t) = t {
-                    found.push((t, raw));
+                if let Some(path) = self.site_path(raw) {
+                    found.push((path, raw));
                 }
             }
         }
@@ -113,7 +111,8 @@ impl Scope {
 /// quotes, so `href="` in a paragraph or code block is not matched.
 fn attribute_values(html: &str) -> impl Iterator<Item = &str> {
     let bytes = html.as_bytes();
-    html.match_indices('=').filter_map(move |(i, _)| {
+    // The `memchr` crate's SIMD search: most of a page is text with no `=` in it.
+    memchr::memchr_iter(b'=', bytes).filter_map(move |i| {
         let quote = *bytes.get(i + 1)?;
         if quote != b'"' && quote != b'\'' {
             return None;
@@ -129,7 +128,7 @@ fn attribute_values(html: &str) -> impl Iterator<Item = &str> {
             return None;
         }
         let start = i + 2;
-        let len = bytes[start..].iter().position(|&b| b == quote)?;
+        let len = memchr::memchr(quote, &bytes[start..])?;
         Some(&html[start..start + len])
     })
 }
@@ -159,7 +158,7 @@ pub struct LinkIndex {
 
 #[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 struct Targets {
-    /// (output path, the first spelling seen, for messages).
+    /// (path on the site's host as written, the first whole spelling seen, for messages).
     list: Vec<(String, String)>,
     #[serde(skip)]
     ids: FastMap<String, u32>,
@@ -194,7 +193,7 @@ impl LinkIndex {
     }
 
     /// The ids of `found` (target, spelling), adding targets not seen before.
-    fn intern(&self, found: Vec<(Cow<str>, &str)>) -> Vec<u32> {
+    fn intern(&self, found: Vec<(&str, &str)>) -> Vec<u32> {
         let mut t = self.targets();
         if t.ids.len() != t.list.len() {
             // Restored from the cache: the lookup is not saved.
@@ -206,11 +205,11 @@ impl LinkIndex {
         }
         found
             .into_iter()
-            .map(|(target, spelling)| match t.ids.get(target.as_ref()) {
+            .map(|(path, spelling)| match t.ids.get(path) {
                 Some(&id) => id,
                 None => {
                     let id = t.list.len() as u32;
-                    let target = target.into_owned();
+                    let target = path.to_string();
                     t.ids.insert(target.clone(), id);
                     t.list.push((target, spelling.to_string()));
                     id
@@ -230,6 +229,7 @@ impl LinkIndex {
     /// count.
     pub fn broken<'a>(
         &'a self,
+        scope: &Scope,
         fresh: &'a Fresh,
         is_page: impl Fn(&str) -> bool,
         exists: impl Fn(&str) -> bool,
@@ -241,6 +241,11 @@ impl LinkIndex {
         );
         // Each target is looked up once however many pages link to it.
         let targets = self.targets();
+        // What a path points at (`None`: not the site's to check) and whether it is published.
+        let verdict_of = |path: &str| match scope.target(path) {
+            None => true,
+            Some(t) => resolves(&t, &exists),
+        };
         let mut verdict: Vec<Option<bool>> = vec![None; targets.list.len()];
         let mut broken: FastMap<u32, Vec<&str>> = FastMap::default();
         for (page, ids) in pages {
@@ -251,8 +256,7 @@ impl LinkIndex {
                 let Some(slot) = verdict.get_mut(id as usize) else {
                     continue;
                 };
-                let ok =
-                    *slot.get_or_insert_with(|| resolves(&targets.list[id as usize].0, &exists));
+                let ok = *slot.get_or_insert_with(|| verdict_of(&targets.list[id as usize].0));
                 if !ok {
                     broken.entry(id).or_default().push(page);
                 }
@@ -262,15 +266,25 @@ impl LinkIndex {
             .into_iter()
             .map(|(id, mut pages)| {
                 pages.sort_unstable();
-                let (target, spelling) = targets.list[id as usize].clone();
+                let (path, spelling) = targets.list[id as usize].clone();
                 Broken {
-                    target,
+                    target: scope.target(&path).unwrap_or(path),
                     spelling,
                     pages,
                 }
             })
             .collect();
         out.sort_by(|a, b| a.target.cmp(&b.target));
+        // Two spellings of one target (`/태그/` and `/%ED%83%9C%EA%B7%B8/`) are one report.
+        out.dedup_by(|later, first| {
+            let same = later.target == first.target;
+            if same {
+                first.pages.append(&mut later.pages);
+                first.pages.sort_unstable();
+                first.pages.dedup();
+            }
+            same
+        });
         out
     }
 
@@ -419,6 +433,14 @@ mod tests {
         }
     }
 
+    fn scope_root() -> Scope {
+        Scope {
+            origin: "https://showpress.example".into(),
+            base_path: "/".into(),
+            skip: Vec::new(),
+        }
+    }
+
     #[test]
     fn targets_are_output_paths_of_the_sites_own_links() {
         let s = scope();
@@ -457,7 +479,17 @@ mod tests {
             .iter()
             .map(|&i| targets.list[i as usize].0.as_str())
             .collect();
-        assert_eq!(found, ["a/", "i.png", "i-480.webp", "i-960.webp", "q/"]);
+        // By path as written; what each points at is worked out when checking.
+        assert_eq!(
+            found,
+            [
+                "/blog/a/",
+                "/blog/i.png",
+                "/blog/i-480.webp",
+                "/blog/i-960.webp",
+                "/blog/q/"
+            ]
+        );
     }
 
     #[test]
@@ -482,7 +514,7 @@ mod tests {
     #[test]
     fn unchanged_pages_are_checked_against_the_new_files() {
         let mut index = LinkIndex::default();
-        let about = index.intern(vec![(Cow::Borrowed("about/"), "/about/")]);
+        let about = index.intern(vec![("/about/", "/about/")]);
         let fresh = LinkIndex::fresh(vec![
             ("index.html".into(), about.clone()),
             ("a/index.html".into(), about),
@@ -490,14 +522,19 @@ mod tests {
         index.commit(fresh, |_| true);
         // Next run: only the home page is rendered again, and about/ is gone.
         let fresh = LinkIndex::fresh(vec![("index.html".into(), vec![])]);
-        let broken = index.broken(&fresh, |_| true, |f| f != "about/index.html");
+        let broken = index.broken(&scope_root(), &fresh, |_| true, |f| f != "about/index.html");
         assert_eq!(broken.len(), 1);
         assert_eq!(
             (broken[0].target.as_str(), broken[0].pages.clone()),
             ("about/", vec!["a/index.html"])
         );
         // A page no longer published does not count.
-        let broken = index.broken(&fresh, |p| p != "a/index.html", |f| f != "about/index.html");
+        let broken = index.broken(
+            &scope_root(),
+            &fresh,
+            |p| p != "a/index.html",
+            |f| f != "about/index.html",
+        );
         assert!(broken.is_empty());
     }
 }

@@ -618,7 +618,8 @@ impl Engine {
                 || search.names.contains(f)
                 || links::always_published(&site.config, f)
         };
-        let broken = self.links.broken(&fresh, is_page, exists);
+        let scope = links::Scope::new(&site.config);
+        let broken = self.links.broken(&scope, &fresh, is_page, exists);
         if !broken.is_empty() {
             let found = self.link_diagnostics(&site, templates, &planned, &broken);
             match site.config.links.internal_level {

@@ -131,7 +131,9 @@ impl Engine {
         let t = self.phase(&format!("render {} pages", todo.len()), t);
         // The files are those of the last run: a swap adds or removes no page.
         let fresh = super::links::LinkIndex::fresh(page_links);
+        let scope = super::links::Scope::new(&site.config);
         let broken = self.links.broken(
+            &scope,
             &fresh,
             |_| true,
             |f| self.outputs.contains_key(f) || super::links::always_published(&site.config, f),
