@@ -17,7 +17,6 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
 use common::TestSite;
@@ -44,31 +43,7 @@ impl Server {
     /// The next stdout line starting with `prefix` (earlier lines are kept in `stdout`).
     #[track_caller]
     fn wait_line(&mut self, prefix: &str, timeout: Duration) -> String {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => {
-                    self.stdout.push(line.clone());
-                    if line.starts_with(prefix) {
-                        return line;
-                    }
-                }
-                Err(e) => {
-                    let status = self.child.try_wait().ok().flatten();
-                    panic!(
-                        "no stdout line starting with {prefix:?} within {timeout:?} ({}; exit status {status:?})\n\
-                         --- stdout ---\n{}\n--- stderr ---\n{}",
-                        match e {
-                            RecvTimeoutError::Timeout => "timed out",
-                            RecvTimeoutError::Disconnected => "stdout closed",
-                        },
-                        self.stdout.join("\n"),
-                        self.stderr()
-                    );
-                }
-            }
-        }
+        self.wait_line_within(prefix, timeout)
     }
 
     /// Collects stdout lines until none arrives for `quiet`; returns them.

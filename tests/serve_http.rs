@@ -50,31 +50,7 @@ impl Server {
     /// The next stdout line starting with `prefix` (earlier lines are kept in `stdout`).
     #[track_caller]
     fn wait_line(&mut self, prefix: &str) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => {
-                    self.stdout.push(line.clone());
-                    if line.starts_with(prefix) {
-                        return line;
-                    }
-                }
-                Err(e) => {
-                    let status = self.child.try_wait().ok().flatten();
-                    panic!(
-                        "no stdout line starting with {prefix:?} within {WAIT:?} ({}; exit status {status:?})\n\
-                         --- stdout ---\n{}\n--- stderr ---\n{}",
-                        match e {
-                            RecvTimeoutError::Timeout => "timed out",
-                            RecvTimeoutError::Disconnected => "stdout closed",
-                        },
-                        self.stdout.join("\n"),
-                        self.stderr()
-                    );
-                }
-            }
-        }
+        self.wait_line_within(prefix, WAIT)
     }
 
     /// Asserts no stdout line starting with `prefix` arrives within `quiet`.

@@ -79,6 +79,24 @@ impl Server {
         server
     }
 
+    /// The next stdout line starting with `prefix` within `timeout`; fails the test with
+    /// serve's output and exit status when none comes.
+    #[track_caller]
+    pub fn wait_line_within(&mut self, prefix: &str, timeout: Duration) -> String {
+        match self.line_before(prefix, Instant::now() + timeout) {
+            Some(line) => line,
+            None => {
+                let status = self.child.try_wait().ok().flatten();
+                panic!(
+                    "no stdout line starting with {prefix:?} within {timeout:?} (exit status {status:?})\n\
+                     --- stdout ---\n{}\n--- stderr ---\n{}",
+                    self.stdout.join("\n"),
+                    self.stderr()
+                );
+            }
+        }
+    }
+
     /// The next stdout line starting with `prefix`, or `None` once `deadline` passes (lines
     /// before it are kept in `stdout`).
     pub fn line_before(&mut self, prefix: &str, deadline: Instant) -> Option<String> {
