@@ -293,11 +293,6 @@ impl LinkIndex {
         self.pages.extend(fresh.0);
         self.pages.retain(|page, _| is_page(page));
     }
-
-    /// Forgets every page (a run after which pages' links are unknown).
-    pub fn clear(&mut self) {
-        *self = LinkIndex::default();
-    }
 }
 
 /// Where a broken target is spelled out: a content file's Markdown or a template.
