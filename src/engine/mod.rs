@@ -146,9 +146,19 @@ pub struct Run {
 pub(crate) struct Kept {
     site: Site,
     planned: Vec<Planned>,
+    /// Template values built from `site`, which the fast path reuses.
+    memo: render::Memo,
     /// When time alone changes this site (see [`Run::next_due`]).
     next_due: Option<chrono::DateTime<chrono::FixedOffset>>,
     news_until: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+/// What a run renders from: the site model, its page plan, and the values kept with them.
+#[derive(Clone, Copy)]
+struct Model<'a> {
+    site: &'a Site,
+    planned: &'a [Planned],
+    memo: &'a render::Memo,
 }
 
 pub struct Engine {
@@ -574,7 +584,9 @@ impl Engine {
         if !shortcode_errors.is_empty() {
             return Err(Error::Diagnostics(shortcode_errors));
         }
-        let keys = Keys::new(&site, &planned).all(&planned, templates);
+        // Made with this model, kept with it for the fast path.
+        let memo = render::Memo::new(site.posts.len());
+        let keys = Keys::new(&site, &planned, &memo).all(&planned, templates);
         let t = self.phase("keys", t);
         let todo: Vec<Planned> = planned
             .iter()
@@ -592,13 +604,17 @@ impl Engine {
             Some((wanted, _)) => todo.into_iter().partition(|p| wanted.contains(&p.file)),
             None => (Vec::new(), todo),
         };
+        let model = Model {
+            site: &site,
+            planned: &planned,
+            memo: &memo,
+        };
         let (mut rendered, mut page_links) =
-            self.render_into(&site, templates, &planned, &first, &key_of, sink)?;
+            self.render_into(model, templates, &first, &key_of, sink)?;
         if let Some((_, announce)) = self.early.take() {
             announce();
         }
-        let (more, more_links) =
-            self.render_into(&site, templates, &planned, &rest, &key_of, sink)?;
+        let (more, more_links) = self.render_into(model, templates, &rest, &key_of, sink)?;
         rendered.extend(more);
         page_links.extend(more_links);
         run.rendered = first.len() + rest.len();
@@ -619,14 +635,15 @@ impl Engine {
                 || links::always_published(&site.config, f)
         };
         let scope = links::Scope::new(&site.config);
-        let broken = self.links.broken(&scope, &fresh, is_page, exists);
-        if !broken.is_empty() {
-            let found = self.link_diagnostics(&site, templates, &planned, &broken);
+        let checked = self.links.broken(&scope, &fresh, is_page, exists);
+        if !checked.broken.is_empty() {
+            let found = self.link_diagnostics(&site, templates, &planned, &checked.broken);
             match site.config.links.internal_level {
                 crate::config::LinkLevel::Error => return Err(Error::Diagnostics(found)),
                 crate::config::LinkLevel::Warning => run.warnings.extend(found),
             }
         }
+        let findings = self.links.findings(&fresh, checked);
         let t = self.phase("links", t);
 
         // Nothing failed: commit to the new state.
@@ -667,7 +684,7 @@ impl Engine {
             }
             self.outputs.insert(file, out);
         }
-        self.links.commit(fresh, |f| wanted.contains(f));
+        self.links.commit(fresh, |f| wanted.contains(f), findings);
         run.notices.extend(self.card_notice.take());
         // Keys of pages whose bytes did not need rendering are current already; a config
         // change set them all to STALE, and the render above made every page again.
@@ -690,6 +707,7 @@ impl Engine {
         self.kept = Some(Box::new(Kept {
             site,
             planned,
+            memo,
             next_due: run.next_due,
             news_until: run.news_until,
         }));
@@ -701,18 +719,22 @@ impl Engine {
     /// Returns (file, its new record, whether it was written) and what each page links to.
     fn render_into(
         &self,
-        site: &Site,
+        model: Model,
         templates: &Templates,
-        planned: &[Planned],
         todo: &[Planned],
         key_of: &FastMap<&str, u64>,
         sink: Sink,
     ) -> Result<(Vec<Made>, Vec<links::OfPage>)> {
+        let Model {
+            site,
+            planned,
+            memo,
+        } = model;
         let link = Linker::new(&site.config.base_url, site.config.base_path());
         let scope = links::Scope::new(&site.config);
         let done = Mutex::new(Vec::with_capacity(todo.len()));
         let found = Mutex::new(Vec::with_capacity(todo.len()));
-        render::render_all(site, templates, link, planned, todo, |file, bytes| {
+        render::render_all(site, templates, memo, link, planned, todo, |file, bytes| {
             // Scanned here, on the render threads, while the page is in the cache.
             let page_links = scope.scan(bytes, &self.links);
             let out = Out {

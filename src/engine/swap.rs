@@ -41,10 +41,16 @@ impl Engine {
         if kept.next_due.is_some_and(|d| now >= d) || kept.news_until.is_some_and(|d| now > d) {
             return Ok(Err(kept));
         }
-        let Kept { site, planned, .. } = &mut *kept;
+        let Kept {
+            site,
+            planned,
+            memo,
+            ..
+        } = &mut *kept;
         let Some(outcomes) = self.content.reparse(config, changed) else {
             return Ok(Err(kept));
         };
+        let t = self.phase("reparse", start);
         let mut swaps = Vec::new();
         let mut cards_changed = false;
         // Dates are part of the structure key, `updated` is not: it moves the sitemap's lastmod.
@@ -73,6 +79,7 @@ impl Engine {
         }
         for (i, new) in &swaps {
             site.posts[*i] = new.clone();
+            memo.forget_post(*i);
         }
         let Some(templates) = self.templates.as_ref() else {
             return Ok(Err(kept));
@@ -82,8 +89,8 @@ impl Engine {
             // The kept model now holds the new posts: the next run must build it again.
             return Err(crate::error::Error::Diagnostics(d));
         }
-        let t = Instant::now();
-        let keys = Keys::new(site, planned);
+        let t = self.phase("shortcodes", t);
+        let keys = Keys::new(site, planned, memo);
         let stale: Vec<(Planned, u64)> = if cards_changed {
             // Lists, feeds, neighbours' navigation: the keys find them among the pages that
             // can show the posts' cards. Keying only those skips most of a large site's pages
@@ -126,21 +133,33 @@ impl Engine {
         let t = self.phase("keys of swapped posts", t);
         let todo: Vec<Planned> = stale.iter().map(|(p, _)| p.clone()).collect();
         let key_of: FastMap<&str, u64> = stale.iter().map(|(p, k)| (p.file.as_str(), *k)).collect();
-        let (rendered, page_links) =
-            self.render_into(site, templates, planned, &todo, &key_of, sink)?;
+        let (rendered, page_links) = self.render_into(
+            super::Model {
+                site,
+                planned,
+                memo,
+            },
+            templates,
+            &todo,
+            &key_of,
+            sink,
+        )?;
         let t = self.phase(&format!("render {} pages", todo.len()), t);
         // The files are those of the last run: a swap adds or removes no page.
         let fresh = super::links::LinkIndex::fresh(page_links);
         let scope = super::links::Scope::new(&site.config);
-        let broken = self.links.broken(
-            &scope,
-            &fresh,
-            |_| true,
-            |f| self.outputs.contains_key(f) || super::links::always_published(&site.config, f),
-        );
+        let exists = |f: &str| {
+            self.outputs.contains_key(f) || super::links::always_published(&site.config, f)
+        };
+        // A swap adds or removes no file: the pages not rendered again are as the last run
+        // found them.
+        let checked = match self.links.broken_in_fresh(&scope, &fresh, exists) {
+            Some(checked) => checked,
+            None => self.links.broken(&scope, &fresh, |_| true, exists),
+        };
         let mut warnings = Vec::new();
-        if !broken.is_empty() {
-            let found = self.link_diagnostics(site, templates, planned, &broken);
+        if !checked.broken.is_empty() {
+            let found = self.link_diagnostics(site, templates, planned, &checked.broken);
             match site.config.links.internal_level {
                 // The kept model holds the new posts: the next run builds it again.
                 crate::config::LinkLevel::Error => {
@@ -149,6 +168,8 @@ impl Engine {
                 crate::config::LinkLevel::Warning => warnings = found,
             }
         }
+        let findings = self.links.findings(&fresh, checked);
+        let t = self.phase("links", t);
         // A new title or guest list shows on the post's card (and a guest's role on theirs).
         let cards = if cards_changed && site.cards {
             let mut subjects: Vec<crate::cards::Subject> = swaps
@@ -191,7 +212,7 @@ impl Engine {
         run.written.sort_unstable();
         run.bytes = self.outputs.values().map(|o: &Out| o.len).sum();
         run.elapsed = start.elapsed();
-        self.links.commit(fresh, |_| true);
+        self.links.commit(fresh, |_| true, findings);
         self.kept = Some(kept);
         Ok(Ok(run))
     }

@@ -20,6 +20,8 @@ use crate::site::Site;
 
 pub struct Keys<'a> {
     pub(super) site: &'a Site,
+    /// Fingerprints kept with the model between runs.
+    pub(super) memo: &'a super::Memo,
     /// The whole plan: the sitemap lists every page.
     pub(super) planned: &'a [Planned],
     cards: Vec<OnceLock<u64>>,
@@ -28,9 +30,10 @@ pub struct Keys<'a> {
 }
 
 impl<'a> Keys<'a> {
-    pub fn new(site: &'a Site, planned: &'a [Planned]) -> Self {
+    pub fn new(site: &'a Site, planned: &'a [Planned], memo: &'a super::Memo) -> Self {
         Keys {
             site,
+            memo,
             planned,
             cards: (0..site.posts.len()).map(|_| OnceLock::new()).collect(),
             sitemap: OnceLock::new(),

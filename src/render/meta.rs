@@ -181,7 +181,9 @@ impl Values<'_> {
     }
 
     pub(super) fn post_items(&self, posts: impl Iterator<Item = usize>) -> Vec<(String, String)> {
+        // Only the first ITEM_LIST_MAX are listed: the archive passes every post.
         posts
+            .take(ITEM_LIST_MAX)
             .map(|pi| {
                 let p = &self.site.posts[pi];
                 (p.title.clone(), self.post_link(pi).1.clone())

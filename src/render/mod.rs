@@ -6,13 +6,15 @@
 //! key, head and JSON-LD, sitemap `lastmod`), listed once in `kinds/mod.rs`. What several
 //! kinds share stays here: `values.rs` (cards, shows, episodes, guests, the paginator as
 //! template values), `meta.rs` (the head values every page starts from, JSON-LD pieces,
-//! escaping), `keys.rs` (memoised fingerprints of cards, shows, episodes, guests),
-//! `published.rs` (which posts a show or guest has, when a post last changed) and
+//! escaping), `keys.rs` (memoised fingerprints of cards, shows, episodes, guests), `memo.rs`
+//! (values and fingerprints kept with one model between `serve`'s runs), `published.rs`
+//! (which posts a show or guest has, when a post last changed) and
 //! `templates.rs` (loading Tera templates, turning their errors into diagnostics).
 
 pub mod images;
 pub mod keys;
 mod kinds;
+mod memo;
 mod meta;
 pub mod published;
 pub mod shortcodes;
@@ -24,6 +26,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 
 pub use kinds::{Feed, Job, Planned, may_show_card, pages_showing_body, plan};
+pub use memo::Memo;
 pub use templates::{BUILTIN, TEMPLATES_DIR, Templates};
 use values::Values;
 
@@ -101,18 +104,23 @@ pub struct Rendered {
 }
 
 /// Renders the pages in `todo` (all of `all`, the site's whole plan, for a build) and passes
-/// `(file, bytes)` to `write`, in parallel.
+/// `(file, bytes)` to `write`, in parallel. `memo` keeps values between runs on one model.
 pub fn render_all(
     site: &Site,
     templates: &Templates,
+    memo: &Memo,
     link: Linker,
     all: &[Planned],
     todo: &[Planned],
     write: impl Fn(&str, &[u8]) -> Result<()> + Sync,
 ) -> Result<Rendered> {
-    let values = Values::new(site, link);
+    let values = Values::new(site, link, memo);
     let bytes = AtomicU64::new(0);
-    let results: Vec<Result<(), Error>> = todo
+    // The pages listing everything first: on a large site one of them takes longer than all
+    // the others together, which then render beside it instead of before it.
+    let mut order: Vec<&Planned> = todo.iter().collect();
+    order.sort_by_key(|p| !p.job.lists_everything());
+    let results: Vec<Result<(), Error>> = order
         .par_iter()
         .map(|p| {
             let (template, ctx) = kinds::context(&values, p, all);

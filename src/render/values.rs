@@ -37,6 +37,8 @@ pub const PAGER_WINDOW: usize = 3;
 
 pub struct Values<'a> {
     pub site: &'a Site,
+    /// Values kept with the model between runs.
+    pub(super) memo: &'a super::Memo,
     pub link: Linker,
     /// The `site` variable every template gets.
     pub site_value: Value,
@@ -53,7 +55,7 @@ pub struct Values<'a> {
 }
 
 impl<'a> Values<'a> {
-    pub fn new(site: &'a Site, link: Linker) -> Self {
+    pub fn new(site: &'a Site, link: Linker, memo: &'a super::Memo) -> Self {
         let c = &site.config;
         let site_value = obj([
             ("title", c.title.as_str().into()),
@@ -127,6 +129,7 @@ impl<'a> Values<'a> {
             .collect();
         Values {
             site,
+            memo,
             link,
             site_value,
             cards: (0..site.posts.len()).map(|_| OnceLock::new()).collect(),
@@ -254,14 +257,31 @@ impl<'a> Values<'a> {
     }
 
     /// The short form of a post the archive lists: every post on one page, so only what a
-    /// line of the archive needs.
+    /// line of the archive needs. Kept in the memo: a swap re-renders the archive for one
+    /// changed entry.
     pub fn entry(&self, pi: usize) -> Value {
+        self.memo
+            .entry(pi, self.site.posts.len(), || self.build_entry(pi))
+    }
+
+    fn build_entry(&self, pi: usize) -> Value {
         let p = &self.site.posts[pi];
         let l = &self.site.links[pi];
         obj([
             ("title", p.title.as_str().into()),
             ("url", self.post_link(pi).0.as_str().into()),
             ("date", self.date(&p.date)),
+            // What the archive prints: formatting it here once per post is cheaper than
+            // Tera's `date` filter, which parses the date again on every render (about 10
+            // ms of the archive's 22 at 10,000 posts).
+            (
+                "month_day",
+                p.date
+                    .with_timezone(&self.site.config.timezone)
+                    .format("%m.%d")
+                    .to_string()
+                    .into(),
+            ),
             (
                 "show",
                 l.show.map_or_else(Value::none, |si| self.show_ref(si)),

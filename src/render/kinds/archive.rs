@@ -28,20 +28,27 @@ impl Kind for Archive {
         "the archive"
     }
 
+    fn lists_everything(&self) -> bool {
+        true
+    }
+
     fn context(&self, v: &Values, _: &Planned, _: &[Planned], ctx: &mut Context) {
         // Every post is on this page: on a large site building its entries is most of its
         // render time, which `serve` pays on every title edit. Months in parallel.
         let years: Vec<Value> = v
-            .site
-            .archive()
+            .memo
+            .archive(v.site)
             .par_iter()
             .map(|y| {
                 let months: Vec<Value> = y
                     .months
                     .par_iter()
                     .map(|(m, posts)| {
-                        let entries: Vec<Value> = posts.iter().map(|&pi| v.entry(pi)).collect();
-                        values::obj([("month", (*m).into()), ("posts", entries.into())])
+                        // After a title edit only the edited post's month is made again.
+                        v.memo.month(posts, || {
+                            let entries: Vec<Value> = posts.iter().map(|&pi| v.entry(pi)).collect();
+                            values::obj([("month", (*m).into()), ("posts", entries.into())])
+                        })
                     })
                     .collect();
                 values::obj([("year", y.year.into()), ("months", months.into())])
@@ -53,15 +60,19 @@ impl Kind for Archive {
     /// Only what an entry shows: a body or tag edit leaves the archive alone.
     fn key(&self, k: &Keys) -> u64 {
         let site = k.site;
-        let all: Vec<_> = site
+        let n = site.posts.len();
+        let all: Vec<u64> = site
             .posts
             .iter()
             .zip(&site.links)
-            .map(|(p, l)| {
-                let show = l
-                    .show
-                    .map(|si| (&site.shows[si].name, &site.shows[si].slug));
-                (&p.title, &p.slug, p.date, show, p.episode)
+            .enumerate()
+            .map(|(pi, (p, l))| {
+                k.memo.entry_key(pi, n, || {
+                    let show = l
+                        .show
+                        .map(|si| (&site.shows[si].name, &site.shows[si].slug));
+                    fingerprint::of(&(&p.title, &p.slug, p.date, show, p.episode))
+                })
             })
             .collect();
         fingerprint::of(&all)

@@ -92,6 +92,12 @@ pub(super) trait Kind {
         true
     }
 
+    /// It lists every post or page, so it takes far longer to render than any other: it is
+    /// started first, and the small pages render beside it.
+    fn lists_everything(&self) -> bool {
+        false
+    }
+
     /// Puts the values its template shows into `ctx`; the registry has already put `site`,
     /// `current_url` and `current_permalink`, and adds `meta` after. `all` is the whole plan.
     fn context(&self, v: &Values, p: &Planned, all: &[Planned], ctx: &mut Context);
@@ -154,6 +160,11 @@ impl Job {
     /// An HTML page (it gets `meta`; the sitemap lists all of them but the not-found page).
     pub fn is_page(self) -> bool {
         self.with_kind(|k| k.is_page())
+    }
+
+    /// It lists every post or page (the archive, the sitemap).
+    pub fn lists_everything(self) -> bool {
+        self.with_kind(|k| k.lists_everything())
     }
 
     /// The template that renders this page.
@@ -297,10 +308,41 @@ pub fn may_show_card(site: &Site, job: &Job, post: usize) -> bool {
         Job::Home { page } => crate::site::pager(site.posts.len(), paginate, page)
             .items
             .contains(&post),
-        Job::Show { show, .. } | Job::Episode { show, .. } => links.show == Some(show),
+        // A show's pages list its episodes and the posts naming none: a post about an
+        // episode shows on that episode's page and the index page listing the episode.
+        Job::Show { show, page } => {
+            let s = &site.shows[show];
+            links.show == Some(show)
+                && (s.other_posts.contains(&post)
+                    || s.episodes
+                        .iter()
+                        .position(|e| e.posts.contains(&post))
+                        .is_some_and(|ei| {
+                            crate::site::pager(s.episodes.len(), paginate, page)
+                                .items
+                                .contains(&ei)
+                        }))
+        }
+        Job::Episode { show, episode } => {
+            let s = &site.shows[show];
+            links.show == Some(show)
+                && (s.other_posts.contains(&post)
+                    || s.episodes
+                        .get(episode)
+                        .is_some_and(|e| e.posts.contains(&post)))
+        }
         Job::Feed(Feed::Show(show)) => links.show == Some(show),
         Job::Guest { guest, .. } | Job::Feed(Feed::Guest(guest)) => links.guests.contains(&guest),
-        Job::Tag { tag, .. } => links.tags.contains(&tag),
+        // A tag page lists its posts' cards only: the page the post is on.
+        Job::Tag { tag, page } => {
+            let posts = &site.tags[tag].posts;
+            links.tags.contains(&tag)
+                && posts.iter().position(|&p| p == post).is_some_and(|i| {
+                    crate::site::pager(posts.len(), paginate, page)
+                        .items
+                        .contains(&i)
+                })
+        }
         // One page each, listing every post, show, guest or tag (or the newest posts).
         Job::Archive
         | Job::Shows
@@ -343,9 +385,17 @@ mod tests {
 
     /// The example site this crate's folder is, as `build` loads it.
     fn example_site(feed_full_content: bool) -> (Site, Templates) {
+        example_site_paged(feed_full_content, None)
+    }
+
+    /// The example site, with `paginate` items per list page if given.
+    fn example_site_paged(feed_full_content: bool, paginate: Option<usize>) -> (Site, Templates) {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut config = Config::load(root).expect("config.toml loads");
         config.feed_full_content = feed_full_content;
+        if let Some(n) = paginate {
+            config.paginate = n;
+        }
         let content = crate::content::load(root, &config, false).expect("content loads");
         let now = DateTime::parse_from_rfc3339("2026-11-30T12:00:00+09:00").expect("a date");
         let site = Site::build(config, content, now).expect("the model builds");
@@ -361,11 +411,14 @@ mod tests {
             let (mut site, templates) = example_site(full);
             let planned = plan(&site, false);
             for post in 0..site.posts.len() {
-                let before = Keys::new(&site, &planned).all(&planned, &templates);
+                let before =
+                    Keys::new(&site, &planned, &crate::render::Memo::new(site.posts.len()))
+                        .all(&planned, &templates);
                 let edit =
                     |site: &mut Site| std::sync::Arc::make_mut(&mut site.posts[post]).hash ^= 1;
                 edit(&mut site);
-                let after = Keys::new(&site, &planned).all(&planned, &templates);
+                let after = Keys::new(&site, &planned, &crate::render::Memo::new(site.posts.len()))
+                    .all(&planned, &templates);
                 edit(&mut site);
                 let changed: HashSet<Job> = planned
                     .iter()
@@ -378,6 +431,43 @@ mod tests {
                 let named: HashSet<Job> = named.into_iter().collect();
                 assert_eq!(named, changed, "post {post}, feed_full_content = {full}");
                 assert_eq!(named.len() > 1, full, "feeds only with full content");
+            }
+        }
+    }
+
+    /// A change to a post's card (a title edit) changes the keys of pages `may_show_card`
+    /// names only: serve's fast path keys no other page. With one item per list page, so
+    /// that the show, episode and tag pages it narrows to are a few among many.
+    #[test]
+    fn pages_a_card_edit_changes_are_among_those_that_may_show_the_card() {
+        for paginate in [1, 2, 10] {
+            let (mut site, templates) = example_site_paged(false, Some(paginate));
+            let planned = plan(&site, false);
+            let keys = |site: &Site| {
+                Keys::new(site, &planned, &crate::render::Memo::new(site.posts.len()))
+                    .all(&planned, &templates)
+            };
+            for post in 0..site.posts.len() {
+                let before = keys(&site);
+                let edit = |site: &mut Site| {
+                    std::sync::Arc::make_mut(&mut site.posts[post]).card_hash ^= 1
+                };
+                edit(&mut site);
+                let after = keys(&site);
+                edit(&mut site);
+                let changed: Vec<Job> = planned
+                    .iter()
+                    .zip(before.iter().zip(&after))
+                    .filter(|(_, (a, b))| a != b)
+                    .map(|(p, _)| p.job)
+                    .collect();
+                assert!(changed.contains(&Job::Post(post)), "its own page");
+                for job in changed {
+                    assert!(
+                        may_show_card(&site, &job, post),
+                        "post {post}, paginate {paginate}: {job:?} changed"
+                    );
+                }
             }
         }
     }

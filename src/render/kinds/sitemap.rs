@@ -53,6 +53,10 @@ impl Kind for Sitemap {
         "the sitemap"
     }
 
+    fn lists_everything(&self) -> bool {
+        true
+    }
+
     fn is_file(&self) -> bool {
         true
     }
