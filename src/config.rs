@@ -50,7 +50,26 @@ struct RawConfig {
     #[serde(default)]
     links: LinkOptions,
     #[serde(default)]
+    feed_aliases: RawFeedAliases,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFeedAliases {
+    #[serde(default)]
+    atom: Vec<Spanned<String>>,
+    #[serde(default)]
+    rss: Vec<Spanned<String>>,
+}
+
+/// Old addresses of the site's feeds (`[feed_aliases]` in config), as site paths: the feed is
+/// written there too, whole, because feed readers do not follow a redirect page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeedAliases {
+    pub atom: Vec<String>,
+    pub rss: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -198,6 +217,7 @@ pub struct Config {
     pub cards: CardOptions,
     pub search: SearchOptions,
     pub links: LinkOptions,
+    pub feed_aliases: FeedAliases,
     pub extra: serde_json::Value,
 }
 
@@ -356,6 +376,21 @@ impl Config {
                 .map_or(0..1, |i| i..i + "[images]".len());
             errors.push(at(&header, msg));
         }
+        let mut feed_alias = |list: Vec<Spanned<String>>| -> Vec<String> {
+            list.into_iter()
+                .filter_map(|a| match crate::urls::alias_path(a.get_ref()) {
+                    Ok(path) => Some(path),
+                    Err(why) => {
+                        errors.push(at(&a.span(), why));
+                        None
+                    }
+                })
+                .collect()
+        };
+        let feed_aliases = FeedAliases {
+            atom: feed_alias(raw.feed_aliases.atom),
+            rss: feed_alias(raw.feed_aliases.rss),
+        };
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -388,6 +423,7 @@ impl Config {
             },
             search: raw.search,
             links: raw.links,
+            feed_aliases,
             extra: crate::text::toml_to_json(toml::Value::Table(raw.extra)),
         })
     }

@@ -45,6 +45,44 @@ pub fn paged(base: &str, n: usize) -> String {
         format!("{base}page/{n}/")
     }
 }
+/// An old address kept working (`aliases = ["/2019/03/old/"]` in front matter, or a feed's
+/// old name in config): the site path it names, percent-decoded, `old/path/` for a folder
+/// (written as `old/path/index.html`) or `old.html` for a file (a last segment with a dot).
+/// Like a `slug`, it is under the site's base path. `Err` says what was expected.
+pub fn alias_path(raw: &str) -> Result<String, String> {
+    let example = "expected a path on this site starting with `/`, such as \"/2019/03/old-post/\"";
+    let raw = raw.trim();
+    let bad = |why: &str| Err(format!("invalid alias \"{raw}\" ({why}), {example}"));
+    // An old URL pasted whole: say which part to keep.
+    if let Some(after) = raw.split_once("://").map(|(_, rest)| rest) {
+        let path = after.find('/').map_or("/", |i| &after[i..]);
+        return Err(format!(
+            "invalid alias \"{raw}\" (a whole URL), expected only its path on this site: \"{path}\""
+        ));
+    }
+    if !raw.starts_with('/') || raw.starts_with("//") {
+        return bad("not a path");
+    }
+    if raw.contains(['?', '#']) || raw.chars().any(char::is_whitespace) {
+        return bad("a query, fragment or space");
+    }
+    let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+    let segments: Vec<&str> = decoded.split('/').filter(|s| !s.is_empty()).collect();
+    if segments.is_empty() {
+        return bad("the home page");
+    }
+    if segments.iter().any(|s| *s == "." || *s == "..") {
+        return bad("`.` or `..`");
+    }
+    let joined = segments.join("/");
+    let is_file = segments.last().is_some_and(|s| s.contains('.'));
+    Ok(if is_file {
+        joined
+    } else {
+        format!("{joined}/")
+    })
+}
+
 /// The file a page path is written to, relative to the output folder.
 pub fn file_for(path: &str) -> String {
     format!("{path}index.html")

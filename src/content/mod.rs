@@ -64,6 +64,8 @@ pub struct Post {
     pub image: Option<String>,
     /// The episode's video, shown on the post's page (not in lists).
     pub video: Option<crate::video::Video>,
+    /// Old addresses that redirect here, as site paths ([`crate::urls::alias_path`]).
+    pub aliases: Vec<String>,
     /// Kept as JSON text in the build cache, whose binary format cannot hold a free-form value.
     #[serde(with = "crate::text::json_text")]
     pub extra: serde_json::Value,
@@ -123,7 +125,7 @@ impl Post {
     /// with equal keys can be swapped in a built model without building it again.
     pub fn structure_key(&self) -> u64 {
         crate::fingerprint::of(&(
-            (&self.file, &self.slug, self.date, self.draft),
+            (&self.file, &self.slug, self.date, self.draft, &self.aliases),
             (
                 &self.show,
                 self.episode,
@@ -185,6 +187,8 @@ pub struct Page {
     pub updated: Option<DateTime<FixedOffset>>,
     pub summary: Option<String>,
     pub draft: bool,
+    /// Old addresses that redirect here, as site paths ([`crate::urls::alias_path`]).
+    pub aliases: Vec<String>,
     /// Kept as JSON text in the build cache, whose binary format cannot hold a free-form value.
     #[serde(with = "crate::text::json_text")]
     pub extra: serde_json::Value,
@@ -237,11 +241,36 @@ pub fn slug_span(root: &Path, rel: &str) -> Option<(String, Range<usize>)> {
     struct SlugOnly {
         slug: Option<toml::Spanned<toml::Value>>,
     }
+    front_matter_span(root, rel, |fm| {
+        Some(toml::from_str::<SlugOnly>(fm).ok()?.slug?.span())
+    })
+}
+
+/// Where content file `rel` lists its alias number `index`: the file's text and the value's
+/// byte range in it. Read only for an error about that alias.
+pub fn alias_span(root: &Path, rel: &str, index: usize) -> Option<(String, Range<usize>)> {
+    #[derive(serde::Deserialize)]
+    struct AliasesOnly {
+        #[serde(default)]
+        aliases: Vec<toml::Spanned<toml::Value>>,
+    }
+    front_matter_span(root, rel, |fm| {
+        let found: AliasesOnly = toml::from_str(fm).ok()?;
+        Some(found.aliases.get(index)?.span())
+    })
+}
+
+/// The text of content file `rel` and the range `find` gives in its front matter, moved to
+/// the whole text.
+fn front_matter_span(
+    root: &Path,
+    rel: &str,
+    find: impl FnOnce(&str) -> Option<Range<usize>>,
+) -> Option<(String, Range<usize>)> {
     let text = std::fs::read_to_string(root.join(rel)).ok()?;
     let range = {
         let split = frontmatter::split(&text).ok()?;
-        let found: SlugOnly = toml::from_str(split.front_matter).ok()?;
-        let span = found.slug?.span();
+        let span = find(split.front_matter)?;
         span.start + split.front_matter_offset..span.end + split.front_matter_offset
     };
     Some((text, range))

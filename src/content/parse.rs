@@ -134,6 +134,19 @@ impl<'a> Source<'a> {
         self.non_empty(v?, "slug").map(|s| slugify(&s))
     }
 
+    /// `aliases = [...]`: each a path on the site; one written twice counts once.
+    fn aliases(&mut self, raw: Vec<Spanned<String>>) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for a in raw {
+            match crate::urls::alias_path(a.get_ref()) {
+                Ok(path) if !out.contains(&path) => out.push(path),
+                Ok(_) => {}
+                Err(why) => self.error(a.span(), why),
+            }
+        }
+        out
+    }
+
     fn url(&mut self, v: &str, span: Range<usize>, what: &str) -> Option<String> {
         match url::Url::parse(v.trim()) {
             Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
@@ -312,6 +325,7 @@ impl<'a> Source<'a> {
                     None
                 }
             });
+        let aliases = self.aliases(raw.aliases);
         let body = self.body();
         let post = Post {
             file: self.rel.to_string(),
@@ -333,6 +347,7 @@ impl<'a> Source<'a> {
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty()),
             video,
+            aliases,
             extra: toml_to_json(toml::Value::Table(raw.extra)),
             body,
             card_hash: 0,
@@ -392,6 +407,7 @@ impl<'a> Source<'a> {
                 None => segments.push(slug),
             }
         }
+        let aliases = self.aliases(raw.aliases);
         let page = Page {
             file: self.rel.to_string(),
             hash: crate::fingerprint::of(self.text),
@@ -401,6 +417,7 @@ impl<'a> Source<'a> {
             updated,
             summary: raw.summary.map(|s| paragraph(&s)),
             draft: raw.draft,
+            aliases,
             extra: toml_to_json(toml::Value::Table(raw.extra)),
             body: self.body(),
         };

@@ -29,6 +29,9 @@ pub struct RawPost {
     pub image: Option<String>,
     /// The episode's video: YouTube, Naver TV or a file (see `crate::video`).
     pub video: Option<Spanned<String>>,
+    /// Old addresses that redirect here (see `crate::urls::alias_path`).
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
     #[serde(default)]
     pub extra: toml::Table,
 }
@@ -80,6 +83,9 @@ pub struct RawPage {
     pub slug: Option<Spanned<String>>,
     #[serde(default)]
     pub draft: bool,
+    /// Old addresses that redirect here (see `crate::urls::alias_path`).
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
     #[serde(default)]
     pub extra: toml::Table,
 }

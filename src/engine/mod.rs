@@ -514,8 +514,10 @@ impl Engine {
         let static_robots = self.opts.root.join(STATIC_DIR).join("robots.txt").is_file();
         let planned = render::plan(&site, static_robots);
         let root = &self.opts.root;
-        let collisions =
-            render::check_collisions(&planned, |file| crate::content::slug_span(root, file));
+        let collisions = render::check_collisions(&planned, |file, alias| match alias {
+            Some(i) => crate::content::alias_span(root, file, i),
+            None => crate::content::slug_span(root, file),
+        });
         if !collisions.is_empty() {
             return Err(Error::Diagnostics(collisions));
         }

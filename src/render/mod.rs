@@ -45,12 +45,21 @@ pub fn pages_by_file(planned: &[Planned]) -> crate::fingerprint::FastMap<&str, &
 }
 
 /// Two pages on one URL: name both files, or say which generated page the file would replace.
-/// `slug_at` finds where a content file sets `slug` (its text and the value's range), so the
-/// error can point at that line in both files; a file without one gets its URL from its name.
+/// `slug_at(file, alias)` finds where a content file sets `slug` (or `aliases[alias]`, for an
+/// alias): its text and the value's range, so the error can point at that line in both files;
+/// a file without a `slug` gets its URL from its name.
 pub fn check_collisions(
     planned: &[Planned],
-    slug_at: impl Fn(&str) -> Option<(String, std::ops::Range<usize>)>,
+    slug_at: impl Fn(&str, Option<usize>) -> Option<(String, std::ops::Range<usize>)>,
 ) -> Vec<Diagnostic> {
+    // An alias is pointed at (`aliases = [...]`); a page's own URL is the file's (as before).
+    let at_alias = |file: &str, job: Job, message: String| match job
+        .alias()
+        .and_then(|_| slug_at(file, job.alias()))
+    {
+        Some((text, range)) => Diagnostic::at(file, &text, range, message),
+        None => Diagnostic::file(file, message),
+    };
     let mut seen: FastMap<&str, &Planned> = FastMap::default();
     let mut errors = Vec::new();
     for p in planned {
@@ -64,7 +73,7 @@ pub fn check_collisions(
         );
         let d = match (&first.origin, &p.origin) {
             (Some(a), Some(b)) => {
-                let (a_at, b_at) = (slug_at(a), slug_at(b));
+                let (a_at, b_at) = (slug_at(a, first.job.alias()), slug_at(b, p.job.alias()));
                 let d = match &b_at {
                     Some((text, range)) => Diagnostic::at(b, text, range.clone(), message),
                     None => Diagnostic::file(b, message),
@@ -80,13 +89,15 @@ pub fn check_collisions(
                 );
                 if a_at.is_none() && b_at.is_none() {
                     d.with_note("both URLs come from the file names; set `slug = \"…\"` in one of them to give it its own URL")
+                } else if first.job.alias().is_some() || p.job.alias().is_some() {
+                    d.with_note("an alias must not be the address of another page: remove it, or give the page another `slug`")
                 } else {
                     d.with_note("give one of them another `slug`")
                 }
             }
-            (Some(a), None) => Diagnostic::file(a.clone(), message)
+            (Some(a), None) => at_alias(a, first.job, message)
                 .with_note(format!("the other one is {}", p.job.describe())),
-            (None, Some(b)) => Diagnostic::file(b.clone(), message)
+            (None, Some(b)) => at_alias(b, p.job, message)
                 .with_note(format!("the other one is {}", first.job.describe())),
             (None, None) => Diagnostic::file(p.job.describe(), message)
                 .with_note(format!("the other one is {}", first.job.describe())),
@@ -116,32 +127,34 @@ pub fn render_all(
 ) -> Result<Rendered> {
     let values = Values::new(site, link, memo);
     let bytes = AtomicU64::new(0);
+    let render_one = |p: &Planned| -> Result<()> {
+        let (template, ctx) = kinds::context(&values, p, all);
+        // Rendering to bytes skips re-validating 300 MB of UTF-8 on a large site.
+        let mut html = Vec::with_capacity(16 * 1024);
+        templates
+            .tera
+            .render_to(template, &ctx, &mut html)
+            .map_err(|e| {
+                let page = match &p.origin {
+                    Some(f) => format!("/{} ({f})", p.path),
+                    None => format!("/{}", p.path),
+                };
+                Error::Diagnostics(templates.diagnose(&e, &page))
+            })?;
+        bytes.fetch_add(html.len() as u64, Ordering::Relaxed);
+        write(&p.file, &html)
+    };
     // The pages listing everything first: on a large site one of them takes longer than all
-    // the others together, which then render beside it instead of before it.
-    let mut order: Vec<&Planned> = todo.iter().collect();
-    order.sort_by_key(|p| !p.job.lists_everything());
-    let results: Vec<Result<(), Error>> = order
-        .par_iter()
-        .map(|p| {
-            let (template, ctx) = kinds::context(&values, p, all);
-            // Rendering to bytes skips re-validating 300 MB of UTF-8 on a large site.
-            let mut html = Vec::with_capacity(16 * 1024);
-            templates
-                .tera
-                .render_to(template, &ctx, &mut html)
-                .map_err(|e| {
-                    let page = match &p.origin {
-                        Some(f) => format!("/{} ({f})", p.path),
-                        None => format!("/{}", p.path),
-                    };
-                    Error::Diagnostics(templates.diagnose(&e, &page))
-                })?;
-            bytes.fetch_add(html.len() as u64, Ordering::Relaxed);
-            write(&p.file, &html)
-        })
-        .collect();
+    // the others together, which then render beside it instead of before it. Errors are
+    // still reported in plan order (a broken partial names the home page, not the archive
+    // that rendered first).
+    let mut order: Vec<(usize, &Planned)> = todo.iter().enumerate().collect();
+    order.sort_by_key(|(_, p)| !p.job.lists_everything());
+    let mut results: Vec<(usize, Result<()>)> =
+        order.par_iter().map(|&(i, p)| (i, render_one(p))).collect();
+    results.sort_by_key(|(i, _)| *i);
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    for r in results {
+    for (_, r) in results {
         match r {
             Ok(()) => {}
             Err(Error::Diagnostics(d)) => crate::diagnostic::extend_unique(&mut diagnostics, d),

@@ -40,6 +40,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "archive.html",
     "page.html",
     "404.html",
+    "alias.html",
     "search.html",
     "partials/post_card.html",
     "partials/pager.html",

@@ -38,6 +38,19 @@ pub(super) fn plan(plan: &mut Plan) {
     let site = plan.site;
     plan.push(Job::Feed(Feed::Atom), "atom.xml".to_string(), None);
     plan.push(Job::Feed(Feed::Rss), "rss.xml".to_string(), None);
+    // Old addresses of the feeds (`[feed_aliases]`): the same feed again, since feed readers
+    // do not follow a redirect page. A folder path gets `index.xml`.
+    let aliases = &site.config.feed_aliases;
+    let again = [(Feed::Atom, &aliases.atom), (Feed::Rss, &aliases.rss)];
+    for (feed, paths) in again {
+        for path in paths {
+            let file = match path.ends_with('/') {
+                true => format!("{path}index.xml"),
+                false => path.clone(),
+            };
+            plan.push_file(Job::Feed(feed), path.clone(), file, None);
+        }
+    }
     for (si, s) in site.shows.iter().enumerate() {
         plan.push(
             Job::Feed(Feed::Show(si)),

@@ -1,5 +1,5 @@
 //! The registry of page kinds. Each kind of page (home, post, show, episode, guest, tag,
-//! archive, search, standalone page, 404, feeds, sitemaps, robots.txt) lives in a file of its own that
+//! archive, search, standalone page, alias, 404, feeds, sitemaps, robots.txt) lives in a file of its own that
 //! holds everything about it: the pages it adds to the plan, its template, the values that
 //! template gets, its change key right below them (so the two are reviewed together), its
 //! head values and JSON-LD, its sitemap `lastmod`, and which of its pages show a post's body.
@@ -14,6 +14,7 @@
 //! behaviour lives; `with_kind` lends a kind to a closure instead of boxing one, so asking a
 //! page for its key on a 10,000-post site allocates nothing.
 
+mod alias;
 mod archive;
 mod episode;
 mod feed;
@@ -43,18 +44,37 @@ use crate::urls;
 /// What one page shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Job {
-    Home { page: usize },
+    Home {
+        page: usize,
+    },
     Post(usize),
     Shows,
-    Show { show: usize, page: usize },
-    Episode { show: usize, episode: usize },
+    Show {
+        show: usize,
+        page: usize,
+    },
+    Episode {
+        show: usize,
+        episode: usize,
+    },
     Guests,
-    Guest { guest: usize, page: usize },
+    Guest {
+        guest: usize,
+        page: usize,
+    },
     Tags,
-    Tag { tag: usize, page: usize },
+    Tag {
+        tag: usize,
+        page: usize,
+    },
     Archive,
     Search,
     Page(usize),
+    /// Alias `alias` of a post or page: an old address that redirects to it.
+    Alias {
+        target: alias::Target,
+        alias: usize,
+    },
     NotFound,
     Feed(Feed),
     Sitemap,
@@ -90,6 +110,12 @@ pub(super) trait Kind {
     /// An HTML page: it gets `meta`, and the sitemap may list it.
     fn is_page(&self) -> bool {
         true
+    }
+
+    /// Which alias of its file put it at its URL (`aliases[i]`); `None`: the file's `slug`
+    /// or name did, or it has no file.
+    fn alias(&self) -> Option<usize> {
+        None
     }
 
     /// It lists every post or page, so it takes far longer to render than any other: it is
@@ -144,6 +170,7 @@ impl Job {
             Job::Archive => f(&archive::Archive),
             Job::Search => f(&search::Search),
             Job::Page(i) => f(&page::Page(i)),
+            Job::Alias { target, alias } => f(&alias::Alias { target, alias }),
             Job::NotFound => f(&not_found::NotFound),
             Job::Feed(feed) => f(&feed),
             Job::Sitemap => f(&sitemap::Sitemap),
@@ -160,6 +187,11 @@ impl Job {
     /// An HTML page (it gets `meta`; the sitemap lists all of them but the not-found page).
     pub fn is_page(self) -> bool {
         self.with_kind(|k| k.is_page())
+    }
+
+    /// Which alias of its file put it at its URL (see [`Kind::alias`]).
+    pub fn alias(self) -> Option<usize> {
+        self.with_kind(|k| k.alias())
     }
 
     /// It lists every post or page (the archive, the sitemap).
@@ -194,6 +226,12 @@ impl Plan<'_> {
         } else {
             urls::file_for(&path)
         };
+        self.push_file(job, path, file, origin);
+    }
+
+    /// [`Plan::push`] with the output file given: for a kind whose pages are some written as
+    /// files and some as folders (aliases).
+    pub fn push_file(&mut self, job: Job, path: String, file: String, origin: Option<&str>) {
         self.out.push(Planned {
             job,
             path,
@@ -250,6 +288,10 @@ const REGISTRY: &[Entry] = &[
     },
     Entry {
         plan: page::plan,
+        showing_body: no_body,
+    },
+    Entry {
+        plan: alias::plan,
         showing_body: no_body,
     },
     Entry {
@@ -351,6 +393,8 @@ pub fn may_show_card(site: &Site, job: &Job, post: usize) -> bool {
         | Job::Feed(Feed::Atom | Feed::Rss)
         | Job::Sitemap
         | Job::NewsSitemap => true,
+        // An alias shows its post's title.
+        Job::Alias { target, .. } => target == alias::Target::Post(post),
         // No post cards on them (their keys read none).
         Job::Search | Job::Page(_) | Job::NotFound | Job::Robots => false,
     }
