@@ -11,6 +11,7 @@ use std::sync::{Mutex, OnceLock};
 
 use tera::Value;
 
+use super::values::Base;
 use crate::fingerprint::FastMap;
 use crate::site::{ArchiveYear, Site};
 
@@ -27,6 +28,8 @@ pub struct Memo {
     /// The posts by year and month: dates are part of the structure a swap keeps, and
     /// converting 10,000 dates to the site's time zone took 4 to 8 ms.
     archive: OnceLock<Vec<ArchiveYear>>,
+    /// What every page shows of the site as a whole.
+    base: OnceLock<Base>,
 }
 
 impl Memo {
@@ -37,6 +40,7 @@ impl Memo {
             entry_keys: (0..posts).map(|_| OnceLock::new()).collect(),
             months: Mutex::default(),
             archive: OnceLock::new(),
+            base: OnceLock::new(),
         }
     }
 
@@ -67,6 +71,11 @@ impl Memo {
             Some(slot) if self.entry_keys.len() == posts => *slot.get_or_init(make),
             _ => make(),
         }
+    }
+
+    /// The site-wide values of this memo's model, made by `make` the first time.
+    pub(super) fn base(&self, make: impl FnOnce() -> Base) -> &Base {
+        self.base.get_or_init(make)
     }
 
     /// [`Site::archive`] of this memo's model.

@@ -204,7 +204,7 @@ impl Values<'_> {
             published: None,
             modified: None,
             tags: Vec::new(),
-            feeds: self.site_feeds.clone(),
+            feeds: self.site_feeds(),
             jsonld: None,
             video: None,
         }

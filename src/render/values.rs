@@ -40,22 +40,56 @@ pub struct Values<'a> {
     /// Values kept with the model between runs.
     pub(super) memo: &'a super::Memo,
     pub link: Linker,
-    /// The `site` variable every template gets.
-    pub site_value: Value,
+    /// What every page may show of the site as a whole, kept in the memo.
+    base: &'a Base,
     /// Built on first use: `serve` renders a few pages and needs a few cards.
     cards: Vec<OnceLock<Value>>,
+    /// (url, permalink) of each post, on first use: percent-encoding Hangul paths once, not
+    /// on every page that links them.
+    post_links: Vec<OnceLock<(String, String)>>,
+}
+
+/// The values built from the whole site (its `site` variable, shows, tags, feeds, guests'
+/// links), the same for every page of one model: made once and kept in the memo, since at
+/// 10,000 posts making them took about 2 ms of every `serve` rebuild.
+#[derive(Debug)]
+pub struct Base {
+    /// The `site` variable every template gets.
+    site_value: Value,
     shows: Vec<Value>,
     tags: Vec<Value>,
     /// The site's own feeds, which every page advertises.
-    pub(super) site_feeds: Vec<Value>,
-    /// (url, permalink) of each guest and, on first use, of each post: percent-encoding
-    /// Hangul paths once, not on every page that links them.
+    site_feeds: Vec<Value>,
+    /// (url, permalink) of each guest.
     guest_links: Vec<(String, String)>,
-    post_links: Vec<OnceLock<(String, String)>>,
 }
 
 impl<'a> Values<'a> {
     pub fn new(site: &'a Site, link: Linker, memo: &'a super::Memo) -> Self {
+        let base = memo.base(|| Base::new(site, &link));
+        Values {
+            site,
+            memo,
+            link,
+            base,
+            cards: (0..site.posts.len()).map(|_| OnceLock::new()).collect(),
+            post_links: (0..site.posts.len()).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The `site` variable every template gets.
+    pub fn site_value(&self) -> Value {
+        self.base.site_value.clone()
+    }
+
+    /// The site's own feeds, which every page advertises.
+    pub(super) fn site_feeds(&self) -> Vec<Value> {
+        self.base.site_feeds.clone()
+    }
+}
+
+impl Base {
+    fn new(site: &Site, link: &Linker) -> Base {
         let c = &site.config;
         let site_value = obj([
             ("title", c.title.as_str().into()),
@@ -127,20 +161,17 @@ impl<'a> Values<'a> {
                 (link.url(&path), link.permalink(&path))
             })
             .collect();
-        Values {
-            site,
-            memo,
-            link,
+        Base {
             site_value,
-            cards: (0..site.posts.len()).map(|_| OnceLock::new()).collect(),
             shows,
             tags,
             site_feeds,
             guest_links,
-            post_links: (0..site.posts.len()).map(|_| OnceLock::new()).collect(),
         }
     }
+}
 
+impl<'a> Values<'a> {
     /// (url, permalink) of a post.
     pub fn post_link(&self, pi: usize) -> &(String, String) {
         self.post_links[pi].get_or_init(|| {
@@ -163,7 +194,7 @@ impl<'a> Values<'a> {
     }
 
     pub fn guest_link(&self, gi: usize) -> &(String, String) {
-        &self.guest_links[gi]
+        &self.base.guest_links[gi]
     }
 
     fn date(&self, d: &chrono::DateTime<chrono::FixedOffset>) -> Value {
@@ -171,11 +202,11 @@ impl<'a> Values<'a> {
     }
 
     pub fn show_ref(&self, si: usize) -> Value {
-        self.shows[si].clone()
+        self.base.shows[si].clone()
     }
 
     pub fn tag_ref(&self, ti: usize) -> Value {
-        self.tags[ti].clone()
+        self.base.tags[ti].clone()
     }
 
     pub fn guest_ref(&self, gi: usize, role: &Option<String>) -> Value {
@@ -366,7 +397,7 @@ impl<'a> Values<'a> {
     pub fn show(&self, si: usize) -> Value {
         let s = &self.site.shows[si];
         let prof = s.profile.as_ref();
-        let mut m = self.shows[si].clone().into_map().unwrap_or_default();
+        let mut m = self.base.shows[si].clone().into_map().unwrap_or_default();
         let extra = [
             (
                 "network",

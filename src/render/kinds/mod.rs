@@ -404,7 +404,7 @@ pub fn may_show_card(site: &Site, job: &Job, post: usize) -> bool {
 pub(super) fn context(v: &Values, p: &Planned, all: &[Planned]) -> (&'static str, Context) {
     p.job.with_kind(|kind| {
         let mut ctx = Context::new();
-        ctx.insert_value("site", v.site_value.clone());
+        ctx.insert_value("site", v.site_value());
         ctx.insert_value("current_url", v.link.url(&p.path).into());
         ctx.insert_value("current_permalink", v.link.permalink(&p.path).into());
         kind.context(v, p, all, &mut ctx);
