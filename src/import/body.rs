@@ -101,6 +101,14 @@ fn figure(a: &[(Option<String>, String)]) -> Option<String> {
 
 fn youtube(a: &[(Option<String>, String)]) -> Option<String> {
     let id = get(a, &["id"], 0)?;
+    // showpress checks ids; one it would reject stays as written, and is reported.
+    let valid = id.len() == 11
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if !valid {
+        return None;
+    }
     let start = get(a, &["start"], 99);
     let mut s = call("youtube", &[("id", Some(id))]);
     if let Some(n) = start.and_then(|s| s.parse::<u32>().ok()) {
@@ -325,7 +333,12 @@ fn inline(line: &str, n: usize, ctx: &Ctx, c: &mut Converted) -> String {
             continue;
         };
         let whole = &rest[..len];
-        let inner = inner.trim().trim_matches('-').trim();
+        // Liquid's whitespace control (`{%- x -%}`) is Jekyll's alone: a Hugo argument may
+        // end in `-` (a YouTube id).
+        let inner = match ctx.dialect {
+            Dialect::Jekyll => inner.trim().trim_matches('-').trim(),
+            _ => inner.trim(),
+        };
         let replaced = match (ctx.dialect, kind) {
             (Dialect::Jekyll, '%') => jekyll_tag(inner, ctx, c),
             (Dialect::Jekyll, _) => jekyll_output(inner, c),

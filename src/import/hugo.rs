@@ -118,8 +118,9 @@ pub fn read(src: &Path) -> Result<Hugo, ConfigError> {
             abs,
         });
     }
-    let mut feeds = vec!["/index.xml".to_string()];
-    feeds.extend(sections.iter().map(|s| format!("/{s}/index.xml")));
+    // Hugo's feeds are RSS: the home page's and each section's.
+    let mut feeds = vec![("rss", "/index.xml".to_string())];
+    feeds.extend(sections.iter().map(|s| ("rss", format!("/{s}/index.xml"))));
     let permalinks = config
         .get("permalinks")
         .and_then(|v| v.as_table())
@@ -138,6 +139,9 @@ pub fn read(src: &Path) -> Result<Hugo, ConfigError> {
                 .unwrap_or("ko")
                 .to_string(),
             timezone: tz,
+            timezone_known: conf(&config, "timeZone")
+                .or(conf(&config, "timezone"))
+                .is_some(),
             feeds,
             static_dir: src.join("static"),
             dialect: Dialect::Hugo,

@@ -41,12 +41,9 @@ pub fn read(src: &Path) -> Result<Jekyll, ConfigError> {
         .unwrap_or_default();
     let mut feeds = Vec::new();
     if plugins.iter().any(|p| p == "jekyll-feed") || src.join("feed.xml").is_file() {
-        feeds.push(conf(&config, "feed.path").map_or("/feed.xml".to_string(), urls::clean));
-    }
-    for extra in ["atom.xml", "rss.xml"] {
-        if src.join(extra).is_file() {
-            feeds.push(format!("/{extra}"));
-        }
+        // jekyll-feed writes Atom.
+        let path = conf(&config, "feed.path").map_or("/feed.xml".to_string(), urls::clean);
+        feeds.push(("atom", path));
     }
     let mut posts = Vec::new();
     for abs in source::markdown_files(src) {
@@ -82,6 +79,7 @@ pub fn read(src: &Path) -> Result<Jekyll, ConfigError> {
                 .unwrap_or("ko")
                 .to_string(),
             timezone: tz,
+            timezone_known: conf(&config, "timezone").is_some(),
             feeds,
             static_dir: src.to_path_buf(),
             dialect: Dialect::Jekyll,

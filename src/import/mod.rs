@@ -216,10 +216,11 @@ pub fn import(opts: &Options) -> Result<Outcome> {
         };
         if let Some(&other) = slugs.get(&mapped.post.slug) {
             let first = &site.posts[prepared[other].file].rel;
+            // A slug from the file name is pointed at the file's first line.
             let key = if mapped.source_slug.is_some() {
                 "slug"
             } else {
-                "title"
+                ""
             };
             diagnostics.push(
                 locate(
@@ -388,13 +389,8 @@ pub fn import(opts: &Options) -> Result<Outcome> {
         } else {
             &site.title
         };
-        let cfg = write::config(
-            title,
-            &site.description,
-            &base,
-            &site.language,
-            site.timezone.name(),
-        );
+        let tz = site.timezone_known.then(|| site.timezone.name());
+        let cfg = write::config(title, &site.description, &base, &site.language, tz);
         write::create(&into.join("config.toml"), cfg.as_bytes()).map_err(|e| {
             Error::Message(format!(
                 "cannot write {}: {e}",
@@ -499,13 +495,28 @@ impl Report {
             "\nAliases: {} written (`aliases` in the posts' front matter)\n",
             count(self.aliases, "old URL")
         ));
-        if !site.feeds.is_empty() {
-            let list: Vec<String> = site.feeds.iter().map(|f| format!("\"{f}\"")).collect();
+        // showpress's own feeds are /atom.xml and /rss.xml: only other addresses need a line.
+        let old_feeds: Vec<&(&str, String)> = site
+            .feeds
+            .iter()
+            .filter(|(kind, path)| *path != format!("/{kind}.xml"))
+            .collect();
+        if !old_feeds.is_empty() {
+            let paths: Vec<&str> = old_feeds.iter().map(|(_, p)| p.as_str()).collect();
             s.push_str(&format!(
-                "\nOld feeds: {}. showpress publishes /atom.xml and /rss.xml; to keep the old addresses, add to config.toml:\n  feed_aliases = [{}]\n",
-                site.feeds.join(", "),
-                list.join(", ")
+                "\nOld feeds: {}. showpress publishes /atom.xml and /rss.xml; to keep the old addresses, add to config.toml:\n  [feed_aliases]\n",
+                paths.join(", ")
             ));
+            for kind in ["atom", "rss"] {
+                let list: Vec<String> = old_feeds
+                    .iter()
+                    .filter(|(k, _)| *k == kind)
+                    .map(|(_, p)| format!("\"{p}\""))
+                    .collect();
+                if !list.is_empty() {
+                    s.push_str(&format!("  {kind} = [{}]\n", list.join(", ")));
+                }
+            }
         }
         if !site.skipped.is_empty() {
             s.push_str("\nNot imported:\n");

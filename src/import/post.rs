@@ -129,10 +129,11 @@ pub fn map(mut f: toml::Table, facts: &FileFacts) -> Result<Mapped, KeyError> {
     if let Some((_, v)) = take(&mut f, &["tags"]) {
         tags = mapping::strings(&v);
     }
+    let mut category_key = None;
     for key in ["categories", "category"] {
         if let Some(v) = f.remove(key) {
             categories.extend(mapping::strings(&v));
-            note(&mut notes, key, "tags");
+            category_key = Some(key);
         }
     }
 
@@ -162,11 +163,16 @@ pub fn map(mut f: toml::Table, facts: &FileFacts) -> Result<Mapped, KeyError> {
         show = Some(m.shows.get(&v).cloned().unwrap_or(v));
     }
     // Categories become tags, but not the one that became the show.
+    let mut to_tags = false;
     for c in &categories {
         let is_show = show_source.as_ref().is_some_and(|(_, v)| v == c);
         if !is_show && !tags.contains(c) {
             tags.push(c.clone());
+            to_tags = true;
         }
+    }
+    if let Some(key) = category_key.filter(|_| to_tags) {
+        note(&mut notes, key, "tags");
     }
     if let Some((key, v)) = &show_source
         && key == "tags"
@@ -175,7 +181,12 @@ pub fn map(mut f: toml::Table, facts: &FileFacts) -> Result<Mapped, KeyError> {
     }
 
     let mut guests = Vec::new();
-    let guests_key = m.guests_from.clone().unwrap_or_else(|| "guests".into());
+    // The chosen key, else our own name for it.
+    let guests_key = m
+        .guests_from
+        .clone()
+        .filter(|k| f.contains_key(k))
+        .unwrap_or_else(|| "guests".into());
     if let Some(v) = f.get(&guests_key) {
         let list: Vec<_> = match v {
             toml::Value::Array(a) => a.iter().filter_map(mapping::guest).collect(),

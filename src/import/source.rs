@@ -18,8 +18,10 @@ pub struct Site {
     pub base_path: String,
     pub language: String,
     pub timezone: Tz,
-    /// Feed paths the old site published (`/feed.xml`, `/index.xml`).
-    pub feeds: Vec<String>,
+    /// Whether the config named the timezone (else `timezone` is UTC, a guess).
+    pub timezone_known: bool,
+    /// Feeds the old site published: (`atom` or `rss`, path), e.g. `("rss", "/index.xml")`.
+    pub feeds: Vec<(&'static str, String)>,
     /// Where root-relative paths (`/assets/x.png`) are found.
     pub static_dir: PathBuf,
     pub dialect: Dialect,

@@ -99,7 +99,7 @@ pub fn config(
     description: &str,
     base_url: &str,
     language: &str,
-    timezone: &str,
+    timezone: Option<&str>,
 ) -> String {
     let mut out = format!("title = {}\n", quote(title));
     if !description.is_empty() {
@@ -107,7 +107,10 @@ pub fn config(
     }
     out.push_str(&format!("base_url = {}\n", quote(base_url)));
     out.push_str(&format!("language = {}\n", quote(language)));
-    out.push_str(&format!("timezone = {}\n", quote(timezone)));
+    // A source without a timezone leaves showpress's default.
+    if let Some(tz) = timezone {
+        out.push_str(&format!("timezone = {}\n", quote(tz)));
+    }
     out
 }
 

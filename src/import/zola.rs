@@ -94,7 +94,10 @@ pub fn read(src: &Path) -> Result<Zola, ConfigError> {
             .map(super::mapping::strings)
             .or_else(|| conf(&config, "feed_filename").map(|f| vec![f.to_string()]))
             .unwrap_or_else(|| vec!["atom.xml".to_string()]);
-        feeds.extend(names.iter().map(|n| format!("/{n}")));
+        for n in names {
+            let kind = if n.contains("rss") { "rss" } else { "atom" };
+            feeds.push((kind, format!("/{n}")));
+        }
     }
     Ok(Zola {
         site: Site {
@@ -107,6 +110,7 @@ pub fn read(src: &Path) -> Result<Zola, ConfigError> {
                 .to_string(),
             // Zola reads a date without an offset as UTC.
             timezone: chrono_tz::Tz::UTC,
+            timezone_known: false,
             feeds,
             static_dir: src.join("static"),
             dialect: Dialect::Zola,
