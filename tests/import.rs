@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::import::{Imported, alias_file, import, import_into};
+use common::import::{Imported, alias_file, import, import_into, import_site};
 use common::{TestSite, assert_contains};
 
 const JEKYLL_ARGS: [&str; 6] = [
@@ -423,4 +423,44 @@ fn into_defaults_to_the_root_folder() {
     let r = site.run(&["import", "jekyll", &src.root().to_string_lossy()]);
     assert_eq!(r.code, 1);
     assert!(site.path("content/posts/2024/2024-01-05-good.md").is_file());
+}
+
+/// The README's example, as written there: a mapping file that takes the show from a
+/// category (renamed), the guests from `participants` and the episode from the title.
+#[test]
+fn the_readmes_mapping_file_example() {
+    let src = TestSite::empty();
+    src.write(
+        "_config.yml",
+        "title: 옛 블로그\nurl: https://old.example\ntimezone: Asia/Seoul\npermalink: /:categories/:year/:month/:day/:title/\n",
+    )
+    .write(
+        "_posts/2024-03-05-deepseek-pangyo.md",
+        "---\ntitle: \"경제토크쇼픽 47회: 딥시크는 판교에서 가능할까\"\ndate: 2024-03-05 21:30:00\ncategories: [money-talk]\ntags: AI 딥시크\nparticipants:\n  - 서영주 (포항공대 교수)\n  - 박희덕\ndescription: 딥시크의 성공 요인을 정리했다\n---\n본문.\n",
+    );
+    let site = TestSite::empty();
+    site.write(
+        "mapping.toml",
+        "show_from = \"categories\"\nguests_from = \"participants\"\nepisode_from = \"title\"\n[shows]\n\"money-talk\" = \"경제토크쇼픽\"\n",
+    );
+    let mapping = site.path("mapping.toml").to_string_lossy().into_owned();
+    let i = import_site(site, src, "jekyll", &["--mapping", &mapping]);
+    assert_eq!(i.run.code, 0, "{}", i.run.stderr);
+    let readme = include_str!("../README.md");
+    let written = i.file("content/posts/2024/2024-03-05-deepseek-pangyo.md");
+    let front_matter = written.split("본문.").next().unwrap();
+    assert_contains(readme, &format!("```toml\n{front_matter}```"));
+    assert_eq!(every_old_url_redirects(&i, "https://old.example/"), 1);
+}
+
+#[test]
+fn a_mapping_file_with_an_unknown_key_is_an_error_at_its_line() {
+    let site = TestSite::empty();
+    site.write("mapping.toml", "show_form = \"categories\"\n");
+    let mapping = site.path("mapping.toml").to_string_lossy().into_owned();
+    let i = import_into(site, "import-bad", "jekyll", &["--mapping", &mapping]);
+    assert_eq!(i.run.code, 1);
+    assert_contains(&i.run.stderr, "unknown field `show_form`");
+    assert_contains(&i.run.stderr, "mapping.toml:1:1\n");
+    assert!(!i.site.path("content").exists());
 }

@@ -17,7 +17,11 @@ pub struct Imported {
 /// Runs `showpress import <from> <copy of tests/fixtures/<fixture>> --into <site> <args>` into
 /// `site` and asserts the source folder is byte for byte what it was.
 pub fn import_into(site: TestSite, fixture: &str, from: &str, args: &[&str]) -> Imported {
-    let src = TestSite::fixture(fixture);
+    import_site(site, TestSite::fixture(fixture), from, args)
+}
+
+/// Imports the source site `src` (written by the test) into `site`.
+pub fn import_site(site: TestSite, src: TestSite, from: &str, args: &[&str]) -> Imported {
     let before = files_under(src.root());
     let src_arg = src.root().to_string_lossy().into_owned();
     let into = site.root().to_string_lossy().into_owned();
