@@ -529,3 +529,82 @@ pub fn root_paths(text: &str, first_line: usize) -> Vec<(usize, String)> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn run(dialect: Dialect, body: &str) -> Converted {
+        let resolve = |t: Target| match t {
+            Target::PostUrl("2024-01-01-a") | Target::File("blog/a.md") => {
+                Some("@/posts/2024/2024-01-01-a.md".to_string())
+            }
+            _ => None,
+        };
+        convert(
+            body,
+            &Ctx {
+                dialect,
+                first_line: 5,
+                resolve: &resolve,
+            },
+        )
+    }
+
+    #[test]
+    fn liquid_inside_fenced_code_is_code() {
+        let c = run(
+            Dialect::Jekyll,
+            "```\n{% include x.html %}\n```\n{% foo %}\n",
+        );
+        assert_eq!(c.text, "```\n{% include x.html %}\n```\n{% foo %}\n");
+        assert_eq!(
+            c.issues,
+            [(
+                8,
+                "`{% foo %}` kept as written: no showpress equivalent".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn links_to_posts_resolve_and_unknown_ones_are_reported() {
+        let c = run(
+            Dialect::Jekyll,
+            "[a]({% post_url 2024-01-01-a %}) [b]({% post_url nope %})",
+        );
+        assert_eq!(
+            c.text,
+            "[a](@/posts/2024/2024-01-01-a.md) [b]({% post_url nope %})"
+        );
+        assert_eq!(c.issues.len(), 1);
+        let c = run(Dialect::Zola, "[a](@/blog/a.md#x) [b](@/blog/b.md)\n");
+        assert_eq!(
+            c.text,
+            "[a](@/posts/2024/2024-01-01-a.md#x) [b](@/blog/b.md)\n"
+        );
+        assert_eq!(c.issues[0].0, 5);
+    }
+
+    #[test]
+    fn zola_body_shortcodes_without_an_equivalent_are_inert() {
+        let c = run(Dialect::Zola, "{% note(kind=\"x\") %}\n본문\n{% end %}\n");
+        assert_eq!(c.text, "`{% note(kind=\"x\") %}`\n본문\n`{% end %}`\n");
+        assert_eq!(c.issues.len(), 2);
+    }
+
+    proptest! {
+        // Bodies are user input: whatever they hold, conversion ends without a panic.
+        #[test]
+        fn never_panics(body in "(\\{\\{|\\{%|%\\}|\\}\\}|<|>|\\(|\\)|\\[|\\]|@/|\"|'|`|=|-|:|#|\n|[a-z가 ]){0,60}") {
+            for d in [Dialect::Jekyll, Dialect::Hugo, Dialect::Zola] {
+                let _ = run(d, &body);
+            }
+            let _ = root_paths(&body, 1);
+            let _ = super::super::frontmatter::parse(&format!("---\n{body}\n---\n"));
+            let _ = super::super::frontmatter::parse(&body);
+            let _ = super::super::mapping::episode_in(&body);
+        }
+    }
+}
