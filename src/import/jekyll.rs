@@ -86,7 +86,29 @@ pub fn read(src: &Path) -> Result<Jekyll, ConfigError> {
             posts,
             skipped: Vec::new(),
         },
-        permalink: conf(&config, "permalink").unwrap_or("date").to_string(),
+        permalink: posts_default_permalink(&config)
+            .or(conf(&config, "permalink"))
+            .unwrap_or("date")
+            .to_string(),
+    })
+}
+
+/// A `permalink` that `defaults:` gives every post (`scope: {type: posts}` with an empty or
+/// `_posts` path), as themes such as Chirpy set it; it wins over the top-level one.
+fn posts_default_permalink(config: &toml::Table) -> Option<&str> {
+    let defaults = config.get("defaults")?.as_array()?;
+    defaults.iter().rev().find_map(|d| {
+        let scope = d.get("scope")?.as_table()?;
+        let for_posts = scope.get("type").and_then(|t| t.as_str()) == Some("posts")
+            || scope.get("path").and_then(|p| p.as_str()) == Some("_posts");
+        let path_ok = matches!(
+            scope.get("path").and_then(|p| p.as_str()),
+            None | Some("" | "_posts")
+        );
+        if !(for_posts && path_ok) {
+            return None;
+        }
+        d.get("values")?.get("permalink")?.as_str()
     })
 }
 
