@@ -86,7 +86,8 @@ print("{{ not liquid }}")
 이 글의 제목은 {{ page.title }} 입니다.
 "#
     );
-    // A per-post permalink, `last_modified_at`, `excerpt`, and a link to the other post's
+    // A per-post permalink, `last_modified_at`, `excerpt`, an `image` under the old base
+    // path (the file is copied once for both posts), and a link to the other post's
     // old URL (through `relative_url`) pointed at its new one.
     assert_eq!(
         i.file("content/posts/2024/2024-03-12-rates.md"),
@@ -99,6 +100,7 @@ episode = 48
 tags = ["금리"]
 summary = "금리 인하 시점에 대한 패널의 의견"
 slug = "rates"
+image = "/assets/img/chart.png"
 aliases = ["/money-talk/ep-48/"]
 +++
 금리 이야기. 이전 글: [딥시크](/posts/deepseek-pangyo/)
@@ -131,6 +133,7 @@ Front matter:
   `description` → `summary`: 1 post
   `excerpt` → `summary`: 1 post
   `file name` → `date`: 1 post
+  `image` → `image`: 1 post
   `last_modified_at` → `updated`: 1 post
   `layout` → `[extra]`: 1 post
   `participants` → `guests`: 1 post
@@ -199,6 +202,7 @@ name = "김도현"
 role = "경제학자"
 
 [extra]
+image = "/images/missing.png"
 weight = 10
 +++
 {{ youtube(id="abc123XYZ_-") }}
@@ -262,9 +266,10 @@ aliases = ["/2024/05/현장-사진/"]
     let report = i.report();
     for line in [
         "Imported 4 posts (1 draft) from the Hugo site in SRC into DIR (a new site)\n",
+        "  `image` → `[extra]` (no such file in the source): 1 post\n",
         "  `series` → `show`: 1 post\n  `title` → `episode`: 1 post\n  `url` → `aliases`: 1 post\n",
         "  `{{< gist >}}` → Markdown link: 1\n  `{{< highlight >}}` → fenced code: 1\n  `{{< ref >}}` → internal link: 1\n  `{{< youtube >}}` → shortcode: 2\n",
-        "Not converted (check these by hand):\n  content/posts/bundle-post/index.md: `toc` is empty (null) and was left out\n  content/posts/first-episode.md:28: `{{< notice warning >}}` kept as written: no showpress equivalent\n  content/posts/first-episode.md:28: `{{< /notice >}}` kept as written: no showpress equivalent\n",
+        "Not converted (check these by hand):\n  content/posts/bundle-post/index.md: `toc` is empty (null) and was left out\n  content/posts/first-episode.md:29: `{{< notice warning >}}` kept as written: no showpress equivalent\n  content/posts/first-episode.md:29: `{{< /notice >}}` kept as written: no showpress equivalent\n",
         "Aliases: 4 old URLs written",
         "  [feed_aliases]\n  rss = [\"/index.xml\", \"/posts/index.xml\"]\n",
         "Not imported:\n  content/about.md: a page at the top of content/, not a post\n",

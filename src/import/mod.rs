@@ -306,8 +306,9 @@ pub fn import(opts: &Options) -> Result<Outcome> {
     let into = &opts.into;
     let mut writes: Vec<(PathBuf, String)> = Vec::new();
     let mut copies: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
-    for p in &prepared {
+    for p in &mut prepared {
         let f = &site.posts[p.file];
+        check_image(p, f, site, &mut copies);
         let ctx = body::Ctx {
             dialect: site.dialect,
             first_line: p.body_line,
@@ -420,6 +421,51 @@ pub fn import(opts: &Options) -> Result<Outcome> {
         diagnostics,
         failed,
     })
+}
+
+/// Keeps a post's `image` when showpress can use it (a URL, a file of the old site's static
+/// folder, which is copied, or a file of the post's bundle); otherwise it goes back to
+/// `[extra]`, and the report's line for `image` says where it went.
+fn check_image(
+    p: &mut Prepared,
+    f: &source::SourceFile,
+    site: &source::Site,
+    copies: &mut BTreeMap<PathBuf, PathBuf>,
+) {
+    let Some(image) = p.mapped.post.image.clone() else {
+        return;
+    };
+    let usable = if image.starts_with("http://") || image.starts_with("https://") {
+        true
+    } else if image.starts_with('/') {
+        let under_base = urls::site_path(&image, &site.base_path);
+        let file = site.static_dir.join(under_base.trim_start_matches('/'));
+        let found = file.is_file();
+        if found {
+            copies.insert(
+                PathBuf::from("static").join(under_base.trim_start_matches('/')),
+                file,
+            );
+            p.mapped.post.image = Some(under_base);
+        }
+        found
+    } else {
+        f.bundle
+            .as_ref()
+            .is_some_and(|dir| dir.join(&image).is_file())
+    };
+    if usable {
+        p.mapped.notes.push("`image` → `image`".into());
+    } else {
+        p.mapped.post.image = None;
+        p.mapped
+            .post
+            .extra
+            .insert("image".into(), toml::Value::String(image));
+        p.mapped
+            .notes
+            .push("`image` → `[extra]` (no such file in the source)".into());
+    }
 }
 
 /// What the report says, gathered post by post.

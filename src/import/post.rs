@@ -19,6 +19,9 @@ pub struct NewPost {
     pub summary: Option<String>,
     pub slug: String,
     pub draft: bool,
+    /// `og:image`: checked by the caller (a URL, or a file it copies), else put back in
+    /// `[extra]`.
+    pub image: Option<String>,
     pub aliases: Vec<String>,
     pub extra: toml::Table,
 }
@@ -236,6 +239,13 @@ pub fn map(mut f: toml::Table, facts: &FileFacts) -> Result<Mapped, KeyError> {
         note(&mut notes, &k, "aliases");
         text(&v)
     });
+    let image = match f.get("image") {
+        Some(toml::Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        _ => None,
+    };
+    if image.is_some() {
+        f.remove("image");
+    }
     let mut aliases = Vec::new();
     if let Some(v) = f.remove("aliases") {
         aliases = mapping::strings(&v);
@@ -285,6 +295,7 @@ pub fn map(mut f: toml::Table, facts: &FileFacts) -> Result<Mapped, KeyError> {
             summary,
             slug,
             draft,
+            image,
             aliases,
             extra: f,
         },

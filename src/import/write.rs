@@ -42,6 +42,9 @@ pub fn front_matter(p: &NewPost) -> String {
     if p.draft {
         line("draft", "true".into());
     }
+    if let Some(i) = &p.image {
+        line("image", quote(i));
+    }
     if !p.aliases.is_empty() {
         line("aliases", list(&p.aliases));
     }
