@@ -469,3 +469,18 @@ fn a_mapping_file_with_an_unknown_key_is_an_error_at_its_line() {
     assert_contains(&i.run.stderr, "mapping.toml:1:1\n");
     assert!(!i.site.path("content").exists());
 }
+
+#[test]
+fn a_target_inside_the_source_is_refused() {
+    let src = TestSite::fixture("import-zola");
+    let before = common::files_under(src.root());
+    for into in [".", "new-site"] {
+        let r = src.run(&["import", "zola", ".", "--into", into]);
+        assert_eq!(r.code, 1);
+        assert_contains(
+            &r.stderr,
+            "is inside the source site ., expected another folder: import never changes its source",
+        );
+    }
+    assert_eq!(common::files_under(src.root()), before);
+}

@@ -151,12 +151,49 @@ fn locate(rel: &str, text: &str, key: &str, message: String) -> Diagnostic {
     Diagnostic::at_line_col(rel, text, line, col, width, message)
 }
 
+/// `path` made absolute through its nearest existing ancestor (the target may not exist yet).
+fn nearest_existing(path: &Path) -> PathBuf {
+    let mut missing = Vec::new();
+    let mut p = path.to_path_buf();
+    loop {
+        if let Ok(abs) = std::fs::canonicalize(&p) {
+            return missing
+                .iter()
+                .rev()
+                .fold(abs, |acc: PathBuf, m| acc.join(m));
+        }
+        match (p.file_name().map(|n| n.to_os_string()), p.parent()) {
+            (Some(name), Some(parent)) => {
+                missing.push(name);
+                p = if parent.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    parent.to_path_buf()
+                };
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
+}
+
 pub fn import(opts: &Options) -> Result<Outcome> {
     if !opts.src.is_dir() {
         return Err(Error::Message(format!(
             "{} is not a folder, expected the folder of a {:?} site",
             opts.src.display(),
             opts.from
+        )));
+    }
+    // The source is only read: a target inside it (a Zola site's own folder, which has a
+    // `config.toml` too) would change it.
+    let src_abs = std::fs::canonicalize(&opts.src)
+        .map_err(|e| Error::Message(format!("cannot read {}: {e}", opts.src.display())))?;
+    let into_abs = nearest_existing(&opts.into);
+    if into_abs.starts_with(&src_abs) {
+        return Err(Error::Message(format!(
+            "--into {} is inside the source site {}, expected another folder: import never changes its source",
+            opts.into.display(),
+            opts.src.display()
         )));
     }
     let generator = match opts.from {
