@@ -484,3 +484,37 @@ fn a_target_inside_the_source_is_refused() {
     }
     assert_eq!(common::files_under(src.root()), before);
 }
+
+#[test]
+fn a_slug_the_target_site_already_has_is_an_error_and_the_rest_imports() {
+    let site = TestSite::empty();
+    site.write(
+        "config.toml",
+        "title = \"내 블로그\"\nbase_url = \"https://mine.example/\"\n",
+    )
+    .write(
+        "content/posts/2023/rate-cut.md",
+        "+++\ntitle = \"예전 글\"\ndate = 2023-01-01\n+++\n본문\n",
+    );
+    let i = import_into(site, "import-zola", "zola", &[]);
+    assert_eq!(i.run.code, 1);
+    assert_eq!(
+        i.run.stderr.replace(&i.site.root().to_string_lossy().into_owned(), "DIR"),
+        "error: the site in DIR already has a post with the slug `rate-cut` (content/posts/2023/rate-cut.md), expected a `slug` that differs
+ --> content/blog/2024-06-01-rate-cut.md:1:1
+  |
+1 | +++
+  | ^^^
+
+error: could not import 1 post
+"
+    );
+    assert_contains(
+        &i.report(),
+        "Imported 2 posts (0 drafts) from the Zola site in SRC into DIR\n",
+    );
+    assert_eq!(
+        i.file("config.toml"),
+        "title = \"내 블로그\"\nbase_url = \"https://mine.example/\"\n"
+    );
+}

@@ -151,6 +151,34 @@ fn locate(rel: &str, text: &str, key: &str, message: String) -> Diagnostic {
     Diagnostic::at_line_col(rel, text, line, col, width, message)
 }
 
+/// The slugs of the posts already in the target site (`content/posts/`), by slug, with their
+/// paths: the front matter's `slug`, else the file name as showpress reads it. A file that
+/// cannot be read is left to `check`.
+fn existing_slugs(into: &Path) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let posts = into.join("content/posts");
+    for abs in source::markdown_files(&posts) {
+        let Ok(text) = std::fs::read_to_string(&abs) else {
+            continue;
+        };
+        let from_front_matter = crate::content::frontmatter::split(&text)
+            .ok()
+            .and_then(|s| s.front_matter.parse::<toml::Table>().ok())
+            .and_then(|t| t.get("slug")?.as_str().map(String::from));
+        let stem = if abs.file_name().is_some_and(|n| n == "index.md") {
+            abs.parent().and_then(Path::file_name)
+        } else {
+            abs.file_stem()
+        };
+        let stem = stem
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let name = from_front_matter.unwrap_or_else(|| source::dated(&stem).1.to_string());
+        out.insert(crate::slug::slugify(&name), source::rel(into, &abs));
+    }
+    out
+}
+
 /// `path` made absolute through its nearest existing ancestor (the target may not exist yet).
 fn nearest_existing(path: &Path) -> PathBuf {
     let mut missing = Vec::new();
@@ -209,6 +237,7 @@ pub fn import(opts: &Options) -> Result<Outcome> {
     // 1. Read and map every post.
     let mut prepared: Vec<Prepared> = Vec::new();
     let mut slugs: HashMap<String, usize> = HashMap::new();
+    let existing = existing_slugs(&opts.into);
     for (i, f) in site.posts.iter().enumerate() {
         let text = match std::fs::read(&f.abs).map(String::from_utf8) {
             Ok(Ok(t)) => t,
@@ -274,8 +303,30 @@ pub fn import(opts: &Options) -> Result<Outcome> {
             failed += 1;
             continue;
         }
-        slugs.insert(mapped.post.slug.clone(), prepared.len());
         let out = write::post_path(&mapped.post, f.bundle.is_some());
+        // A post of the target site on that URL; the same file is the overwrite check's.
+        if let Some(other) = existing.get(&mapped.post.slug)
+            && Path::new(other) != out
+        {
+            let key = if mapped.source_slug.is_some() {
+                "slug"
+            } else {
+                ""
+            };
+            diagnostics.push(locate(
+                &f.rel,
+                &text,
+                key,
+                format!(
+                    "the site in {} already has a post with the slug `{}` ({other}), expected a `slug` that differs",
+                    opts.into.display(),
+                    mapped.post.slug
+                ),
+            ));
+            failed += 1;
+            continue;
+        }
+        slugs.insert(mapped.post.slug.clone(), prepared.len());
         prepared.push(Prepared {
             file: i,
             body: parsed.body,
