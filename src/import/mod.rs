@@ -12,7 +12,9 @@ pub mod hugo;
 pub mod jekyll;
 pub mod mapping;
 pub mod post;
+mod report;
 pub mod source;
+mod target;
 pub mod urls;
 pub mod write;
 pub mod zola;
@@ -79,14 +81,14 @@ pub struct Outcome {
     pub failed: usize,
 }
 
-enum Generator {
+pub(crate) enum Generator {
     Jekyll(jekyll::Jekyll),
     Hugo(hugo::Hugo),
     Zola(zola::Zola),
 }
 
 impl Generator {
-    fn site(&self) -> &source::Site {
+    pub(crate) fn site(&self) -> &source::Site {
         match self {
             Generator::Jekyll(g) => &g.site,
             Generator::Hugo(g) => &g.site,
@@ -94,7 +96,7 @@ impl Generator {
         }
     }
 
-    fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             Generator::Jekyll(_) => "Jekyll",
             Generator::Hugo(_) => "Hugo",
@@ -116,15 +118,15 @@ impl Generator {
 }
 
 /// A post read and mapped, ready for its body to be converted and written.
-struct Prepared {
-    file: usize,
-    text: String,
-    body: String,
-    body_line: usize,
-    mapped: post::Mapped,
-    nulls: Vec<String>,
+pub(crate) struct Prepared {
+    pub(crate) file: usize,
+    pub(crate) text: String,
+    pub(crate) body: String,
+    pub(crate) body_line: usize,
+    pub(crate) mapped: post::Mapped,
+    pub(crate) nulls: Vec<String>,
     /// Relative to the target site.
-    out: PathBuf,
+    pub(crate) out: PathBuf,
 }
 
 /// The path `@/…` of a post written at `out` (`content/posts/…`).
@@ -151,59 +153,6 @@ fn locate(rel: &str, text: &str, key: &str, message: String) -> Diagnostic {
     Diagnostic::at_line_col(rel, text, line, col, width, message)
 }
 
-/// The slugs of the posts already in the target site (`content/posts/`), by slug, with their
-/// paths: the front matter's `slug`, else the file name as showpress reads it. A file that
-/// cannot be read is left to `check`.
-fn existing_slugs(into: &Path) -> HashMap<String, String> {
-    let mut out = HashMap::new();
-    let posts = into.join("content/posts");
-    for abs in source::markdown_files(&posts) {
-        let Ok(text) = std::fs::read_to_string(&abs) else {
-            continue;
-        };
-        let from_front_matter = crate::content::frontmatter::split(&text)
-            .ok()
-            .and_then(|s| s.front_matter.parse::<toml::Table>().ok())
-            .and_then(|t| t.get("slug")?.as_str().map(String::from));
-        let stem = if abs.file_name().is_some_and(|n| n == "index.md") {
-            abs.parent().and_then(Path::file_name)
-        } else {
-            abs.file_stem()
-        };
-        let stem = stem
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let name = from_front_matter.unwrap_or_else(|| source::dated(&stem).1.to_string());
-        out.insert(crate::slug::slugify(&name), source::rel(into, &abs));
-    }
-    out
-}
-
-/// `path` made absolute through its nearest existing ancestor (the target may not exist yet).
-fn nearest_existing(path: &Path) -> PathBuf {
-    let mut missing = Vec::new();
-    let mut p = path.to_path_buf();
-    loop {
-        if let Ok(abs) = std::fs::canonicalize(&p) {
-            return missing
-                .iter()
-                .rev()
-                .fold(abs, |acc: PathBuf, m| acc.join(m));
-        }
-        match (p.file_name().map(|n| n.to_os_string()), p.parent()) {
-            (Some(name), Some(parent)) => {
-                missing.push(name);
-                p = if parent.as_os_str().is_empty() {
-                    PathBuf::from(".")
-                } else {
-                    parent.to_path_buf()
-                };
-            }
-            _ => return path.to_path_buf(),
-        }
-    }
-}
-
 pub fn import(opts: &Options) -> Result<Outcome> {
     if !opts.src.is_dir() {
         return Err(Error::Message(format!(
@@ -216,7 +165,7 @@ pub fn import(opts: &Options) -> Result<Outcome> {
     // `config.toml` too) would change it.
     let src_abs = std::fs::canonicalize(&opts.src)
         .map_err(|e| Error::Message(format!("cannot read {}: {e}", opts.src.display())))?;
-    let into_abs = nearest_existing(&opts.into);
+    let into_abs = target::nearest_existing(&opts.into);
     if into_abs.starts_with(&src_abs) {
         return Err(Error::Message(format!(
             "--into {} is inside the source site {}, expected another folder: import never changes its source",
@@ -237,7 +186,7 @@ pub fn import(opts: &Options) -> Result<Outcome> {
     // 1. Read and map every post.
     let mut prepared: Vec<Prepared> = Vec::new();
     let mut slugs: HashMap<String, usize> = HashMap::new();
-    let existing = existing_slugs(&opts.into);
+    let existing = target::existing_slugs(&opts.into);
     for (i, f) in site.posts.iter().enumerate() {
         let text = match std::fs::read(&f.abs).map(String::from_utf8) {
             Ok(Ok(t)) => t,
@@ -390,13 +339,13 @@ pub fn import(opts: &Options) -> Result<Outcome> {
     };
 
     // 3. Bodies, files to copy, and the checks that nothing is overwritten.
-    let mut report = Report::default();
+    let mut report = report::Report::default();
     let into = &opts.into;
     let mut writes: Vec<(PathBuf, String)> = Vec::new();
     let mut copies: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
     for p in &mut prepared {
         let f = &site.posts[p.file];
-        check_image(p, f, site, &mut copies);
+        target::check_image(p, f, site, &mut copies);
         let ctx = body::Ctx {
             dialect: site.dialect,
             first_line: p.body_line,
@@ -509,161 +458,4 @@ pub fn import(opts: &Options) -> Result<Outcome> {
         diagnostics,
         failed,
     })
-}
-
-/// Keeps a post's `image` when showpress can use it (a URL, a file of the old site's static
-/// folder, which is copied, or a file of the post's bundle); otherwise it goes back to
-/// `[extra]`, and the report's line for `image` says where it went.
-fn check_image(
-    p: &mut Prepared,
-    f: &source::SourceFile,
-    site: &source::Site,
-    copies: &mut BTreeMap<PathBuf, PathBuf>,
-) {
-    let Some(image) = p.mapped.post.image.clone() else {
-        return;
-    };
-    let usable = if image.starts_with("http://") || image.starts_with("https://") {
-        true
-    } else if image.starts_with('/') {
-        let under_base = urls::site_path(&image, &site.base_path);
-        let file = site.static_dir.join(under_base.trim_start_matches('/'));
-        let found = file.is_file();
-        if found {
-            copies.insert(
-                PathBuf::from("static").join(under_base.trim_start_matches('/')),
-                file,
-            );
-            p.mapped.post.image = Some(under_base);
-        }
-        found
-    } else {
-        f.bundle
-            .as_ref()
-            .is_some_and(|dir| dir.join(&image).is_file())
-    };
-    if usable {
-        p.mapped.notes.push("`image` → `image`".into());
-    } else {
-        p.mapped.post.image = None;
-        p.mapped
-            .post
-            .extra
-            .insert("image".into(), toml::Value::String(image));
-        p.mapped
-            .notes
-            .push("`image` → `[extra]` (no such file in the source)".into());
-    }
-}
-
-/// What the report says, gathered post by post.
-#[derive(Default)]
-struct Report {
-    posts: usize,
-    drafts: usize,
-    aliases: usize,
-    mapped: BTreeMap<String, usize>,
-    converted: BTreeMap<String, usize>,
-    issues: Vec<String>,
-    copied: Vec<String>,
-}
-
-impl Report {
-    fn add(&mut self, f: &source::SourceFile, p: &Prepared, conv: body::Converted) {
-        self.posts += 1;
-        self.drafts += usize::from(p.mapped.post.draft);
-        self.aliases += p.mapped.post.aliases.len();
-        for n in &p.mapped.notes {
-            *self.mapped.entry(n.clone()).or_default() += 1;
-        }
-        for n in conv.converted {
-            *self.converted.entry(n).or_default() += 1;
-        }
-        for k in &p.nulls {
-            self.issues
-                .push(format!("{}: `{k}` is empty (null) and was left out", f.rel));
-        }
-        for (line, what) in conv.issues {
-            self.issues.push(format!("{}:{line}: {what}", f.rel));
-        }
-        let _ = &p.text;
-    }
-
-    fn render(&self, g: &Generator, opts: &Options, new_site: bool, failed: usize) -> String {
-        use crate::text::count;
-        let site = g.site();
-        let mut s = format!(
-            "Imported {} ({}) from the {} site in {} into {}{}\n",
-            count(self.posts, "post"),
-            count(self.drafts, "draft"),
-            g.name(),
-            opts.src.display(),
-            opts.into.display(),
-            if new_site { " (a new site)" } else { "" },
-        );
-        if !self.mapped.is_empty() {
-            s.push_str("\nFront matter:\n");
-            for (k, n) in &self.mapped {
-                s.push_str(&format!("  {k}: {}\n", count(*n, "post")));
-            }
-        }
-        if !self.converted.is_empty() {
-            s.push_str("\nConverted:\n");
-            for (k, n) in &self.converted {
-                s.push_str(&format!("  {k}: {n}\n"));
-            }
-        }
-        if !self.issues.is_empty() {
-            s.push_str("\nNot converted (check these by hand):\n");
-            for i in &self.issues {
-                s.push_str(&format!("  {i}\n"));
-            }
-        }
-        if !self.copied.is_empty() {
-            s.push_str(&format!("\nCopied {}:\n", count(self.copied.len(), "file")));
-            for c in &self.copied {
-                s.push_str(&format!("  {c}\n"));
-            }
-        }
-        s.push_str(&format!(
-            "\nAliases: {} written (`aliases` in the posts' front matter)\n",
-            count(self.aliases, "old URL")
-        ));
-        // showpress's own feeds are /atom.xml and /rss.xml: only other addresses need a line.
-        let old_feeds: Vec<&(&str, String)> = site
-            .feeds
-            .iter()
-            .filter(|(kind, path)| *path != format!("/{kind}.xml"))
-            .collect();
-        if !old_feeds.is_empty() {
-            let paths: Vec<&str> = old_feeds.iter().map(|(_, p)| p.as_str()).collect();
-            s.push_str(&format!(
-                "\nOld feeds: {}. showpress publishes /atom.xml and /rss.xml; to keep the old addresses, add to config.toml:\n  [feed_aliases]\n",
-                paths.join(", ")
-            ));
-            for kind in ["atom", "rss"] {
-                let list: Vec<String> = old_feeds
-                    .iter()
-                    .filter(|(k, _)| *k == kind)
-                    .map(|(_, p)| format!("\"{p}\""))
-                    .collect();
-                if !list.is_empty() {
-                    s.push_str(&format!("  {kind} = [{}]\n", list.join(", ")));
-                }
-            }
-        }
-        if !site.skipped.is_empty() {
-            s.push_str("\nNot imported:\n");
-            for (rel, why) in &site.skipped {
-                s.push_str(&format!("  {rel}: {why}\n"));
-            }
-        }
-        if failed > 0 {
-            s.push_str(&format!(
-                "\n{} could not be imported (errors above)\n",
-                count(failed, "post")
-            ));
-        }
-        s
-    }
 }
