@@ -14,6 +14,7 @@ pub mod mapping;
 pub mod post;
 mod report;
 pub mod source;
+mod tags;
 mod target;
 pub mod urls;
 pub mod write;
