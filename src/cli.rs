@@ -34,6 +34,8 @@ pub enum Command {
     New(NewArgs),
     /// Create a new, working site in an empty or new folder.
     Init(InitArgs),
+    /// Import a Jekyll, Hugo or Zola site's posts, keeping their old URLs as aliases.
+    Import(crate::import::cli::ImportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -223,6 +225,7 @@ impl Cli {
             Command::Check(args) => args.run(self.root),
             Command::New(args) => args.run(self.root),
             Command::Init(args) => args.run(self.root),
+            Command::Import(args) => args.run(self.root),
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod engine;
 pub mod error;
 pub mod fingerprint;
 pub mod fs;
+pub mod import;
 pub mod markdown;
 pub mod output;
 pub mod render;

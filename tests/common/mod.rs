@@ -9,6 +9,7 @@ use std::process::{Command, Output};
 
 pub mod cards;
 pub mod images;
+pub mod import;
 pub mod search;
 
 pub struct TestSite {
