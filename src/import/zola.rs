@@ -131,37 +131,53 @@ impl Zola {
             return Ok(Some(urls::clean(&format!("/{p}/"))));
         }
         let raw = m.source_slug.clone().unwrap_or_else(|| f.file_slug.clone());
-        let slug = match self.slugify.as_str() {
-            "off" => raw,
-            "safe" => raw
-                .chars()
-                .filter(|c| {
-                    !matches!(
-                        c,
-                        '<' | '>'
-                            | ':'
-                            | '/'
-                            | '|'
-                            | '?'
-                            | '*'
-                            | '#'
-                            | '\\'
-                            | '('
-                            | ')'
-                            | '['
-                            | ']'
-                            | '"'
-                    )
-                })
-                .collect::<String>()
-                .replace(char::is_whitespace, "-"),
-            _ if !raw.is_ascii() => {
-                return Err(format!(
-                    "Zola's default `slugify.paths = \"on\"` transliterates `{raw}` to ASCII, which the importer does not reproduce"
-                ));
-            }
-            _ => crate::slug::slugify(&raw),
-        };
+        let slug = path_slug(&self.slugify, raw);
         Ok(Some(urls::clean(&format!("/{}/{slug}/", f.section))))
+    }
+}
+
+/// A page's URL segment from its file name or `slug` under Zola's `[slugify] paths`.
+fn path_slug(strategy: &str, raw: String) -> String {
+    match strategy {
+        "off" => raw,
+        "safe" => raw
+            .chars()
+            .filter(|c| {
+                !matches!(
+                    c,
+                    '<' | '>'
+                        | ':'
+                        | '/'
+                        | '|'
+                        | '?'
+                        | '*'
+                        | '#'
+                        | '\\'
+                        | '('
+                        | ')'
+                        | '['
+                        | ']'
+                        | '"'
+                )
+            })
+            .collect::<String>()
+            .replace(char::is_whitespace, "-"),
+        // Zola's default: its `slug` crate transliterates to ASCII (Hangul to its
+        // romanization), so a Korean file name's old URL is the same crate's answer.
+        _ => slug::slugify(&raw),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Korean Zola blog with the default settings has romanized URLs; the alias must be
+    /// the same address.
+    #[test]
+    fn default_slugify_romanizes_hangul_as_zola_does() {
+        assert_eq!(path_slug("on", "환율-이야기".into()), "hwanyul-iyagi");
+        assert_eq!(path_slug("on", "Rate Cut!".into()), "rate-cut");
+        assert_eq!(path_slug("off", "환율 이야기".into()), "환율 이야기");
     }
 }
