@@ -163,6 +163,9 @@ Aliases: 2 old URLs written (`aliases` in the posts' front matter)
 Old feeds: /feed.xml. showpress publishes /atom.xml and /rss.xml; to keep the old addresses, add to config.toml:
   [feed_aliases]
   atom = [\"/feed.xml\"]
+
+Not imported:
+  _posts/2023-12-01-old-layout.html: an HTML post: only Markdown posts are imported
 "
     );
 }

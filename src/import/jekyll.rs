@@ -68,6 +68,19 @@ pub fn read(src: &Path) -> Result<Jekyll, ConfigError> {
             abs,
         });
     }
+    // Jekyll also takes HTML posts; they have no Markdown to convert, so the report names
+    // them instead of leaving them out unsaid.
+    let skipped = source::files(src, &["html"])
+        .into_iter()
+        .map(|abs| source::rel(src, &abs))
+        .filter(|rel| rel.split('/').any(|p| p == "_posts" || p == "_drafts"))
+        .map(|rel| {
+            (
+                rel,
+                "an HTML post: only Markdown posts are imported".to_string(),
+            )
+        })
+        .collect();
     Ok(Jekyll {
         site: Site {
             title: conf(&config, "title").unwrap_or("").to_string(),
@@ -84,7 +97,7 @@ pub fn read(src: &Path) -> Result<Jekyll, ConfigError> {
             static_dir: src.to_path_buf(),
             dialect: Dialect::Jekyll,
             posts,
-            skipped: Vec::new(),
+            skipped,
         },
         permalink: posts_default_permalink(&config)
             .or(conf(&config, "permalink"))

@@ -66,6 +66,12 @@ pub fn dated(stem: &str) -> (Option<NaiveDate>, &str) {
 
 /// Markdown files under `dir`, sorted, skipping hidden folders and Jekyll's output.
 pub fn markdown_files(dir: &Path) -> Vec<PathBuf> {
+    files(dir, &["md", "markdown"])
+}
+
+/// Files under `dir` with one of `extensions`, sorted, skipping hidden folders and Jekyll's
+/// output.
+pub fn files(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
@@ -82,10 +88,9 @@ pub fn markdown_files(dir: &Path) -> Vec<PathBuf> {
         .filter(|e| e.file_type().is_file())
         .map(|e| e.into_path())
         .filter(|p| {
-            matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("md" | "markdown")
-            )
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| extensions.contains(&e))
         })
         .collect();
     out.sort();
