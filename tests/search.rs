@@ -148,6 +148,69 @@ fn a_static_file_where_the_index_goes_is_an_error_naming_it() {
     );
 }
 
+/// A cached build patches the last index with the edited post's part instead of making it
+/// whole (`src/search/state.rs`); what it publishes must be what a clean build makes, for every
+/// kind of edit a post's part depends on. A patch that misses one of them (the post's part not
+/// found changed) leaves the old title, date, name or words in the index, and fails here.
+#[test]
+fn a_cached_build_patches_the_index_into_what_a_clean_build_makes() {
+    let site = TestSite::fixture("pages");
+    let rel = "content/posts/2025-03-18-rates.md";
+    let edits: [(&str, &str, &str); 8] = [
+        (
+            "body",
+            "토론의 핵심을 짚습니다.",
+            "토론의 핵심을 짚습니다. 환율전망도 봅니다.",
+        ),
+        (
+            "title",
+            "title = \"금리 토론\"",
+            "title = \"금리 인하 토론\"",
+        ),
+        (
+            "date",
+            "date = 2025-03-18T21:00:00",
+            "date = 2025-03-19T21:00:00",
+        ),
+        (
+            "tag",
+            "tags = [\"경제\", \"금리\"]",
+            "tags = [\"경제\", \"통화정책\"]",
+        ),
+        ("guest", "name = \"서영주\"", "name = \"서영주기자\""),
+        (
+            "role",
+            "role = \"경제학 교수\"",
+            "role = \"거시경제학 교수\"",
+        ),
+        ("episode", "episode = 3", "episode = 4"),
+        (
+            "show",
+            "show = \"경제토크쇼픽\"\nepisode = 4",
+            "show = \"시사토크쇼\"\nepisode = 4",
+        ),
+    ];
+    let timing = [("SHOWPRESS_TIMING", "1")];
+    let first = site.run_env(&["build"], &timing);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let clean = site.root().with_extension("clean");
+    for (what, from, to) in edits {
+        let text = std::fs::read_to_string(site.path(rel)).unwrap();
+        assert_contains(&text, from);
+        site.write(rel, &text.replace(from, to));
+        let run = site.run_env(&["build"], &timing);
+        assert_eq!(run.code, 0, "{what}: {}", run.stderr);
+        assert_contains(&run.stderr, "timing:   search patched (");
+        let _ = std::fs::remove_dir_all(&clean);
+        site.build_with(&["--no-cache", "--output", clean.to_str().unwrap()]);
+        let index = |dir: &std::path::Path| common::files_under(&dir.join("search"));
+        assert!(
+            index(&site.path("public")) == index(&clean),
+            "{what}: the patched index differs from a clean build's"
+        );
+    }
+}
+
 #[test]
 fn a_rebuild_after_one_edit_rewrites_only_the_index_files_whose_bytes_changed() {
     let site = TestSite::fixture("search_index");

@@ -24,7 +24,7 @@ use crate::output::DiskManifest;
 
 const MAGIC: &[u8; 16] = b"showpress-cache\n";
 /// Bumped whenever the saved layout or the meaning of a key changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 const STATE_FILE: &str = "state";
 /// Parsed content files are kept in this many files, by a hash of their path, so saving after
 /// a one-post edit writes one small file instead of all of them.
@@ -41,6 +41,10 @@ struct Saved {
     saved_at: SystemTime,
     /// The files holding the parsed content files: (shard fingerprint, checksum of its bytes).
     shards: Vec<(u64, u64)>,
+    /// The file holding the search index's state (see [`crate::search::state`]): (its
+    /// checksum, which names it, and its length). In a file of its own because a build that
+    /// finds nothing changed reads this state alone, and the index's is as large.
+    search: Option<(u64, u64)>,
     outputs: Vec<(String, Out)>,
     /// What every page links to, so a build that renders a few pages checks all of them.
     links: super::links::LinkIndex,
@@ -51,6 +55,10 @@ struct Saved {
     disk: DiskManifest,
 }
 
+/// The search file (checksum, length) the state on disk names, and the checksum of the one
+/// this process's state names.
+type SearchFiles = (Option<(u64, u64)>, Option<u64>);
+
 /// An open cache folder, locked for this process until dropped.
 pub struct CacheDir {
     dir: PathBuf,
@@ -58,6 +66,8 @@ pub struct CacheDir {
     known: std::sync::Mutex<FastMap<u64, u64>>,
     /// Shards the state this process wrote names: the others can go once it is in place.
     written: std::sync::Mutex<Vec<u64>>,
+    /// The search file the state on disk names, and the one this process's state names.
+    search_known: std::sync::Mutex<SearchFiles>,
     _lock: crate::fs::LockFile,
 }
 
@@ -132,6 +142,7 @@ impl CacheDir {
             dir: dir.to_path_buf(),
             known: Default::default(),
             written: Default::default(),
+            search_known: Default::default(),
             _lock: lock,
         })
     }
@@ -186,9 +197,16 @@ impl CacheDir {
     /// Everything the state names, read: the engine as the last build left it.
     pub fn restore(&self, state: State) -> std::result::Result<Restored, String> {
         let State { saved, opts } = state;
-        let files = read_shards(&self.dir, &saved.shards)?;
+        let (files, search) = rayon::join(
+            || read_shards(&self.dir, &saved.shards),
+            || saved.search.map(|s| read_search(&self.dir, s)).transpose(),
+        );
+        let (files, search) = (files?, search?);
         if let Ok(mut known) = self.known.lock() {
             *known = saved.shards.iter().copied().collect();
+        }
+        if let Ok(mut k) = self.search_known.lock() {
+            k.0 = saved.search;
         }
         let content = ContentCache::import(files, saved.saved_at, RACY);
         let mut engine = Engine::new(opts);
@@ -197,6 +215,7 @@ impl CacheDir {
         engine.outputs = saved.outputs.into_iter().collect();
         engine.links = saved.links;
         engine.statics = saved.statics.into_iter().collect::<FastSet<String>>();
+        engine.search_state = search;
         Ok(Restored {
             engine,
             disk: saved.disk,
@@ -221,6 +240,13 @@ impl CacheDir {
         if let Ok(mut w) = self.written.lock() {
             *w = shards.iter().map(|(fp, _)| *fp).collect();
         }
+        let search = match &engine.search_state {
+            Some(state) => Some(self.write_search(state)?),
+            None => None,
+        };
+        if let Ok(mut k) = self.search_known.lock() {
+            k.1 = search.map(|s| s.0);
+        }
         let saved = Saved {
             root: super::absolute(&engine.opts.root),
             output: super::absolute(output),
@@ -228,6 +254,7 @@ impl CacheDir {
             config_fp: engine.config_fp,
             saved_at,
             shards,
+            search,
             outputs: engine
                 .outputs
                 .iter()
@@ -292,6 +319,20 @@ impl CacheDir {
             .collect()
     }
 
+    /// Writes the search index's state unless the state on disk names the same bytes; returns
+    /// (checksum, length).
+    fn write_search(&self, state: &crate::search::State) -> Result<(u64, u64)> {
+        let bytes = postcard::to_stdvec(state)
+            .map_err(|e| Error::Message(format!("cannot encode the build cache: {e}")))?;
+        let named = (checksum(&bytes), bytes.len() as u64);
+        let known = self.search_known.lock().ok().and_then(|k| k.0);
+        let path = search_path(&self.dir, named.0);
+        if known != Some(named) || !path.is_file() {
+            crate::fs::write(&path, &bytes)?;
+        }
+        Ok(named)
+    }
+
     /// Removes the saved state, so no later build uses it (saving a new one failed). What
     /// cannot be removed stays correct: the output check finds every file this build changed.
     pub fn discard(&self) {
@@ -312,9 +353,17 @@ impl CacheDir {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
         };
+        let search = self
+            .search_known
+            .lock()
+            .ok()
+            .and_then(|k| k.1)
+            .map(|sum| search_path(&self.dir, sum));
         for e in entries.flatten() {
             let name = e.file_name();
-            if name.to_string_lossy().starts_with("content-") && !keep.contains(&e.path()) {
+            let name = name.to_string_lossy();
+            let old_search = name.starts_with("search-") && search.as_ref() != Some(&e.path());
+            if (name.starts_with("content-") && !keep.contains(&e.path())) || old_search {
                 let _ = std::fs::remove_file(e.path());
             }
         }
@@ -323,6 +372,23 @@ impl CacheDir {
 
 fn shard_path(dir: &Path, fp: u64) -> PathBuf {
     dir.join(format!("content-{fp:016x}"))
+}
+
+fn search_path(dir: &Path, sum: u64) -> PathBuf {
+    dir.join(format!("search-{sum:016x}"))
+}
+
+/// Reads the search index's state named by a state (checksum, length).
+fn read_search(
+    dir: &Path,
+    (sum, len): (u64, u64),
+) -> std::result::Result<crate::search::State, String> {
+    let bytes =
+        std::fs::read(search_path(dir, sum)).map_err(|e| format!("is missing a part ({e})"))?;
+    if bytes.len() as u64 != len || checksum(&bytes) != sum {
+        return Err("is damaged (checksum mismatch: truncated or changed)".into());
+    }
+    postcard::from_bytes(&bytes).map_err(|e| format!("is damaged ({e})"))
 }
 
 /// Reads the shards named by a state, in parallel, each checked against its checksum.

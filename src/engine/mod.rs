@@ -190,6 +190,8 @@ pub struct Engine {
     /// The files of the search index among them: a swapped post's new index removes the
     /// ones it no longer has.
     search_files: FastSet<String>,
+    /// The index as the last run made it, patched by the next (see [`crate::search::state`]).
+    search_state: Option<crate::search::State>,
     /// `serve`: runs leave the search index as it was and mark it stale; the index of the new
     /// model is made by [`Engine::refresh_search`] once the pages are served.
     defer_search: bool,
@@ -233,6 +235,7 @@ impl Engine {
             outputs: FastMap::default(),
             links: links::LinkIndex::default(),
             search_files: FastSet::default(),
+            search_state: None,
             defer_search: false,
             search_stale: false,
             kept: None,
@@ -343,6 +346,7 @@ impl Engine {
             o.key = STALE;
         }
         self.kept = None;
+        self.search_state = None;
     }
 
     /// Every content file that parsed in the last run, drafts included, even when others
@@ -706,6 +710,7 @@ impl Engine {
         self.statics = statics;
         self.statics_stale = false;
         self.search_files = search.names;
+        self.keep_search_state(search.state);
         self.kept = Some(Box::new(Kept {
             site,
             planned,

@@ -23,6 +23,8 @@ pub(super) struct Search {
     pub names: FastSet<String>,
     /// (path, record, whether its bytes were handed to the sink).
     pub made: Vec<(String, Out, bool)>,
+    /// What the next run patches; `None` with search off (or deferred).
+    pub state: Option<crate::search::State>,
 }
 
 impl Search {
@@ -31,6 +33,7 @@ impl Search {
         Search {
             names,
             made: Vec::new(),
+            state: None,
         }
     }
 }
@@ -59,26 +62,40 @@ impl Engine {
             self.search_stale = true;
             return Ok(Search::keep(self.search_files.clone()));
         }
-        self.publish_search(site, statics, sink)
+        let prev = self.search_state.take();
+        self.publish_search(site, statics, sink, prev)
     }
 
     /// Makes the index of the last good run's model when a deferred run left it stale, handing
     /// changed files to `sink`. `None` when it was current.
     pub fn refresh_search(&mut self, sink: Sink) -> Result<Option<Refreshed>> {
-        let Some(kept) = self.kept.as_ref().filter(|_| self.search_stale) else {
+        if !self.search_stale {
+            return Ok(None);
+        }
+        let prev = self.search_state.take();
+        let Some(kept) = self.kept.as_ref() else {
             return Ok(None);
         };
         let t = std::time::Instant::now();
-        let search = self.publish_search(&kept.site, &self.statics, sink)?;
+        let search = self.publish_search(&kept.site, &self.statics, sink, prev)?;
         self.phase("search index (deferred)", t);
         self.search_stale = false;
         Ok(Some(self.commit_search(search)))
+    }
+
+    /// Keeps the index a run made for the next to patch. A deferred run made none and keeps
+    /// the last one, which still matches the index files in the output.
+    pub(super) fn keep_search_state(&mut self, state: Option<crate::search::State>) {
+        if state.is_some() || !self.defer_search {
+            self.search_state = state;
+        }
     }
 
     /// Records a new index as the output's: its files, and the previous index's files it no
     /// longer has as removed. For runs that change nothing else that can go (the fast path,
     /// the deferred index); a full run finds every file that is gone at once.
     pub(super) fn commit_search(&mut self, search: Search) -> Refreshed {
+        self.keep_search_state(search.state);
         let mut done = Refreshed::default();
         for (file, out, written) in search.made {
             if written {
@@ -101,22 +118,27 @@ impl Engine {
     }
 
     /// Hands the index files whose bytes changed to `sink`. `statics` are the output paths
-    /// of static files, which may not take an index file's place.
+    /// of static files, which may not take an index file's place. `prev`: the last run's
+    /// index, patched when it can be (see [`crate::search::state`]).
     pub(super) fn publish_search(
         &self,
         site: &Site,
         statics: &FastSet<String>,
         sink: Sink,
+        prev: Option<crate::search::State>,
     ) -> Result<Search> {
         // `check` writes nothing: no index to make.
         if !site.config.search.enabled || self.opts.keep_going {
             return Ok(Search::default());
         }
         let link = Linker::new(&site.config.base_url, site.config.base_path());
-        let files = crate::search::build(site, &link, self.timing);
-        let mut clashes: Vec<&String> = files
+        let present = |f: &str| self.outputs.contains_key(f);
+        let index = crate::search::build(site, &link, self.timing, prev, &present);
+        let mut clashes: Vec<&String> = index
+            .files
             .iter()
             .map(|(path, _)| path)
+            .chain(&index.kept)
             .filter(|p| statics.contains(*p))
             .collect();
         if !clashes.is_empty() {
@@ -136,7 +158,14 @@ impl Engine {
             ));
         }
         let mut out = Search::default();
-        for (path, bytes) in files {
+        for path in index.kept {
+            // `build` keeps only files the output has.
+            if let Some(record) = self.outputs.get(&path) {
+                out.made.push((path.clone(), *record, false));
+            }
+            out.names.insert(path);
+        }
+        for (path, bytes) in index.files {
             let hash = fingerprint::of_bytes(&bytes);
             let record = Out {
                 key: hash,
@@ -153,6 +182,7 @@ impl Engine {
             out.names.insert(path.clone());
             out.made.push((path, record, !same));
         }
+        out.state = Some(index.state);
         Ok(out)
     }
 }

@@ -22,6 +22,7 @@
 //! content cache: a rebuild after one edit tokenizes that post only, and merges the kept
 //! terms of the others.
 
+pub mod state;
 pub mod tokenize;
 
 use rayon::prelude::*;
@@ -30,6 +31,8 @@ use serde_json::json;
 use crate::fingerprint::{self, FastMap};
 use crate::site::Site;
 use crate::urls::{self, Linker};
+use state::Postings;
+pub use state::State;
 
 /// The folder of the search page and its files in the output.
 pub const DIR: &str = "search";
@@ -56,16 +59,31 @@ const EXCERPT_SOURCE_CHARS: usize = 5000;
 struct Doc {
     /// Its fragment's JSON (see [`Fragment`]).
     bytes: Vec<u8>,
-    show: Option<usize>,
-    guests: Vec<usize>,
-    tags: Vec<usize>,
     /// Its title's, show's, guests' and tags' terms (the body's are kept on the post).
     fields: Vec<(String, u8)>,
 }
 
-/// Every file of the index, by path in the output (`search/meta.json`, …), the script
-/// included. `timing`: print how long each step took (`SHOWPRESS_TIMING`).
-pub fn build(site: &Site, link: &Linker, timing: bool) -> Vec<(String, Vec<u8>)> {
+/// The index's files, made by [`build`].
+pub struct Index {
+    /// Files made, by path in the output (`search/meta.json`, …), the script included.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// Files of the last index that are in this one unchanged, not made again (the fragment
+    /// files of posts that did not change, when the index was patched).
+    pub kept: Vec<String>,
+    /// What the next run patches (see [`state`]).
+    pub state: State,
+}
+
+/// The index of `site`: patched from `prev` when the posts are the same ones in the same order
+/// and every file it would keep is still `present` in the output, else made whole.
+/// `timing`: print how long each step took (`SHOWPRESS_TIMING`).
+pub fn build(
+    site: &Site,
+    link: &Linker,
+    timing: bool,
+    prev: Option<State>,
+    present: &dyn Fn(&str) -> bool,
+) -> Index {
     let mut t = std::time::Instant::now();
     let mut phase = |name: &str| {
         if timing {
@@ -75,6 +93,46 @@ pub fn build(site: &Site, link: &Linker, timing: bool) -> Vec<(String, Vec<u8>)>
     };
     // Doc ids from the oldest post up: a new post takes the next id and the others keep
     // theirs, so posting lists (delta-encoded) change only where the new post's terms are.
+    let n = site.posts.len();
+    let site_fp = settings_fingerprint(site);
+    let inputs: Vec<(String, u64)> = (0..n)
+        .into_par_iter()
+        .map(|id| post_fingerprint(site, n - 1 - id))
+        .collect();
+    phase("fingerprints");
+    if let Some(prev) = prev
+        && let Some(changed) = state::changed(&prev, site_fp, &inputs)
+    {
+        let untouched = |s: &usize| !changed.iter().any(|id| *id as usize / DOCS_PER_SHARD == *s);
+        let kept_shards: Vec<String> = (0..prev.shards.len())
+            .filter(untouched)
+            .map(|s| format!("{DIR}/doc/{}.json", prev.shards[s]))
+            .collect();
+        let kept_chunks = changed.is_empty().then(|| {
+            prev.chunks
+                .iter()
+                .map(|(_, name)| format!("{DIR}/{name}"))
+                .collect::<Vec<String>>()
+        });
+        if kept_shards
+            .iter()
+            .chain(kept_chunks.iter().flatten())
+            .all(|f| present(f))
+        {
+            return patched(site, link, prev, changed, inputs, kept_shards, &mut phase);
+        }
+    }
+    whole(site, link, site_fp, inputs, &mut phase)
+}
+
+/// The index made from every post.
+fn whole(
+    site: &Site,
+    link: &Linker,
+    site_fp: u64,
+    inputs: Vec<(String, u64)>,
+    phase: &mut dyn FnMut(&str),
+) -> Index {
     let n = site.posts.len();
     let docs: Vec<Doc> = (0..n)
         .into_par_iter()
@@ -145,35 +203,113 @@ pub fn build(site: &Site, link: &Linker, timing: bool) -> Vec<(String, Vec<u8>)>
     let mut terms: Vec<(&str, Vec<(u32, u8)>)> = words.into_iter().collect();
     phase("suffix postings");
     terms.par_sort_unstable_by(|a, b| js_order(a.0, b.0));
-
     phase("sort");
-    let mut files = Vec::new();
-    let chunks = chunk(&terms);
-    phase("chunks");
-    let mut listed = Vec::with_capacity(chunks.len());
-    for (first, bytes) in chunks {
-        let name = format!("index/{}.json", short_hash(&bytes));
-        listed.push(json!([first, name]));
-        files.push((format!("{DIR}/{name}"), bytes));
-    }
 
+    let mut files = Vec::new();
+    let chunks = chunk_files(&terms, &mut files);
+    phase("chunks");
     let mut shards = Vec::with_capacity(docs.len().div_ceil(DOCS_PER_SHARD));
     for group in docs.chunks(DOCS_PER_SHARD) {
-        let mut bytes = vec![b'['];
-        for (n, d) in group.iter().enumerate() {
-            if n > 0 {
-                bytes.push(b',');
-            }
-            bytes.extend_from_slice(&d.bytes);
-        }
-        bytes.push(b']');
-        let name = short_hash(&bytes);
+        let (name, bytes) = shard(group.iter().map(|d| d.bytes.as_slice()));
         files.push((format!("{DIR}/doc/{name}.json"), bytes));
         shards.push(name);
     }
-    let docs_bytes = docs_file(site, &docs, &shards);
+    let terms: Vec<(String, Postings)> = terms
+        .into_par_iter()
+        .map(|(t, list)| (t.to_string(), list))
+        .collect();
+    let state = State {
+        site: site_fp,
+        docs: inputs,
+        shards,
+        chunks,
+        terms,
+    };
+    finish(site, state, files, Vec::new())
+}
+
+/// The last index with the `changed` posts' parts replaced (see [`state`]).
+fn patched(
+    site: &Site,
+    link: &Linker,
+    mut prev: State,
+    changed: Vec<u32>,
+    inputs: Vec<(String, u64)>,
+    kept: Vec<String>,
+    phase: &mut dyn FnMut(&str),
+) -> Index {
+    let n = site.posts.len();
+    let mut files = Vec::new();
+    if !changed.is_empty() {
+        let docs: Vec<(u32, Doc)> = changed
+            .par_iter()
+            .map(|&id| (id, doc(site, link, n - 1 - id as usize)))
+            .collect();
+        let mut added = Vec::new();
+        for (id, d) in &docs {
+            let post = &site.posts[n - 1 - *id as usize];
+            let mut whole = Vec::new();
+            merge_sorted(
+                post.body.words.iter(),
+                d.fields.iter().map(|(w, n)| (w.as_str(), *n)),
+                |word, w| whole.push((word, w)),
+            );
+            added.extend(
+                state::post_terms(&whole)
+                    .into_iter()
+                    .map(|(term, w)| (term, *id, w)),
+            );
+        }
+        state::patch(&mut prev.terms, &changed, added);
+        let borrowed: Vec<(&str, &[(u32, u8)])> = prev
+            .terms
+            .iter()
+            .map(|(t, l)| (t.as_str(), l.as_slice()))
+            .collect();
+        prev.chunks = chunk_files(&borrowed, &mut files);
+        phase("chunks");
+        let mut shards: Vec<usize> = changed
+            .iter()
+            .map(|id| *id as usize / DOCS_PER_SHARD)
+            .collect();
+        shards.dedup();
+        for s in shards {
+            let ids = s * DOCS_PER_SHARD..((s + 1) * DOCS_PER_SHARD).min(n);
+            let made: Vec<Vec<u8>> = ids
+                .map(|id| match docs.iter().find(|(c, _)| *c as usize == id) {
+                    Some((_, d)) => d.bytes.clone(),
+                    None => doc(site, link, n - 1 - id).bytes,
+                })
+                .collect();
+            let (name, bytes) = shard(made.iter().map(Vec::as_slice));
+            files.push((format!("{DIR}/doc/{name}.json"), bytes));
+            prev.shards[s] = name;
+        }
+    }
+    phase(&format!("patched ({} changed)", changed.len()));
+    let mut kept = kept;
+    if changed.is_empty() {
+        kept.extend(prev.chunks.iter().map(|(_, name)| format!("{DIR}/{name}")));
+    }
+    prev.docs = inputs;
+    finish(site, prev, files, kept)
+}
+
+/// Adds the files every index has (the docs file, `meta.json`, the script) to `files`.
+fn finish(
+    site: &Site,
+    state: State,
+    mut files: Vec<(String, Vec<u8>)>,
+    kept: Vec<String>,
+) -> Index {
+    let docs_bytes = docs_file(site, &state.shards);
     let docs_name = format!("docs/{}.json", short_hash(&docs_bytes));
     files.push((format!("{DIR}/{docs_name}"), docs_bytes));
+    let listed: Vec<serde_json::Value> = state
+        .chunks
+        .iter()
+        .map(|(first, name)| json!([first, name]))
+        .collect();
     let meta = json!({
         "format": FORMAT,
         "posts": site.posts.len(),
@@ -182,7 +318,72 @@ pub fn build(site: &Site, link: &Linker, timing: bool) -> Vec<(String, Vec<u8>)>
     });
     files.push((format!("{DIR}/meta.json"), meta.to_string().into_bytes()));
     files.push((format!("{DIR}/search.js"), SCRIPT.as_bytes().to_vec()));
-    files
+    Index { files, kept, state }
+}
+
+/// Chunks `terms` into files added to `files`; returns the chunks' (first term, name).
+fn chunk_files<T: AsRef<str>, L: AsRef<[(u32, u8)]>>(
+    terms: &[(T, L)],
+    files: &mut Vec<(String, Vec<u8>)>,
+) -> Vec<(String, String)> {
+    let chunks = chunk(terms);
+    let mut listed = Vec::with_capacity(chunks.len());
+    for (first, bytes) in chunks {
+        let name = format!("index/{}.json", short_hash(&bytes));
+        files.push((format!("{DIR}/{name}"), bytes));
+        listed.push((first, name));
+    }
+    listed
+}
+
+/// A fragment file of up to [`DOCS_PER_SHARD`] posts: (name, bytes).
+fn shard<'a>(fragments: impl Iterator<Item = &'a [u8]>) -> (String, Vec<u8>) {
+    let mut bytes = vec![b'['];
+    for (n, f) in fragments.enumerate() {
+        if n > 0 {
+            bytes.push(b',');
+        }
+        bytes.extend_from_slice(f);
+    }
+    bytes.push(b']');
+    (short_hash(&bytes), bytes)
+}
+
+/// What every post's part of the index depends on besides the post itself.
+fn settings_fingerprint(site: &Site) -> u64 {
+    let c = &site.config;
+    fingerprint::of(&(
+        FORMAT,
+        DOCS_PER_SHARD,
+        EXCERPT_SOURCE_CHARS,
+        &c.base_url,
+        c.base_path(),
+        c.timezone.name(),
+        &c.language,
+    ))
+}
+
+/// Post `i`'s slug, and a fingerprint of everything its fragment and terms are made of.
+fn post_fingerprint(site: &Site, i: usize) -> (String, u64) {
+    let p = &site.posts[i];
+    let l = &site.links[i];
+    let guests: Vec<(&str, Option<&str>)> = p
+        .guests
+        .iter()
+        .zip(&l.guests)
+        .map(|(g, gi)| (site.guests[*gi].name.as_str(), g.role.as_deref()))
+        .collect();
+    let tags: Vec<&str> = l.tags.iter().map(|t| site.tags[*t].name.as_str()).collect();
+    let fp = fingerprint::of(&(
+        &p.title,
+        site.episode_label(i),
+        p.date,
+        guests,
+        tags,
+        fingerprint::of_bytes(p.body.text.as_bytes()),
+        &p.body.words,
+    ));
+    (p.slug.clone(), fp)
 }
 
 /// What a result shows: `doc/<hash>.json`.
@@ -234,13 +435,7 @@ fn doc(site: &Site, link: &Linker, i: usize) -> Doc {
     };
     // Plain strings: serializing cannot fail.
     let bytes = serde_json::to_vec(&fragment).unwrap_or_default();
-    Doc {
-        bytes,
-        show: l.show,
-        guests: l.guests.clone(),
-        tags: l.tags.clone(),
-        fields,
-    }
+    Doc { bytes, fields }
 }
 
 /// Walks two word lists sorted by word, calling `f` once per word with the summed weight.
@@ -312,11 +507,12 @@ pub fn js_order(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// Splits the sorted term list into chunk files: (first term, bytes).
-fn chunk(terms: &[(&str, Vec<(u32, u8)>)]) -> Vec<(String, Vec<u8>)> {
+fn chunk<T: AsRef<str>, L: AsRef<[(u32, u8)]>>(terms: &[(T, L)]) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     let mut cur: Vec<u8> = Vec::with_capacity(CHUNK_MAX + 1024);
     let mut first = "";
     for (term, list) in terms {
+        let (term, list) = (term.as_ref(), list.as_ref());
         let boundary = cur.len() >= CHUNK_MAX
             || (cur.len() >= CHUNK_MIN && fingerprint::of(term) % BOUNDARY_EVERY == 0);
         if boundary {
@@ -358,11 +554,13 @@ fn push_num(out: &mut Vec<u8>, n: u32) {
 
 /// The docs file: names of shows, guests and tags; the fragment files, each holding
 /// [`DOCS_PER_SHARD`] posts by id; and per post its filter values as indexes into the names.
-fn docs_file(site: &Site, docs: &[Doc], shards: &[String]) -> Vec<u8> {
+fn docs_file(site: &Site, shards: &[String]) -> Vec<u8> {
     let names = |v: Vec<&str>| serde_json::Value::from(v);
-    let rows: Vec<serde_json::Value> = docs
+    let rows: Vec<serde_json::Value> = site
+        .links
         .iter()
-        .map(|d| json!([d.show.map_or(-1, |s| s as i64), d.guests, d.tags]))
+        .rev()
+        .map(|l| json!([l.show.map_or(-1, |s| s as i64), l.guests, l.tags]))
         .collect();
     json!({
         "shows": names(site.shows.iter().map(|s| s.name.as_str()).collect()),

@@ -79,7 +79,7 @@ pub fn suffix_weight(word: u8) -> u8 {
 /// The distinct words of a text with their weights, sorted: what the index keeps of a post's
 /// body. One string and one byte per word, because a site keeps 10,000 of these in memory and
 /// in its build cache; the suffixes are made from the site's vocabulary when the index is.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct WordList {
     /// The words, each followed by `\n`.
     words: String,

@@ -105,10 +105,16 @@ impl TestSite {
 
     /// Runs showpress on the site, stderr as printed.
     pub fn run_raw(&self, args: &[&str]) -> Run {
+        self.run_env(args, &[])
+    }
+
+    /// Runs showpress on the site with environment variables set, stderr as printed.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let out: Output = Command::new(env!("CARGO_BIN_EXE_showpress"))
             .arg("--root")
             .arg(self.root())
             .args(args)
+            .envs(env.iter().copied())
             .current_dir(self.root())
             .output()
             .unwrap();

@@ -1,0 +1,205 @@
+//! The search index as the last run made it, kept so that a rebuild after a few posts changed
+//! patches the postings of those posts instead of merging the words of every post again.
+//!
+//! At 10,000 posts, making the whole index took about as long as everything else in a
+//! one-post rebuild (merging every post's words, and serializing every post's fragment). A
+//! post's part of the index depends only on the post (its words, fields and fragment) and on
+//! a few site settings, so when the posts are the same ones in the same order (a body, title
+//! or tag edit; not a post added, removed or moved by its date), the index is the last one with
+//! the changed posts' postings taken out and their new ones put in. The result is byte for byte
+//! what a full build makes: `tests/build_incremental.rs` compares the two after random edits.
+//!
+//! The engine keeps it between runs and the build cache saves it in its own file, read only by
+//! builds that get as far as making the index.
+
+use rayon::prelude::*;
+
+use super::js_order;
+use crate::fingerprint::FastMap;
+
+/// One term's postings: (doc id, weight), ids ascending.
+pub type Postings = Vec<(u32, u8)>;
+
+/// See the module documentation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct State {
+    /// What every post's part depends on besides the post (base URL, zone, language, layout).
+    pub(super) site: u64,
+    /// Per doc id: the post's slug and the fingerprint of what its part is made of.
+    pub(super) docs: Vec<(String, u64)>,
+    /// The fragment files' names, one per [`super::DOCS_PER_SHARD`] ids.
+    pub(super) shards: Vec<String>,
+    /// The chunk files: (first term, name).
+    pub(super) chunks: Vec<(String, String)>,
+    /// Every term, in JavaScript's order, with its postings.
+    pub(super) terms: Vec<(String, Postings)>,
+}
+
+/// Above this share of posts changed, a full build is as quick as patching.
+const PATCH_AT_MOST: usize = 4;
+
+/// The doc ids whose posts changed since `prev`, or `None` when `prev` cannot be patched into
+/// the index of `docs` (other settings, or other posts or order).
+pub(super) fn changed(prev: &State, site: u64, docs: &[(String, u64)]) -> Option<Vec<u32>> {
+    if prev.site != site || prev.docs.len() != docs.len() {
+        return None;
+    }
+    let mut changed = Vec::new();
+    for (id, (old, new)) in prev.docs.iter().zip(docs).enumerate() {
+        if old.0 != new.0 {
+            return None;
+        }
+        if old.1 != new.1 {
+            changed.push(id as u32);
+        }
+    }
+    (changed.len() * PATCH_AT_MOST <= docs.len().max(1)).then_some(changed)
+}
+
+/// A post's terms with their weights: its words (body and fields merged, `whole`, sorted),
+/// and every term inside them at the weight of the heaviest word it is inside of, unless the
+/// post has the term as a word itself. The same weights the full build gives this post.
+pub(super) fn post_terms<'a>(whole: &[(&'a str, u8)]) -> Vec<(&'a str, u8)> {
+    let mut parts: FastMap<&str, u8> = FastMap::default();
+    for (word, w) in whole {
+        for s in super::tokenize::suffixes(word) {
+            let e = parts.entry(s).or_default();
+            *e = (*e).max(super::tokenize::suffix_weight(*w));
+        }
+    }
+    let mut out: Vec<(&str, u8)> = whole.to_vec();
+    out.extend(
+        parts
+            .into_iter()
+            .filter(|(s, _)| whole.binary_search_by(|(w, _)| w.cmp(s)).is_err()),
+    );
+    out
+}
+
+/// Takes the postings of `changed` ids out of `terms` and puts `added` (term, id, weight) in,
+/// keeping terms in JavaScript's order and postings in id order; terms left with no postings
+/// go.
+pub(super) fn patch(
+    terms: &mut Vec<(String, Postings)>,
+    changed: &[u32],
+    added: Vec<(&str, u32, u8)>,
+) {
+    let max = changed.iter().max().map_or(0, |m| *m as usize + 1);
+    let mut gone = vec![false; max];
+    for id in changed {
+        gone[*id as usize] = true;
+    }
+    terms.par_iter_mut().for_each(|(_, list)| {
+        list.retain(|(id, _)| gone.get(*id as usize).is_none_or(|g| !g));
+    });
+    let mut new_terms: FastMap<&str, Postings> = FastMap::default();
+    for (term, id, w) in added {
+        match terms.binary_search_by(|(t, _)| js_order(t, term)) {
+            Ok(i) => {
+                let list = &mut terms[i].1;
+                let at = list.partition_point(|p| p.0 < id);
+                list.insert(at, (id, w));
+            }
+            Err(_) => {
+                let list = new_terms.entry(term).or_default();
+                let at = list.partition_point(|p| p.0 < id);
+                list.insert(at, (id, w));
+            }
+        }
+    }
+    terms.retain(|(_, list)| !list.is_empty());
+    if new_terms.is_empty() {
+        return;
+    }
+    let mut fresh: Vec<(String, Postings)> = new_terms
+        .into_iter()
+        .map(|(t, l)| (t.to_string(), l))
+        .collect();
+    fresh.sort_unstable_by(|a, b| js_order(&a.0, &b.0));
+    let old = std::mem::take(terms);
+    terms.reserve(old.len() + fresh.len());
+    let mut a = old.into_iter().peekable();
+    let mut b = fresh.into_iter().peekable();
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => js_order(&x.0, &y.0).is_lt(),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        let next = if take_a { a.next() } else { b.next() };
+        terms.extend(next);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(list: &[(&str, &[(u32, u8)])]) -> Vec<(String, Postings)> {
+        list.iter()
+            .map(|(t, p)| (t.to_string(), p.to_vec()))
+            .collect()
+    }
+
+    #[test]
+    fn a_patch_replaces_the_changed_posts_postings_and_keeps_the_order() {
+        let mut t = terms(&[
+            ("가", &[(0, 2), (1, 2)]),
+            ("나", &[(1, 4)]),
+            ("라", &[(0, 2)]),
+        ]);
+        // Post 1 now has 가 (heavier), 다 (new) and no 나 any more.
+        patch(
+            &mut t,
+            &[1],
+            vec![("가", 1, 12), ("다", 1, 2), ("마", 1, 1)],
+        );
+        assert_eq!(
+            t,
+            terms(&[
+                ("가", &[(0, 2), (1, 12)]),
+                ("다", &[(1, 2)]),
+                ("라", &[(0, 2)]),
+                ("마", &[(1, 1)]),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_post_has_its_suffixes_at_half_weight_unless_it_has_them_as_words() {
+        // 재무장관 (3+ syllables) holds 무장관 and 장관; this post also has 장관 itself.
+        let whole = [("장관", 2), ("재무장관", 20)];
+        let mut got = post_terms(&whole);
+        got.sort_unstable();
+        assert_eq!(got, [("무장관", 10), ("장관", 2), ("재무장관", 20)]);
+    }
+
+    #[test]
+    fn other_settings_or_other_posts_are_not_patched() {
+        let prev = State {
+            site: 1,
+            docs: vec![
+                ("a".into(), 10),
+                ("b".into(), 20),
+                ("c".into(), 30),
+                ("d".into(), 40),
+            ],
+            ..State::default()
+        };
+        let same = prev.docs.clone();
+        assert_eq!(changed(&prev, 1, &same), Some(vec![]));
+        assert_eq!(changed(&prev, 2, &same), None);
+        let mut edited = same.clone();
+        edited[2].1 = 31;
+        assert_eq!(changed(&prev, 1, &edited), Some(vec![2]));
+        let mut moved = same.clone();
+        moved.swap(0, 1);
+        assert_eq!(changed(&prev, 1, &moved), None);
+        assert_eq!(changed(&prev, 1, &same[..3]), None);
+        let mut many = same;
+        many[0].1 = 0;
+        many[1].1 = 0;
+        assert_eq!(changed(&prev, 1, &many), None);
+    }
+}
