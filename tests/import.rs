@@ -1,6 +1,6 @@
-//! `showpress import jekyll|hugo|zola SRC --into DIR`: the front matter and bodies it writes,
-//! its report, the files it copies, the old URLs it keeps (each resolves in the built site to
-//! a page redirecting to its post), errors at file:line:col, and that it never changes SRC
+//! `showpress import jekyll|hugo|zola SRC --into DIR`: the front matter and bodies it writes
+//! for posts and standalone pages, its report, the files it copies, the old URLs it keeps (each
+//! resolves in the built site to a page redirecting to its post or page), errors at file:line:col, and that it never changes SRC
 //! (checked by every run, in `common::import`) or overwrites a file.
 
 mod common;
@@ -17,8 +17,9 @@ const JEKYLL_ARGS: [&str; 6] = [
     "title",
 ];
 
-/// Builds the imported site and asserts every alias of every post is a page redirecting to
-/// that post; returns how many there were.
+/// Builds the imported site and asserts every alias of every post and page is a page
+/// redirecting to it (`/posts/<slug>/` for a post, `/<slug>/` for a page); returns how many
+/// there were.
 fn every_old_url_redirects(i: &Imported, base_url: &str) -> usize {
     let check = i.site.run(&["check"]);
     assert_eq!(check.code, 0, "check failed:\n{}", check.stderr);
@@ -26,15 +27,20 @@ fn every_old_url_redirects(i: &Imported, base_url: &str) -> usize {
     i.site.build();
     let mut n = 0;
     for (rel, (slug, aliases)) in i.aliases() {
+        let section = if rel.starts_with("posts/") {
+            "posts/"
+        } else {
+            ""
+        };
         let target = format!(
-            "content=\"0; url={base_url}posts/{}/\"",
+            "content=\"0; url={base_url}{section}{}/\"",
             showpress::slug::encode_path(&slug)
         );
         for alias in aliases {
             let page = i.site.read(&alias_file(&alias));
             assert!(
                 page.contains(&target),
-                "{alias} (of {rel}) does not redirect to its post: expected {target} in\n{page}"
+                "{alias} (of {rel}) does not redirect to its post or page: expected {target} in\n{page}"
             );
             n += 1;
         }
@@ -115,6 +121,25 @@ aliases = ["/money-talk/ep-48/"]
         i.file("content/posts/2024/2024-04-10-next-episode.md"),
         "+++\ntitle = \"다음 회차 메모\"\ndate = 2024-04-10\nslug = \"next-episode\"\ndraft = true\n+++\n메모.\n"
     );
+    // A page: `layout` kept in `[extra]`, no date (it had none), its permalink an alias, and
+    // its Liquid converted as in posts.
+    assert_eq!(
+        i.file("content/about.md"),
+        r#"+++
+title = "소개"
+summary = "이 블로그에 대하여"
+slug = "about"
+aliases = ["/about-me/"]
+
+[extra]
+layout = "page"
++++
+경제 토크쇼를 회차별로 정리합니다. 첫 글은 [딥시크 편](@/posts/2024/2024-03-05-deepseek-pangyo.md)입니다.
+"#
+    );
+    // The home page and a README without front matter are no pages.
+    assert!(!i.site.path("content/index.md").exists());
+    assert!(!i.site.path("content/readme.md").exists());
     assert_eq!(
         i.file("config.toml"),
         "title = \"토크쇼 노트\"\ndescription = \"경제 토크쇼를 회차별로 정리합니다\"\nbase_url = \"https://notes.example/blog/\"\nlanguage = \"ko\"\ntimezone = \"Asia/Seoul\"\n"
@@ -125,26 +150,26 @@ aliases = ["/money-talk/ep-48/"]
     );
     assert_eq!(
         i.report(),
-        "Imported 4 posts (2 drafts) from the Jekyll site in SRC into DIR (a new site)
+        "Imported 4 posts (2 drafts) and 1 page from the Jekyll site in SRC into DIR (a new site)
 
 Front matter:
   `author` → `[extra]`: 1 post
   `categories` → `show`: 2 posts
-  `description` → `summary`: 1 post
+  `description` → `summary`: 1 post, 1 page
   `excerpt` → `summary`: 1 post
   `file name` → `date`: 1 post
   `image` → `image`: 1 post
   `last_modified_at` → `updated`: 1 post
-  `layout` → `[extra]`: 1 post
+  `layout` → `[extra]`: 1 post, 1 page
   `participants` → `guests`: 1 post
-  `permalink` → `aliases`: 1 post
+  `permalink` → `aliases`: 1 post, 1 page
   `published: false` → `draft`: 1 post
   `title` → `episode`: 2 posts
 
 Converted:
   `{% highlight %}` → fenced code: 1
   `{% include youtube.html %}` → shortcode: 1
-  `{% post_url %}` → internal link: 1
+  `{% post_url %}` → internal link: 2
   `{{ site.baseurl }}` → removed (links are root-relative): 1
   `| relative_url` → root-relative path: 1
   kramdown `{: #id}` → heading id: 1
@@ -158,7 +183,7 @@ Not converted (check these by hand):
 Copied 1 file:
   static/assets/img/chart.png
 
-Aliases: 2 old URLs written (`aliases` in the posts' front matter)
+Aliases: 3 old URLs written (`aliases` in the posts' and pages' front matter)
 
 Old feeds: /feed.xml. showpress publishes /atom.xml and /rss.xml; to keep the old addresses, add to config.toml:
   [feed_aliases]
@@ -166,6 +191,7 @@ Old feeds: /feed.xml. showpress publishes /atom.xml and /rss.xml; to keep the ol
 
 Not imported:
   _posts/2023-12-01-old-layout.html: an HTML post: only Markdown posts are imported
+  index.md: the home page: showpress makes its own
 "
     );
 }
@@ -176,7 +202,7 @@ fn jekyll_old_urls_redirect_to_their_posts_in_the_built_site() {
     assert_eq!(i.run.code, 0, "{}", i.run.stderr);
     assert_eq!(
         every_old_url_redirects(&i, "https://notes.example/blog/"),
-        2
+        3
     );
 }
 
@@ -266,20 +292,33 @@ aliases = ["/2024/05/현장-사진/"]
         std::fs::read(i.src.path("content/posts/bundle-post/photo.png")).unwrap()
     );
     assert!(i.site.path("static/images/logo.png").is_file());
+    // The page at the top of content/: its `url` an alias, its shortcode converted.
+    assert_eq!(
+        i.file("content/about.md"),
+        r#"+++
+title = "소개"
+summary = "방송 뒷이야기를 쓰는 사람"
+slug = "about"
+aliases = ["/profile/"]
++++
+소개 글. {{ youtube(id="abc123XYZ_-") }}
+"#
+    );
     let report = i.report();
     for line in [
-        "Imported 4 posts (1 draft) from the Hugo site in SRC into DIR (a new site)\n",
+        "Imported 4 posts (1 draft) and 1 page from the Hugo site in SRC into DIR (a new site)\n",
+        "  `description` → `summary`: 1 post, 1 page\n",
         "  `image` → `[extra]` (no such file in the source): 1 post\n",
-        "  `series` → `show`: 1 post\n  `title` → `episode`: 1 post\n  `url` → `aliases`: 1 post\n",
-        "  `{{< gist >}}` → Markdown link: 1\n  `{{< highlight >}}` → fenced code: 1\n  `{{< ref >}}` → internal link: 1\n  `{{< youtube >}}` → shortcode: 2\n",
+        "  `series` → `show`: 1 post\n  `title` → `episode`: 1 post\n  `url` → `aliases`: 1 post, 1 page\n",
+        "  `{{< gist >}}` → Markdown link: 1\n  `{{< highlight >}}` → fenced code: 1\n  `{{< ref >}}` → internal link: 1\n  `{{< youtube >}}` → shortcode: 3\n",
         "Not converted (check these by hand):\n  content/posts/bundle-post/index.md: `toc` is empty (null) and was left out\n  content/posts/first-episode.md:29: `{{< notice warning >}}` kept as written: no showpress equivalent\n  content/posts/first-episode.md:29: `{{< /notice >}}` kept as written: no showpress equivalent\n",
-        "Aliases: 4 old URLs written",
+        "Aliases: 5 old URLs written (`aliases` in the posts' and pages' front matter)\n",
         "  [feed_aliases]\n  rss = [\"/index.xml\", \"/posts/index.xml\"]\n",
-        "Not imported:\n  content/about.md: a page at the top of content/, not a post\n",
     ] {
         assert_contains(&report, line);
     }
-    assert_eq!(every_old_url_redirects(&i, "https://hugo.example/"), 4);
+    assert!(!report.contains("Not imported"), "{report}");
+    assert_eq!(every_old_url_redirects(&i, "https://hugo.example/"), 5);
 }
 
 #[test]
@@ -329,6 +368,22 @@ cover = "none"
             .path("content/posts/2024/2024-05-20-환율-이야기/chart.png")
             .is_file()
     );
+    // The root section's page: its `aliases` kept (its own URL is the new one), `[extra]` as
+    // it was, its `@/` link pointed at the imported post.
+    assert_eq!(
+        i.file("content/about.md"),
+        r#"+++
+title = "소개"
+summary = "졸라 노트 소개"
+slug = "about"
+aliases = ["/who/"]
+
+[extra]
+contact = "notes@zola.example"
++++
+회차 메모를 모읍니다. 첫 글: [금리 인하](@/posts/2024/2024-06-01-rate-cut.md)
+"#
+    );
     // No timezone in a Zola config: showpress's default is kept, not a guess.
     assert_eq!(
         i.file("config.toml"),
@@ -336,18 +391,19 @@ cover = "none"
     );
     let report = i.report();
     for line in [
-        "Imported 3 posts (0 drafts) from the Zola site in SRC into DIR (a new site)\n",
+        "Imported 3 posts (0 drafts) and 1 page from the Zola site in SRC into DIR (a new site)\n",
+        "  `aliases` → `aliases`: 1 page\n  `categories` → `show`: 1 post\n  `contact` → `[extra]`: 1 page\n",
         "  content/blog/2024-06-01-rate-cut.md:18: `{{ note(text=\"메모\") }}` kept as written: showpress has no such shortcode (shown as code)\n",
-        "  internal link `@/…` → imported post: 1\n",
+        "  internal link `@/…` → imported post: 2\n",
         "Copied 1 file:\n  content/posts/2024/2024-05-20-환율-이야기/chart.png\n",
-        "Aliases: 3 old URLs written",
+        "Aliases: 4 old URLs written",
         "  [feed_aliases]\n  atom = [\"/feed.xml\"]\n",
     ] {
         assert_contains(&report, line);
     }
     assert_eq!(
         every_old_url_redirects(&i, "https://zola.example/notes/"),
-        3
+        4
     );
 }
 
@@ -416,7 +472,14 @@ fn import_never_overwrites_and_keeps_an_existing_config() {
         &again.run.stderr,
         "error: content/posts/2024/2024-04-02-custom.md already exists in ",
     );
-    assert_contains(&again.run.stderr, "error: could not import 3 posts\n");
+    assert_contains(
+        &again.run.stderr,
+        "error: content/about.md already exists in ",
+    );
+    assert_contains(
+        &again.run.stderr,
+        "error: could not import 3 posts and 1 page\n",
+    );
     assert_eq!(common::files_under(again.site.root()), before);
     assert_contains(
         &again.report(),
@@ -514,10 +577,71 @@ error: could not import 1 post
     );
     assert_contains(
         &i.report(),
-        "Imported 2 posts (0 drafts) from the Zola site in SRC into DIR\n",
+        "Imported 2 posts (0 drafts) and 1 page from the Zola site in SRC into DIR\n",
     );
     assert_eq!(
         i.file("config.toml"),
         "title = \"내 블로그\"\nbase_url = \"https://mine.example/\"\n"
     );
+}
+
+/// Jekyll pages: one without `permalink` had its path with `.html` (the default `date` style),
+/// has no date since it gave none; one on a slug the target site's page has, or on a URL
+/// showpress makes itself, is an error and the rest imports; `404.md` is named, not imported.
+#[test]
+fn jekyll_pages_old_urls_and_pages_that_cannot_be_imported() {
+    let src = TestSite::empty();
+    src.write(
+        "_config.yml",
+        "title: 옛 블로그\nurl: https://old.example\n",
+    )
+    .write(
+        "_posts/2024-01-01-a.md",
+        "---\ntitle: 글\ndate: 2024-01-01\n---\n글.\n",
+    )
+    .write("profile.md", "---\ntitle: 프로필\n---\n프로필.\n")
+    .write("tags.md", "---\ntitle: 태그\n---\n")
+    .write("about.md", "---\ntitle: 소개\n---\n")
+    .write("404.md", "---\nlayout: default\n---\n없는 페이지.\n")
+    .write("notes.md", "front matter가 없는 파일\n");
+    let site = TestSite::empty();
+    site.write(
+        "config.toml",
+        "title = \"내 블로그\"\nbase_url = \"https://mine.example/\"\n",
+    )
+    .write(
+        "content/about/index.md",
+        "+++\ntitle = \"소개\"\nslug = \"about\"\n+++\n본문\n",
+    );
+    let i = import_site(site, src, "jekyll", &[]);
+    assert_eq!(i.run.code, 1);
+    let stderr = i
+        .run
+        .stderr
+        .replace(&i.site.root().to_string_lossy().into_owned(), "DIR");
+    assert_contains(
+        &stderr,
+        "error: the site in DIR already has a page with the slug `about` (content/about/index.md), expected a `slug` that differs\n --> about.md:1:1\n",
+    );
+    assert_contains(
+        &stderr,
+        "error: the page would be at /tags/, where showpress puts the list of tags, expected a `slug` that differs\n --> tags.md:1:1\n",
+    );
+    assert_contains(&stderr, "error: could not import 2 pages\n");
+    assert_eq!(
+        i.file("content/profile.md"),
+        "+++\ntitle = \"프로필\"\nslug = \"profile\"\naliases = [\"/profile.html\"]\n+++\n프로필.\n"
+    );
+    assert!(!i.site.path("content/notes.md").exists());
+    let report = i.report();
+    assert_contains(
+        &report,
+        "Imported 1 post (0 drafts) and 1 page from the Jekyll site in SRC into DIR\n",
+    );
+    assert_contains(
+        &report,
+        "Not imported:\n  404.md: the not-found page: showpress makes its own (template 404.html)\n",
+    );
+    assert_contains(&report, "\n2 pages could not be imported (errors above)\n");
+    assert_eq!(every_old_url_redirects(&i, "https://mine.example/"), 2);
 }

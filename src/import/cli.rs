@@ -66,10 +66,10 @@ impl ImportArgs {
             eprintln!("{d}\n");
         }
         print!("{}", outcome.report);
-        if outcome.failed > 0 {
+        if outcome.failed.any() {
             return Err(Error::Failed(format!(
                 "error: could not import {}",
-                crate::text::count(outcome.failed, "post")
+                outcome.failed.text()
             )));
         }
         Ok(())

@@ -1,7 +1,9 @@
 //! Hugo sources: `hugo.toml` / `hugo.yaml` / `config.toml` (and the `.yaml`/`.json` forms),
-//! posts under `content/<section>/` as files or page bundles (`index.md` with its files);
-//! URLs from a post's `url`, the config's `[permalinks]` per section, or Hugo's default
-//! `/<section>/<slug or file name>/`, lowercased, with `uglyURLs`.
+//! posts under `content/<section>/` as files or page bundles (`index.md` with its files), and
+//! standalone pages at the top of `content/` (`about.md`, `about/index.md`); URLs from a
+//! file's `url`, the config's `[permalinks]` per section, or Hugo's default
+//! `/<section>/<slug or file name>/` (`/<slug or file name>/` for a page), lowercased, with
+//! `uglyURLs`.
 
 use std::path::Path;
 
@@ -68,6 +70,7 @@ pub fn read(src: &Path) -> Result<Hugo, ConfigError> {
     );
     let content = src.join("content");
     let mut posts = Vec::new();
+    let mut pages = Vec::new();
     let mut skipped = Vec::new();
     let mut sections = std::collections::BTreeSet::new();
     for abs in source::markdown_files(&content) {
@@ -81,11 +84,13 @@ pub fn read(src: &Path) -> Result<Hugo, ConfigError> {
             continue;
         }
         let parts: Vec<&str> = in_content.split('/').collect();
-        if parts.len() < 2 {
-            skipped.push((rel, "a page at the top of content/, not a post".to_string()));
+        let is_bundle = name.starts_with("index.");
+        // A bundle needs a folder: `content/index.md` would be the home page, which showpress
+        // makes itself.
+        if is_bundle && parts.len() < 2 {
+            skipped.push((rel, "the home page: showpress makes its own".to_string()));
             continue;
         }
-        let is_bundle = name.starts_with("index.");
         let dir_parts = &parts[..parts.len() - 1];
         let (section_parts, stem) = if is_bundle {
             (
@@ -100,12 +105,14 @@ pub fn read(src: &Path) -> Result<Hugo, ConfigError> {
                     .unwrap_or_default(),
             )
         };
-        if section_parts.is_empty() {
-            skipped.push((rel, "a page at the top of content/, not a post".to_string()));
-            continue;
-        }
-        sections.insert(section_parts[0].to_string());
-        posts.push(SourceFile {
+        // A file at the top of `content/`, or a bundle there: a standalone page.
+        let list = if section_parts.is_empty() {
+            &mut pages
+        } else {
+            sections.insert(section_parts[0].to_string());
+            &mut posts
+        };
+        list.push(SourceFile {
             rel,
             file_date: None,
             file_slug: stem.clone(),
@@ -146,6 +153,7 @@ pub fn read(src: &Path) -> Result<Hugo, ConfigError> {
             static_dir: src.join("static"),
             dialect: Dialect::Hugo,
             posts,
+            pages,
             skipped,
         },
         permalinks,
@@ -157,7 +165,7 @@ pub fn read(src: &Path) -> Result<Hugo, ConfigError> {
 }
 
 impl Hugo {
-    /// The post's URL on the Hugo site; drafts had none.
+    /// The post's or page's URL on the Hugo site; drafts had none.
     pub fn old_url(&self, f: &SourceFile, m: &Mapped) -> Result<Option<String>, String> {
         if m.post.draft {
             return Ok(None);
@@ -174,7 +182,7 @@ impl Hugo {
             .or_else(|| source::conf(&self.permalinks, &format!("page.{top}")));
         let title = urls::urlize(&m.post.title);
         let slug = m.source_slug.clone().unwrap_or_else(|| title.clone());
-        let date = m.post.date.at(self.site.timezone);
+        let date = m.post.date.and_then(|d| d.at(self.site.timezone));
         let url = match pattern {
             Some(p) => {
                 let parts = UrlParts {

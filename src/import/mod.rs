@@ -1,7 +1,8 @@
 //! `showpress import jekyll|hugo|zola SRC`: reads another generator's site and writes its
-//! posts as a showpress site (or into one), keeping every old URL as an alias, and reports
-//! what it did. The source is only read. Nothing that exists is overwritten. A post that
-//! cannot be imported is an error at its file:line:col, and the others are imported anyway.
+//! posts and standalone pages as a showpress site (or into one), keeping every old URL as an
+//! alias, and reports what it did. The source is only read. Nothing that exists is
+//! overwritten. A post or page that cannot be imported is an error at its file:line:col, and
+//! the others are imported anyway.
 //!
 //! Orchestration and the report live here; each step has its own file.
 
@@ -12,6 +13,7 @@ pub mod hugo;
 pub mod jekyll;
 pub mod mapping;
 pub mod post;
+mod prepare;
 mod report;
 pub mod source;
 mod tags;
@@ -27,6 +29,8 @@ use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 
 pub use mapping::Mapping;
+pub use prepare::Failed;
+use source::Kind;
 
 /// The generator that made the source site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -78,8 +82,8 @@ impl ConfigError {
 pub struct Outcome {
     pub report: String,
     pub diagnostics: Vec<Diagnostic>,
-    /// Posts that could not be imported.
-    pub failed: usize,
+    /// Posts and pages that could not be imported.
+    pub failed: prepare::Failed,
 }
 
 pub(crate) enum Generator {
@@ -107,10 +111,12 @@ impl Generator {
 
     fn old_url(
         &self,
+        kind: Kind,
         f: &source::SourceFile,
         m: &post::Mapped,
     ) -> std::result::Result<Option<String>, String> {
         match self {
+            Generator::Jekyll(g) if kind == Kind::Page => g.page_url(f, m),
             Generator::Jekyll(g) => g.old_url(f, m, !m.post.draft),
             Generator::Hugo(g) => g.old_url(f, m),
             Generator::Zola(g) => g.old_url(f, m),
@@ -118,9 +124,11 @@ impl Generator {
     }
 }
 
-/// A post read and mapped, ready for its body to be converted and written.
+/// A post or page read and mapped, ready for its body to be converted and written.
 pub(crate) struct Prepared {
+    /// Its index in the list of files read (posts, then pages).
     pub(crate) file: usize,
+    pub(crate) kind: Kind,
     pub(crate) text: String,
     pub(crate) body: String,
     pub(crate) body_line: usize,
@@ -130,7 +138,7 @@ pub(crate) struct Prepared {
     pub(crate) out: PathBuf,
 }
 
-/// The path `@/…` of a post written at `out` (`content/posts/…`).
+/// The path `@/…` of a post or page written at `out` (`content/posts/…`, `content/about.md`).
 fn at_path(out: &Path) -> String {
     format!(
         "@/{}",
@@ -182,118 +190,20 @@ pub fn import(opts: &Options) -> Result<Outcome> {
     .map_err(ConfigError::into_error)?;
     let site = generator.site();
     let mut diagnostics = Vec::new();
-    let mut failed = 0;
+    let mut failed = prepare::Failed::default();
 
-    // 1. Read and map every post.
-    let mut prepared: Vec<Prepared> = Vec::new();
-    let mut slugs: HashMap<String, usize> = HashMap::new();
-    let existing = target::existing_slugs(&opts.into);
-    for (i, f) in site.posts.iter().enumerate() {
-        let text = match std::fs::read(&f.abs).map(String::from_utf8) {
-            Ok(Ok(t)) => t,
-            Ok(Err(_)) => {
-                diagnostics.push(Diagnostic::file(
-                    &f.rel,
-                    "not UTF-8 text, expected a Markdown file in UTF-8",
-                ));
-                failed += 1;
-                continue;
-            }
-            Err(e) => {
-                diagnostics.push(Diagnostic::file(&f.rel, format!("cannot read: {e}")));
-                failed += 1;
-                continue;
-            }
-        };
-        let parsed = match frontmatter::parse(&text) {
-            Ok(p) => p,
-            Err(e) => {
-                diagnostics.push(Diagnostic::at_line_col(
-                    &f.rel, &text, e.line, e.col, 1, e.message,
-                ));
-                failed += 1;
-                continue;
-            }
-        };
-        let facts = post::FileFacts {
-            tz: site.timezone,
-            file_date: f.file_date,
-            file_slug: &f.file_slug,
-            draft_by_place: f.draft_by_place,
-            mapping: &opts.mapping,
-        };
-        let mapped = match post::map(parsed.fields, &facts) {
-            Ok(m) => m,
-            Err(e) => {
-                diagnostics.push(locate(&f.rel, &text, &e.key, e.message));
-                failed += 1;
-                continue;
-            }
-        };
-        if let Some(&other) = slugs.get(&mapped.post.slug) {
-            let first = &site.posts[prepared[other].file].rel;
-            // A slug from the file name is pointed at the file's first line.
-            let key = if mapped.source_slug.is_some() {
-                "slug"
-            } else {
-                ""
-            };
-            diagnostics.push(
-                locate(
-                    &f.rel,
-                    &text,
-                    key,
-                    format!(
-                        "two posts would have the slug `{}` (/posts/{}/): this one and {first}, expected a different `slug` in one of them",
-                        mapped.post.slug, mapped.post.slug
-                    ),
-                )
-                .with_note(format!("{first} is imported; this post is not")),
-            );
-            failed += 1;
-            continue;
-        }
-        let out = write::post_path(&mapped.post, f.bundle.is_some());
-        // A post of the target site on that URL; the same file is the overwrite check's.
-        if let Some(other) = existing.get(&mapped.post.slug)
-            && Path::new(other) != out
-        {
-            let key = if mapped.source_slug.is_some() {
-                "slug"
-            } else {
-                ""
-            };
-            diagnostics.push(locate(
-                &f.rel,
-                &text,
-                key,
-                format!(
-                    "the site in {} already has a post with the slug `{}` ({other}), expected a `slug` that differs",
-                    opts.into.display(),
-                    mapped.post.slug
-                ),
-            ));
-            failed += 1;
-            continue;
-        }
-        slugs.insert(mapped.post.slug.clone(), prepared.len());
-        prepared.push(Prepared {
-            file: i,
-            body: parsed.body,
-            body_line: parsed.body_line,
-            nulls: parsed.nulls,
-            text,
-            mapped,
-            out,
-        });
-    }
+    // 1. Read and map every post and page.
+    let files: Vec<(Kind, &source::SourceFile)> = (site.posts.iter().map(|f| (Kind::Post, f)))
+        .chain(site.pages.iter().map(|f| (Kind::Page, f)))
+        .collect();
+    let mut prepared = prepare::prepare(&files, site, opts, &mut diagnostics, &mut failed);
 
-    // 2. Old URLs, and what links between posts resolve to.
+    // 2. Old URLs, and what links between posts and pages resolve to.
     let mut by_name: HashMap<String, String> = HashMap::new();
     let mut old_to_new: HashMap<String, String> = HashMap::new();
     let mut url_notes: Vec<(String, String)> = Vec::new();
     for p in &mut prepared {
-        let f = &site.posts[p.file];
+        let f = files[p.file].1;
         let at = at_path(&p.out);
         let in_content = f.rel.strip_prefix("content/").unwrap_or(&f.rel).to_string();
         for key in [
@@ -307,9 +217,9 @@ pub fn import(opts: &Options) -> Result<Outcome> {
         if let Some(dir) = in_content.strip_suffix("/index.md") {
             by_name.entry(dir.to_string()).or_insert_with(|| at.clone());
         }
-        let new_url = format!("/posts/{}/", p.mapped.post.slug);
+        let new_url = prepare::new_url(p.kind, &p.mapped.post.slug);
         let mut olds = Vec::new();
-        match generator.old_url(f, &p.mapped) {
+        match generator.old_url(p.kind, f, &p.mapped) {
             Ok(Some(u)) => olds.push(urls::site_path(&u, &site.base_path)),
             Ok(None) => {}
             Err(why) => url_notes.push((f.rel.clone(), why)),
@@ -345,7 +255,7 @@ pub fn import(opts: &Options) -> Result<Outcome> {
     let mut writes: Vec<(PathBuf, String)> = Vec::new();
     let mut copies: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
     for p in &mut prepared {
-        let f = &site.posts[p.file];
+        let f = files[p.file].1;
         target::check_image(p, f, site, &mut copies);
         let ctx = body::Ctx {
             dialect: site.dialect,
@@ -400,7 +310,7 @@ pub fn import(opts: &Options) -> Result<Outcome> {
                 &f.rel,
                 format!("{} already exists in {}, expected a target that does not exist: import never overwrites", p.out.display(), into.display()),
             ));
-            failed += 1;
+            failed.add(p.kind);
             continue;
         }
         let mut text = write::front_matter(&p.mapped.post);

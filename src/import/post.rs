@@ -1,16 +1,20 @@
-//! One imported post: its front matter mapped from the source's (see `mapping.rs` for the
-//! value rules), what each key became (for the report), and its old URL's ingredients.
+//! One imported post or standalone page: its front matter mapped from the source's (see
+//! `mapping.rs` for the value rules), what each key became (for the report), and its old URL's
+//! ingredients. A page takes the same keys as a post except what only posts have in showpress
+//! (show, episode, guests, tags, image), which stays in its `[extra]`.
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
 use super::mapping::{self, Mapping, When};
+use super::source::Kind;
 
-/// A post as showpress will read it.
+/// A post or a standalone page as showpress will read it.
 #[derive(Debug, Clone)]
 pub struct NewPost {
     pub title: String,
-    pub date: When,
+    /// Always set for a post (`map` refuses one without a date); a page may have none.
+    pub date: Option<When>,
     pub updated: Option<When>,
     pub show: Option<String>,
     pub episode: Option<i64>,
@@ -41,6 +45,7 @@ pub struct Mapped {
 
 /// What the importer knows about a file apart from its front matter.
 pub struct FileFacts<'a> {
+    pub kind: Kind,
     pub tz: Tz,
     /// Jekyll's and Zola's `YYYY-MM-DD-` file-name prefix.
     pub file_date: Option<NaiveDate>,
@@ -62,6 +67,10 @@ fn take(f: &mut toml::Table, keys: &[&str]) -> Option<(String, toml::Value)> {
         .find_map(|k| f.remove(*k).map(|v| ((*k).to_string(), v)))
 }
 
+fn note(notes: &mut Vec<String>, from: &str, to: &str) {
+    notes.push(format!("`{from}` → `{to}`"));
+}
+
 fn text(v: &toml::Value) -> Option<String> {
     match v {
         toml::Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
@@ -73,9 +82,6 @@ fn text(v: &toml::Value) -> Option<String> {
 
 pub fn map(mut f: toml::Table, facts: &FileFacts) -> Result<Mapped, KeyError> {
     let mut notes = Vec::new();
-    let note = |notes: &mut Vec<String>, from: &str, to: &str| {
-        notes.push(format!("`{from}` → `{to}`"));
-    };
     // Zola keeps its own extras and taxonomies in tables; they are read like top-level keys.
     if let Some(toml::Value::Table(extra)) = f.remove("extra") {
         for (k, v) in extra {
@@ -96,15 +102,19 @@ pub fn map(mut f: toml::Table, facts: &FileFacts) -> Result<Mapped, KeyError> {
         }
     };
     let date = match take(&mut f, &["date", "publishDate", "pubdate", "published_at"]) {
-        Some((key, v)) => mapping::read_date(&v, facts.tz).map_err(|message| KeyError {
-            key: key.clone(),
-            message,
-        })?,
+        Some((key, v)) => Some(
+            mapping::read_date(&v, facts.tz).map_err(|message| KeyError {
+                key: key.clone(),
+                message,
+            })?,
+        ),
         None => match facts.file_date {
             Some(d) => {
                 note(&mut notes, "file name", "date");
-                When::Day(d)
+                Some(When::Day(d))
             }
+            // showpress pages need no date, and a made-up one would show on the page.
+            None if facts.kind == Kind::Page => None,
             None => {
                 return Err(KeyError {
                     key: String::new(),
@@ -127,82 +137,16 @@ pub fn map(mut f: toml::Table, facts: &FileFacts) -> Result<Mapped, KeyError> {
         None => None,
     };
 
-    let mut tags = Vec::new();
-    let mut categories = Vec::new();
-    if let Some((_, v)) = take(&mut f, &["tags"]) {
-        tags = mapping::strings(&v);
-    }
-    let mut category_key = None;
-    for key in ["categories", "category"] {
-        if let Some(v) = f.remove(key) {
-            categories.extend(mapping::strings(&v));
-            category_key = Some(key);
-        }
-    }
-
-    let m = facts.mapping;
-    let mut show = None;
-    let mut show_source: Option<(String, String)> = None;
-    if let Some(s) = &m.show {
-        show = Some(s.clone());
-    } else if let Some(key) = &m.show_from {
-        let value = match key.as_str() {
-            "categories" | "category" => categories.first().cloned(),
-            "tags" => tags.first().cloned(),
-            k => f
-                .get(k)
-                .and_then(|v| mapping::strings(v).into_iter().next()),
-        };
-        if let Some(v) = value {
-            if !matches!(key.as_str(), "categories" | "category" | "tags") {
-                f.remove(key);
-            }
-            show = Some(m.shows.get(&v).cloned().unwrap_or_else(|| v.clone()));
-            show_source = Some((key.clone(), v));
-            note(&mut notes, key, "show");
-        }
-    } else if let Some(v) = f.get("show").and_then(text) {
-        f.remove("show");
-        show = Some(m.shows.get(&v).cloned().unwrap_or(v));
-    }
-    // Categories become tags, but not the one that became the show.
-    let mut to_tags = false;
-    for c in &categories {
-        let is_show = show_source.as_ref().is_some_and(|(_, v)| v == c);
-        if !is_show && !tags.contains(c) {
-            tags.push(c.clone());
-            to_tags = true;
-        }
-    }
-    if let Some(key) = category_key.filter(|_| to_tags) {
-        note(&mut notes, key, "tags");
-    }
-    if let Some((key, v)) = &show_source
-        && key == "tags"
-    {
-        tags.retain(|t| t != v);
-    }
-
-    let mut guests = Vec::new();
-    // The chosen key, else our own name for it.
-    let guests_key = m
-        .guests_from
-        .clone()
-        .filter(|k| f.contains_key(k))
-        .unwrap_or_else(|| "guests".into());
-    if let Some(v) = f.get(&guests_key) {
-        let list: Vec<_> = match v {
-            toml::Value::Array(a) => a.iter().filter_map(mapping::guest).collect(),
-            other => mapping::guest(other).into_iter().collect(),
-        };
-        if !list.is_empty() {
-            guests = list;
-            f.remove(&guests_key);
-            if guests_key != "guests" {
-                note(&mut notes, &guests_key, "guests");
-            }
-        }
-    }
+    // Only posts have these in showpress: a page keeps the keys in `[extra]`.
+    let Roles {
+        tags,
+        categories,
+        show,
+        guests,
+    } = match facts.kind {
+        Kind::Post => roles(&mut f, facts.mapping, &mut notes),
+        Kind::Page => Roles::default(),
+    };
 
     let mut summary = None;
     for key in ["summary", "description", "excerpt"] {
@@ -240,7 +184,9 @@ pub fn map(mut f: toml::Table, facts: &FileFacts) -> Result<Mapped, KeyError> {
         text(&v)
     });
     let image = match f.get("image") {
-        Some(toml::Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Some(toml::Value::String(s)) if facts.kind == Kind::Post && !s.trim().is_empty() => {
+            Some(s.trim().to_string())
+        }
         _ => None,
     };
     if image.is_some() {
@@ -253,7 +199,11 @@ pub fn map(mut f: toml::Table, facts: &FileFacts) -> Result<Mapped, KeyError> {
     }
 
     let mut episode = None;
-    let episode_key = m.episode_from.clone().unwrap_or_else(|| "episode".into());
+    let episode_key = facts
+        .mapping
+        .episode_from
+        .clone()
+        .unwrap_or_else(|| "episode".into());
     let found = match episode_key.as_str() {
         "title" => mapping::episode_in(&title),
         "permalink" => permalink.as_deref().and_then(mapping::episode_in),
@@ -304,4 +254,98 @@ pub fn map(mut f: toml::Table, facts: &FileFacts) -> Result<Mapped, KeyError> {
         permalink,
         source_slug,
     })
+}
+
+/// What only posts have: tags (with the categories), the show and the guests.
+#[derive(Default)]
+struct Roles {
+    tags: Vec<String>,
+    categories: Vec<String>,
+    show: Option<String>,
+    guests: Vec<(String, Option<String>)>,
+}
+
+fn roles(f: &mut toml::Table, m: &Mapping, notes: &mut Vec<String>) -> Roles {
+    let mut tags = Vec::new();
+    let mut categories = Vec::new();
+    if let Some((_, v)) = take(f, &["tags"]) {
+        tags = mapping::strings(&v);
+    }
+    let mut category_key = None;
+    for key in ["categories", "category"] {
+        if let Some(v) = f.remove(key) {
+            categories.extend(mapping::strings(&v));
+            category_key = Some(key);
+        }
+    }
+
+    let mut show = None;
+    let mut show_source: Option<(String, String)> = None;
+    if let Some(s) = &m.show {
+        show = Some(s.clone());
+    } else if let Some(key) = &m.show_from {
+        let value = match key.as_str() {
+            "categories" | "category" => categories.first().cloned(),
+            "tags" => tags.first().cloned(),
+            k => f
+                .get(k)
+                .and_then(|v| mapping::strings(v).into_iter().next()),
+        };
+        if let Some(v) = value {
+            if !matches!(key.as_str(), "categories" | "category" | "tags") {
+                f.remove(key);
+            }
+            show = Some(m.shows.get(&v).cloned().unwrap_or_else(|| v.clone()));
+            show_source = Some((key.clone(), v));
+            note(notes, key, "show");
+        }
+    } else if let Some(v) = f.get("show").and_then(text) {
+        f.remove("show");
+        show = Some(m.shows.get(&v).cloned().unwrap_or(v));
+    }
+    // Categories become tags, but not the one that became the show.
+    let mut to_tags = false;
+    for c in &categories {
+        let is_show = show_source.as_ref().is_some_and(|(_, v)| v == c);
+        if !is_show && !tags.contains(c) {
+            tags.push(c.clone());
+            to_tags = true;
+        }
+    }
+    if let Some(key) = category_key.filter(|_| to_tags) {
+        note(notes, key, "tags");
+    }
+    if let Some((key, v)) = &show_source
+        && key == "tags"
+    {
+        tags.retain(|t| t != v);
+    }
+
+    let mut guests = Vec::new();
+    // The chosen key, else our own name for it.
+    let guests_key = m
+        .guests_from
+        .clone()
+        .filter(|k| f.contains_key(k))
+        .unwrap_or_else(|| "guests".into());
+    if let Some(v) = f.get(&guests_key) {
+        let list: Vec<_> = match v {
+            toml::Value::Array(a) => a.iter().filter_map(mapping::guest).collect(),
+            other => mapping::guest(other).into_iter().collect(),
+        };
+        if !list.is_empty() {
+            guests = list;
+            f.remove(&guests_key);
+            if guests_key != "guests" {
+                note(notes, &guests_key, "guests");
+            }
+        }
+    }
+
+    Roles {
+        tags,
+        categories,
+        show,
+        guests,
+    }
 }

@@ -1,17 +1,22 @@
-//! The report `import` prints: counts, what each source key became, what was converted, what
-//! was not (with file:line), the files copied, the aliases, and the feed config to add.
+//! The report `import` prints: counts of posts and pages, what each source key became, what
+//! was converted, what was not (with file:line), the files copied, the aliases, and the feed
+//! config to add.
 
 use std::collections::BTreeMap;
 
-use super::{Generator, Options, Prepared, body, source};
+use super::source::Kind;
+use super::{Failed, Generator, Options, Prepared, body, source};
 
-/// What the report says, gathered post by post.
+/// What the report says, gathered file by file.
 #[derive(Default)]
 pub(crate) struct Report {
     pub(crate) posts: usize,
     drafts: usize,
+    pages: usize,
+    page_drafts: usize,
     aliases: usize,
-    mapped: BTreeMap<String, usize>,
+    /// Per source key: in how many posts, in how many pages.
+    mapped: BTreeMap<String, (usize, usize)>,
     converted: BTreeMap<String, usize>,
     pub(crate) issues: Vec<String>,
     pub(crate) copied: Vec<String>,
@@ -19,11 +24,24 @@ pub(crate) struct Report {
 
 impl Report {
     pub(crate) fn add(&mut self, f: &source::SourceFile, p: &Prepared, conv: body::Converted) {
-        self.posts += 1;
-        self.drafts += usize::from(p.mapped.post.draft);
+        let draft = usize::from(p.mapped.post.draft);
+        match p.kind {
+            Kind::Post => {
+                self.posts += 1;
+                self.drafts += draft;
+            }
+            Kind::Page => {
+                self.pages += 1;
+                self.page_drafts += draft;
+            }
+        }
         self.aliases += p.mapped.post.aliases.len();
         for n in &p.mapped.notes {
-            *self.mapped.entry(n.clone()).or_default() += 1;
+            let (posts, pages) = self.mapped.entry(n.clone()).or_default();
+            match p.kind {
+                Kind::Post => *posts += 1,
+                Kind::Page => *pages += 1,
+            }
         }
         for n in conv.converted {
             *self.converted.entry(n).or_default() += 1;
@@ -43,12 +61,18 @@ impl Report {
         g: &Generator,
         opts: &Options,
         new_site: bool,
-        failed: usize,
+        failed: Failed,
     ) -> String {
         use crate::text::count;
         let site = g.site();
+        // Pages are named only when there are some, their drafts only when there are some.
+        let pages = match (self.pages, self.page_drafts) {
+            (0, _) => String::new(),
+            (n, 0) => format!(" and {}", count(n, "page")),
+            (n, d) => format!(" and {} ({})", count(n, "page"), count(d, "draft")),
+        };
         let mut s = format!(
-            "Imported {} ({}) from the {} site in {} into {}{}\n",
+            "Imported {} ({}){pages} from the {} site in {} into {}{}\n",
             count(self.posts, "post"),
             count(self.drafts, "draft"),
             g.name(),
@@ -58,8 +82,13 @@ impl Report {
         );
         if !self.mapped.is_empty() {
             s.push_str("\nFront matter:\n");
-            for (k, n) in &self.mapped {
-                s.push_str(&format!("  {k}: {}\n", count(*n, "post")));
+            for (k, &(posts, pages)) in &self.mapped {
+                let n = match (posts, pages) {
+                    (n, 0) => count(n, "post"),
+                    (0, n) => count(n, "page"),
+                    (a, b) => format!("{}, {}", count(a, "post"), count(b, "page")),
+                };
+                s.push_str(&format!("  {k}: {n}\n"));
             }
         }
         if !self.converted.is_empty() {
@@ -81,8 +110,13 @@ impl Report {
             }
         }
         s.push_str(&format!(
-            "\nAliases: {} written (`aliases` in the posts' front matter)\n",
-            count(self.aliases, "old URL")
+            "\nAliases: {} written (`aliases` in the {} front matter)\n",
+            count(self.aliases, "old URL"),
+            if self.pages > 0 {
+                "posts' and pages'"
+            } else {
+                "posts'"
+            }
         ));
         // showpress's own feeds are /atom.xml and /rss.xml: only other addresses need a line.
         let old_feeds: Vec<&(&str, String)> = site
@@ -113,10 +147,10 @@ impl Report {
                 s.push_str(&format!("  {rel}: {why}\n"));
             }
         }
-        if failed > 0 {
+        if failed.any() {
             s.push_str(&format!(
                 "\n{} could not be imported (errors above)\n",
-                count(failed, "post")
+                failed.text()
             ));
         }
         s

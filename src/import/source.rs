@@ -1,5 +1,5 @@
-//! What every source generator gives the importer: the old site's settings and its post
-//! files, found on disk; and the walk that finds them.
+//! What every source generator gives the importer: the old site's settings and its post and
+//! page files, found on disk; and the walk that finds them.
 
 use std::path::{Path, PathBuf};
 
@@ -26,11 +26,20 @@ pub struct Site {
     pub static_dir: PathBuf,
     pub dialect: Dialect,
     pub posts: Vec<SourceFile>,
-    /// Files found but not imported (standalone pages), with why, for the report.
+    /// Standalone pages (`about.md`), imported as showpress pages at the top of `content/`.
+    pub pages: Vec<SourceFile>,
+    /// Files found but not imported, with why, for the report.
     pub skipped: Vec<(String, String)>,
 }
 
-/// One post file of the old site.
+/// What a source file becomes: a post under `content/posts/`, or a standalone page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Post,
+    Page,
+}
+
+/// One post or page file of the old site.
 pub struct SourceFile {
     pub abs: PathBuf,
     /// Relative to the source folder, `/`-separated: what reports print.
@@ -46,8 +55,8 @@ pub struct SourceFile {
     /// A folder whose other files go with the post (Hugo page bundles, Zola colocated
     /// assets).
     pub bundle: Option<PathBuf>,
-    /// Hugo's and Zola's section path (`posts`, `blog/2024`); Jekyll's categories from the
-    /// folders above `_posts`.
+    /// Hugo's and Zola's section path (`posts`, `blog/2024`; empty for a page); Jekyll's
+    /// categories from the folders above `_posts`, or a page's folder (`:path`).
     pub section: String,
 }
 

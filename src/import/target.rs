@@ -1,5 +1,6 @@
-//! The target site: the posts it already has (their slugs), where it is on disk (so a target
-//! inside the source is refused), and whether a post's `image` can be used there.
+//! The target site: the posts and pages it already has (their slugs), the page URLs showpress
+//! keeps for itself, where it is on disk (so a target inside the source is refused), and
+//! whether a post's `image` can be used there.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -16,10 +17,7 @@ pub(crate) fn existing_slugs(into: &Path) -> HashMap<String, String> {
         let Ok(text) = std::fs::read_to_string(&abs) else {
             continue;
         };
-        let from_front_matter = crate::content::frontmatter::split(&text)
-            .ok()
-            .and_then(|s| s.front_matter.parse::<toml::Table>().ok())
-            .and_then(|t| t.get("slug")?.as_str().map(String::from));
+        let from_front_matter = front_matter_slug(&text);
         let stem = if abs.file_name().is_some_and(|n| n == "index.md") {
             abs.parent().and_then(Path::file_name)
         } else {
@@ -32,6 +30,62 @@ pub(crate) fn existing_slugs(into: &Path) -> HashMap<String, String> {
         out.insert(crate::slug::slugify(&name), source::rel(into, &abs));
     }
     out
+}
+
+/// The slug in a file's front matter, if it has one that parses.
+fn front_matter_slug(text: &str) -> Option<String> {
+    let split = crate::content::frontmatter::split(text).ok()?;
+    let table = split.front_matter.parse::<toml::Table>().ok()?;
+    table.get("slug")?.as_str().map(String::from)
+}
+
+/// The standalone pages of the target site at `/<slug>/` (`content/<name>.md`,
+/// `content/<name>/index.md`, a front matter `slug` replacing the name), by slug, with their
+/// paths: an imported page there would be a second page at one URL. A file that cannot be
+/// read is left to `check`.
+pub(crate) fn existing_pages(into: &Path) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let content = into.join("content");
+    let Ok(entries) = std::fs::read_dir(&content) else {
+        return out;
+    };
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    for e in entries.filter_map(std::result::Result::ok) {
+        let path = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            if !matches!(name.as_str(), "posts" | "shows" | "guests") {
+                files.push((path.join("index.md"), name));
+            }
+        } else if let Some(stem) = name.strip_suffix(".md") {
+            files.push((path.clone(), stem.to_string()));
+        }
+    }
+    for (abs, name) in files {
+        let Ok(text) = std::fs::read_to_string(&abs) else {
+            continue;
+        };
+        let name = front_matter_slug(&text).unwrap_or(name);
+        out.insert(crate::slug::slugify(&name), source::rel(into, &abs));
+    }
+    out
+}
+
+/// What showpress itself writes at `/<slug>/`, for a page slug that would clash with it.
+pub(crate) fn reserved(slug: &str) -> Option<&'static str> {
+    Some(match slug {
+        "posts" => "the posts",
+        "shows" => "the list of shows",
+        "guests" => "the list of guests",
+        "tags" => "the list of tags",
+        "archive" => "the archive",
+        "search" => "search",
+        "page" => "the home page's later pages",
+        _ => return None,
+    })
 }
 
 /// `path` made absolute through its nearest existing ancestor (the target may not exist yet).

@@ -1,12 +1,14 @@
-//! Writes what the import made: posts as `+++` TOML front matter and body, copied files, and a
-//! `config.toml` for a new site. Nothing that exists is ever replaced: every target is checked
-//! before the first byte is written, and each file is created with `create_new`.
+//! Writes what the import made: posts and pages as `+++` TOML front matter and body, copied
+//! files, and a `config.toml` for a new site. Nothing that exists is ever replaced: every
+//! target is checked before the first byte is written, and each file is created with
+//! `create_new`.
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::post::NewPost;
+use super::source::Kind;
 
 fn quote(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
@@ -22,7 +24,9 @@ pub fn front_matter(p: &NewPost) -> String {
     let mut out = String::from("+++\n");
     let mut line = |k: &str, v: String| out.push_str(&format!("{k} = {v}\n"));
     line("title", quote(&p.title));
-    line("date", p.date.toml());
+    if let Some(d) = &p.date {
+        line("date", d.toml());
+    }
     if let Some(u) = &p.updated {
         line("updated", u.toml());
     }
@@ -118,11 +122,19 @@ pub fn config(
 }
 
 /// Where a post goes: `content/posts/<year>/<date>-<slug>.md`, or for a bundle
-/// `content/posts/<year>/<date>-<slug>/index.md` beside its files.
-pub fn post_path(p: &NewPost, bundle: bool) -> PathBuf {
-    let day = p.date.day();
-    let stem = format!("{}-{}", day.format("%Y-%m-%d"), p.slug);
-    let dir = PathBuf::from("content/posts").join(day.format("%Y").to_string());
+/// `content/posts/<year>/<date>-<slug>/index.md` beside its files. A page goes to
+/// `content/<slug>.md` (`content/<slug>/index.md`), so its URL is `/<slug>/`; so would a post
+/// without a date, which `post::map` never makes.
+pub fn out_path(p: &NewPost, kind: Kind, bundle: bool) -> PathBuf {
+    let (dir, stem) = match p.date.filter(|_| kind == Kind::Post) {
+        Some(date) => {
+            let day = date.day();
+            let stem = format!("{}-{}", day.format("%Y-%m-%d"), p.slug);
+            let dir = PathBuf::from("content/posts").join(day.format("%Y").to_string());
+            (dir, stem)
+        }
+        None => (PathBuf::from("content"), p.slug.clone()),
+    };
     if bundle {
         dir.join(stem).join("index.md")
     } else {

@@ -1,6 +1,8 @@
 //! Zola sources: `config.toml`, pages under `content/<section>/` as files (a `YYYY-MM-DD-`
-//! name prefix gives the date) or folders with `index.md` and colocated assets; URLs from a
-//! page's `path`, else `/<section path>/<slug>/` under the config's slug rules.
+//! name prefix gives the date) or folders with `index.md` and colocated assets, imported as
+//! posts; pages of the root section (`content/about.md`, `content/about/index.md`) imported as
+//! standalone pages. URLs from a page's `path`, else `/<section path>/<slug>/` under the
+//! config's slug rules.
 
 use std::path::Path;
 
@@ -37,6 +39,7 @@ pub fn read(src: &Path) -> Result<Zola, ConfigError> {
     let base_url = source::with_slash(conf(&config, "base_url").unwrap_or(""));
     let content = src.join("content");
     let mut posts = Vec::new();
+    let mut pages = Vec::new();
     let mut skipped = Vec::new();
     for abs in source::markdown_files(&content) {
         let rel = source::rel(src, &abs);
@@ -64,12 +67,20 @@ pub fn read(src: &Path) -> Result<Zola, ConfigError> {
                     .unwrap_or_default(),
             )
         };
-        if section_parts.is_empty() {
-            skipped.push((rel, "a page at the top of content/, not a post".to_string()));
+        // A bundle needs a folder: `content/index.md` would be the home page, which showpress
+        // makes itself.
+        if is_bundle && dir_parts.is_empty() {
+            skipped.push((rel, "the home page: showpress makes its own".to_string()));
             continue;
         }
+        // The root section's pages are the site's standalone pages.
+        let list = if section_parts.is_empty() {
+            &mut pages
+        } else {
+            &mut posts
+        };
         let (file_date, slug) = source::dated(&stem);
-        posts.push(SourceFile {
+        list.push(SourceFile {
             rel,
             file_date,
             file_slug: slug.to_string(),
@@ -115,6 +126,7 @@ pub fn read(src: &Path) -> Result<Zola, ConfigError> {
             static_dir: src.join("static"),
             dialect: Dialect::Zola,
             posts,
+            pages,
             skipped,
         },
         slugify: conf(&config, "slugify.paths").unwrap_or("on").to_string(),
