@@ -273,28 +273,14 @@ fn page_suffix(style: &str) -> &'static str {
 
 /// Fills a page's permalink: a page knows only `:path`, `:basename` and `:output_ext`.
 fn fill_page(pattern: &str, path: &str, basename: &str) -> Result<String, String> {
-    let mut out = String::new();
-    let mut rest = pattern;
-    while let Some(at) = rest.find(':') {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 1..];
-        let len = after
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(after.len());
-        out.push_str(match &after[..len] {
-            "path" => path,
-            "basename" => basename,
-            "output_ext" => ".html",
-            name => {
-                return Err(format!(
-                    "unknown placeholder `:{name}` in a page's permalink"
-                ));
-            }
-        });
-        rest = &after[len..];
-    }
-    out.push_str(rest);
-    Ok(urls::clean(&out))
+    urls::substitute(pattern, |name| match name {
+        "path" => Ok(path.to_string()),
+        "basename" => Ok(basename.to_string()),
+        "output_ext" => Ok(".html".to_string()),
+        name => Err(format!(
+            "unknown placeholder `:{name}` in a page's permalink"
+        )),
+    })
 }
 
 #[cfg(test)]

@@ -43,8 +43,8 @@ impl Failed {
 /// The URL showpress gives an imported file with `slug`.
 pub(crate) fn new_url(kind: Kind, slug: &str) -> String {
     match kind {
-        Kind::Post => format!("/posts/{slug}/"),
-        Kind::Page => format!("/{slug}/"),
+        Kind::Post => format!("/{}", crate::urls::post(slug)),
+        Kind::Page => format!("/{}", crate::urls::page(&[slug.to_string()])),
     }
 }
 

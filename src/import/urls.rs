@@ -29,26 +29,17 @@ pub fn jekyll_style(style: &str) -> &str {
     }
 }
 
-/// Fills a permalink pattern. `ext` is what `:output_ext` becomes (`.html` in Jekyll).
-/// Unknown placeholders are left as written, so the alias shows what could not be filled and
-/// the caller can report it; `None` when a date placeholder has no date.
+/// Fills a permalink pattern. `ext` is what `:output_ext` becomes (`.html` in Jekyll). An
+/// unknown placeholder, or a date placeholder without a date, is an error naming it.
 pub fn fill(pattern: &str, parts: &UrlParts, ext: &str) -> Result<String, String> {
-    let mut out = String::new();
-    let mut rest = pattern;
-    while let Some(at) = rest.find(':') {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 1..];
-        let len = after
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(after.len());
-        let name = &after[..len];
+    substitute(pattern, |name| {
         let d = parts.date;
         let need = |f: &dyn Fn(&DateTime<FixedOffset>) -> String| {
             d.as_ref()
                 .map(f)
                 .ok_or_else(|| format!("`:{name}` needs a date"))
         };
-        let value = match name {
+        Ok(match name {
             "year" => need(&|d| format!("{:04}", d.year()))?,
             "short_year" => need(&|d| format!("{:02}", d.year() % 100))?,
             "month" => need(&|d| format!("{:02}", d.month()))?,
@@ -72,8 +63,24 @@ pub fn fill(pattern: &str, parts: &UrlParts, ext: &str) -> Result<String, String
             "filename" | "contentbasename" => parts.filename.to_string(),
             "output_ext" => ext.to_string(),
             _ => return Err(format!("unknown placeholder `:{name}`")),
-        };
-        out.push_str(&value);
+        })
+    })
+}
+
+/// Replaces every `:name` placeholder of `pattern` by `value(name)`, and cleans the path.
+pub fn substitute(
+    pattern: &str,
+    mut value: impl FnMut(&str) -> Result<String, String>,
+) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = pattern;
+    while let Some(at) = rest.find(':') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        out.push_str(&value(&after[..len])?);
         rest = &after[len..];
     }
     out.push_str(rest);
