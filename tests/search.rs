@@ -211,6 +211,47 @@ fn a_cached_build_patches_the_index_into_what_a_clean_build_makes() {
     }
 }
 
+/// The build cache's file of the index (`.showpress/search-<checksum>`): its name and mtime.
+fn cached_index(site: &TestSite) -> Vec<(String, std::time::SystemTime)> {
+    let mut found: Vec<_> = std::fs::read_dir(site.path(".showpress"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("search-"))
+        .map(|e| {
+            let mtime = e.metadata().unwrap().modified().unwrap();
+            (e.file_name().to_string_lossy().into_owned(), mtime)
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// A build in which no post's part of the index changed (a template edit) names the cache's
+/// file of the index again instead of encoding and writing it anew; a body edit replaces it.
+#[test]
+fn a_build_that_changes_no_posts_part_keeps_the_caches_file_of_the_index() {
+    let site = TestSite::fixture("pages");
+    let timing = [("SHOWPRESS_TIMING", "1")];
+    site.build();
+    let first = cached_index(&site);
+    assert_eq!(first.len(), 1, "{first:?}");
+    site.write(
+        "templates/partials/footer.html",
+        "<footer>바뀐 바닥글</footer>\n",
+    );
+    let run = site.run_env(&["build"], &timing);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_contains(&run.stderr, "timing:   search patched (0 changed)");
+    assert_eq!(cached_index(&site), first);
+    let rel = "content/posts/2025-03-18-rates.md";
+    let text = std::fs::read_to_string(site.path(rel)).unwrap();
+    site.write(rel, &text.replace("토론의 핵심을", "토론의 요점을"));
+    site.build();
+    let after = cached_index(&site);
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert_ne!(after[0].0, first[0].0);
+}
+
 #[test]
 fn a_rebuild_after_one_edit_rewrites_only_the_index_files_whose_bytes_changed() {
     let site = TestSite::fixture("search_index");

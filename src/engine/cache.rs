@@ -55,10 +55,6 @@ struct Saved {
     disk: DiskManifest,
 }
 
-/// The search file (checksum, length) the state on disk names, and the checksum of the one
-/// this process's state names.
-type SearchFiles = (Option<(u64, u64)>, Option<u64>);
-
 /// An open cache folder, locked for this process until dropped.
 pub struct CacheDir {
     dir: PathBuf,
@@ -66,8 +62,8 @@ pub struct CacheDir {
     known: std::sync::Mutex<FastMap<u64, u64>>,
     /// Shards the state this process wrote names: the others can go once it is in place.
     written: std::sync::Mutex<Vec<u64>>,
-    /// The search file the state on disk names, and the one this process's state names.
-    search_known: std::sync::Mutex<SearchFiles>,
+    /// The search file the state this process wrote names (checksum): the others can go.
+    search_written: std::sync::Mutex<Option<u64>>,
     _lock: crate::fs::LockFile,
 }
 
@@ -142,7 +138,7 @@ impl CacheDir {
             dir: dir.to_path_buf(),
             known: Default::default(),
             written: Default::default(),
-            search_known: Default::default(),
+            search_written: Default::default(),
             _lock: lock,
         })
     }
@@ -205,9 +201,6 @@ impl CacheDir {
         if let Ok(mut known) = self.known.lock() {
             *known = saved.shards.iter().copied().collect();
         }
-        if let Ok(mut k) = self.search_known.lock() {
-            k.0 = saved.search;
-        }
         let content = ContentCache::import(files, saved.saved_at, RACY);
         let mut engine = Engine::new(opts);
         engine.config_fp = saved.config_fp;
@@ -216,6 +209,7 @@ impl CacheDir {
         engine.links = saved.links;
         engine.statics = saved.statics.into_iter().collect::<FastSet<String>>();
         engine.search_state = search;
+        engine.search_saved = saved.search;
         Ok(Restored {
             engine,
             disk: saved.disk,
@@ -240,12 +234,13 @@ impl CacheDir {
         if let Ok(mut w) = self.written.lock() {
             *w = shards.iter().map(|(fp, _)| *fp).collect();
         }
-        let search = match &engine.search_state {
-            Some(state) => Some(self.write_search(state)?),
-            None => None,
+        let search = match (&engine.search_state, engine.search_saved) {
+            (Some(_), Some(named)) if search_path(&self.dir, named.0).is_file() => Some(named),
+            (Some(state), _) => Some(self.write_search(state)?),
+            (None, _) => None,
         };
-        if let Ok(mut k) = self.search_known.lock() {
-            k.1 = search.map(|s| s.0);
+        if let Ok(mut w) = self.search_written.lock() {
+            *w = search.map(|s| s.0);
         }
         let saved = Saved {
             root: super::absolute(&engine.opts.root),
@@ -319,17 +314,13 @@ impl CacheDir {
             .collect()
     }
 
-    /// Writes the search index's state unless the state on disk names the same bytes; returns
-    /// (checksum, length).
+    /// Writes the search index's state into the file its checksum names; returns (checksum,
+    /// length).
     fn write_search(&self, state: &crate::search::State) -> Result<(u64, u64)> {
         let bytes = postcard::to_stdvec(state)
             .map_err(|e| Error::Message(format!("cannot encode the build cache: {e}")))?;
         let named = (checksum(&bytes), bytes.len() as u64);
-        let known = self.search_known.lock().ok().and_then(|k| k.0);
-        let path = search_path(&self.dir, named.0);
-        if known != Some(named) || !path.is_file() {
-            crate::fs::write(&path, &bytes)?;
-        }
+        crate::fs::write(&search_path(&self.dir, named.0), &bytes)?;
         Ok(named)
     }
 
@@ -354,10 +345,10 @@ impl CacheDir {
             return;
         };
         let search = self
-            .search_known
+            .search_written
             .lock()
             .ok()
-            .and_then(|k| k.1)
+            .and_then(|w| *w)
             .map(|sum| search_path(&self.dir, sum));
         for e in entries.flatten() {
             let name = e.file_name();

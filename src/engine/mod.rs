@@ -192,6 +192,9 @@ pub struct Engine {
     search_files: FastSet<String>,
     /// The index as the last run made it, patched by the next (see [`crate::search::state`]).
     search_state: Option<crate::search::State>,
+    /// The build cache's file holding `search_state` as it is now (checksum, length), if any:
+    /// saving the cache then names it again instead of encoding the state anew.
+    search_saved: Option<(u64, u64)>,
     /// `serve`: runs leave the search index as it was and mark it stale; the index of the new
     /// model is made by [`Engine::refresh_search`] once the pages are served.
     defer_search: bool,
@@ -236,6 +239,7 @@ impl Engine {
             links: links::LinkIndex::default(),
             search_files: FastSet::default(),
             search_state: None,
+            search_saved: None,
             defer_search: false,
             search_stale: false,
             kept: None,
@@ -347,6 +351,7 @@ impl Engine {
         }
         self.kept = None;
         self.search_state = None;
+        self.search_saved = None;
     }
 
     /// Every content file that parsed in the last run, drafts included, even when others
@@ -710,7 +715,7 @@ impl Engine {
         self.statics = statics;
         self.statics_stale = false;
         self.search_files = search.names;
-        self.keep_search_state(search.state);
+        self.keep_search_state(search.state, search.same_state);
         self.kept = Some(Box::new(Kept {
             site,
             planned,

@@ -25,6 +25,8 @@ pub(super) struct Search {
     pub made: Vec<(String, Out, bool)>,
     /// What the next run patches; `None` with search off (or deferred).
     pub state: Option<crate::search::State>,
+    /// Whether `state` is the last run's, unchanged (the build cache need not save it again).
+    pub same_state: bool,
 }
 
 impl Search {
@@ -34,6 +36,7 @@ impl Search {
             names,
             made: Vec::new(),
             state: None,
+            same_state: false,
         }
     }
 }
@@ -84,10 +87,14 @@ impl Engine {
     }
 
     /// Keeps the index a run made for the next to patch. A deferred run made none and keeps
-    /// the last one, which still matches the index files in the output.
-    pub(super) fn keep_search_state(&mut self, state: Option<crate::search::State>) {
+    /// the last one, which still matches the index files in the output. `same`: it is the
+    /// one the run started from, so the build cache's file of it is still current.
+    pub(super) fn keep_search_state(&mut self, state: Option<crate::search::State>, same: bool) {
         if state.is_some() || !self.defer_search {
             self.search_state = state;
+            if !same {
+                self.search_saved = None;
+            }
         }
     }
 
@@ -95,7 +102,7 @@ impl Engine {
     /// longer has as removed. For runs that change nothing else that can go (the fast path,
     /// the deferred index); a full run finds every file that is gone at once.
     pub(super) fn commit_search(&mut self, search: Search) -> Refreshed {
-        self.keep_search_state(search.state);
+        self.keep_search_state(search.state, search.same_state);
         let mut done = Refreshed::default();
         for (file, out, written) in search.made {
             if written {
@@ -183,6 +190,7 @@ impl Engine {
             out.made.push((path, record, !same));
         }
         out.state = Some(index.state);
+        out.same_state = index.same_state;
         Ok(out)
     }
 }

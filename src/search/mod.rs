@@ -72,6 +72,8 @@ pub struct Index {
     pub kept: Vec<String>,
     /// What the next run patches (see [`state`]).
     pub state: State,
+    /// Whether `state` is the one it was patched from, unchanged (no post's part changed).
+    pub same_state: bool,
 }
 
 /// The index of `site`: patched from `prev` when the posts are the same ones in the same order
@@ -225,7 +227,7 @@ fn whole(
         chunks,
         terms,
     };
-    finish(site, state, files, Vec::new())
+    finish(site, state, files, Vec::new(), false)
 }
 
 /// The last index with the `changed` posts' parts replaced (see [`state`]).
@@ -292,7 +294,8 @@ fn patched(
         kept.extend(prev.chunks.iter().map(|(_, name)| format!("{DIR}/{name}")));
     }
     prev.docs = inputs;
-    finish(site, prev, files, kept)
+    let same = changed.is_empty();
+    finish(site, prev, files, kept, same)
 }
 
 /// Adds the files every index has (the docs file, `meta.json`, the script) to `files`.
@@ -301,6 +304,7 @@ fn finish(
     state: State,
     mut files: Vec<(String, Vec<u8>)>,
     kept: Vec<String>,
+    same_state: bool,
 ) -> Index {
     let docs_bytes = docs_file(site, &state.shards);
     let docs_name = format!("docs/{}.json", short_hash(&docs_bytes));
@@ -318,7 +322,12 @@ fn finish(
     });
     files.push((format!("{DIR}/meta.json"), meta.to_string().into_bytes()));
     files.push((format!("{DIR}/search.js"), SCRIPT.as_bytes().to_vec()));
-    Index { files, kept, state }
+    Index {
+        files,
+        kept,
+        state,
+        same_state,
+    }
 }
 
 /// Chunks `terms` into files added to `files`; returns the chunks' (first term, name).
