@@ -20,6 +20,7 @@ pub mod error;
 pub mod fingerprint;
 pub mod fs;
 pub mod import;
+pub mod lazy;
 pub mod markdown;
 pub mod output;
 pub mod render;

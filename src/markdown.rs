@@ -16,11 +16,8 @@ pub const CJK_CHARS_PER_MINUTE: f64 = 300.0;
 /// What the Markdown of one file renders to.
 #[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
-    #[serde(with = "crate::text::big_str")]
-    pub html: String,
     /// HTML of the text before `<!-- more -->`, else of the first paragraph.
     pub summary: Option<String>,
-    pub toc: Vec<TocEntry>,
     pub reading: Reading,
     /// Every id a link can point at: headings and footnotes.
     pub ids: Vec<String>,
@@ -39,14 +36,62 @@ pub struct Rendered {
     /// Shortcode syntax mistakes: byte range in the Markdown text and message.
     #[serde(default)]
     pub shortcode_errors: Vec<(std::ops::Range<usize>, String)>,
+    /// Fingerprint of the plain text and search words: what the search index compares to
+    /// know a post's part changed, without decoding [`Full`] from the build cache.
+    #[serde(default)]
+    pub text_fp: u64,
+    /// What only the pages showing the body and the search index read: decoded from the
+    /// build cache when first used (see [`crate::lazy`]).
+    full: crate::lazy::Lazy<Full>,
+}
+
+/// The large parts of a [`Rendered`].
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Full {
+    #[serde(with = "crate::text::big_str")]
+    pub html: String,
+    pub toc: Vec<TocEntry>,
     /// The words a reader sees, blocks on lines of their own: what search excerpts show.
-    #[serde(default, with = "crate::text::big_str")]
+    #[serde(with = "crate::text::big_str")]
     pub text: String,
     /// The words of `text` with their weights for the search index (see
     /// [`crate::search::tokenize::body_words`]); set by `content` when search is on, so they
     /// are kept with the parsed file and a rebuild tokenizes only the files that changed.
-    #[serde(default)]
     pub words: crate::search::tokenize::WordList,
+}
+
+impl Rendered {
+    pub fn html(&self) -> &str {
+        &self.full.get().html
+    }
+
+    pub fn toc(&self) -> &[TocEntry] {
+        &self.full.get().toc
+    }
+
+    pub fn text(&self) -> &str {
+        &self.full.get().text
+    }
+
+    pub fn words(&self) -> &crate::search::tokenize::WordList {
+        &self.full.get().words
+    }
+
+    /// Replaces the HTML (links resolved by the site model).
+    pub fn set_html(&mut self, html: String) {
+        self.full.update(|f| f.html = html);
+    }
+
+    /// Sets the search words of the text (and the fingerprint that covers them).
+    pub fn set_words(&mut self, words: crate::search::tokenize::WordList) {
+        self.full.update(|f| f.words = words);
+        self.text_fp = self.full_fingerprint();
+    }
+
+    fn full_fingerprint(&self) -> u64 {
+        let f = self.full.get();
+        crate::fingerprint::of(&(crate::fingerprint::of_bytes(f.text.as_bytes()), &f.words))
+    }
 }
 
 /// A link to another content file: `@/posts/2025/a.md#anchor`, or a relative `../about.md`;
@@ -285,10 +330,8 @@ pub fn render(text: &str, opts: &MarkdownOptions) -> Rendered {
             (f.calls, f.errors, summary)
         }
     };
-    Rendered {
-        html: out,
+    let mut r = Rendered {
         summary,
-        toc,
         reading,
         ids,
         links,
@@ -296,9 +339,16 @@ pub fn render(text: &str, opts: &MarkdownOptions) -> Rendered {
         shortcodes,
         shortcode_locations: Vec::new(),
         shortcode_errors,
-        text,
-        words: Default::default(),
-    }
+        text_fp: 0,
+        full: crate::lazy::Lazy::new(Full {
+            html: out,
+            toc,
+            text,
+            words: Default::default(),
+        }),
+    };
+    r.text_fp = r.full_fingerprint();
+    r
 }
 
 /// The HTML of a task list item's box: disabled, since a reader cannot tick a published list,
@@ -586,17 +636,20 @@ mod tests {
     #[test]
     fn heading_ids_are_hangul_and_unique() {
         let r = md("## 시청자 질문\n\n## 시청자 질문\n\n## Custom {#mine}\n");
-        assert!(r.html.contains("<h2 id=\"시청자-질문\">시청자 질문</h2>"));
-        assert!(r.html.contains("<h2 id=\"시청자-질문-1\">시청자 질문</h2>"));
-        assert!(r.html.contains("<h2 id=\"mine\">Custom</h2>"));
+        assert!(r.html().contains("<h2 id=\"시청자-질문\">시청자 질문</h2>"));
+        assert!(
+            r.html()
+                .contains("<h2 id=\"시청자-질문-1\">시청자 질문</h2>")
+        );
+        assert!(r.html().contains("<h2 id=\"mine\">Custom</h2>"));
     }
 
     #[test]
     fn generated_ids_give_way_to_explicit_and_footnote_ids() {
         let r = md("## mine\n\n## Custom {#mine}\n\n## 1\n\ntext[^1]\n\n[^1]: note\n");
-        assert!(r.html.contains("<h2 id=\"mine-1\">mine</h2>"));
-        assert!(r.html.contains("<h2 id=\"mine\">Custom</h2>"));
-        assert!(r.html.contains("<h2 id=\"1-1\">1</h2>"));
+        assert!(r.html().contains("<h2 id=\"mine-1\">mine</h2>"));
+        assert!(r.html().contains("<h2 id=\"mine\">Custom</h2>"));
+        assert!(r.html().contains("<h2 id=\"1-1\">1</h2>"));
     }
 
     #[test]
@@ -613,14 +666,14 @@ mod tests {
             "See [a](@/posts/a.md#x), [b](../about.md) and [c](https://e.com/x.md).\n\n## Heading\n",
         );
         assert!(
-            r.html
+            r.html()
                 .contains("<a href=\"showpress-internal-link:0\">a</a>")
         );
         assert!(
-            r.html
+            r.html()
                 .contains("<a href=\"showpress-internal-link:1\">b</a>")
         );
-        assert!(r.html.contains("<a href=\"https://e.com/x.md\">c</a>"));
+        assert!(r.html().contains("<a href=\"https://e.com/x.md\">c</a>"));
         assert_eq!(r.links[0].target, "@/posts/a.md");
         assert_eq!(r.links[0].anchor.as_deref(), Some("x"));
         assert_eq!(r.links[1].target, "../about.md");
@@ -630,9 +683,9 @@ mod tests {
     #[test]
     fn toc_nests_by_level() {
         let r = md("## A\n### B\n#### too deep\n## C\n");
-        assert_eq!(r.toc.len(), 2);
-        assert_eq!(r.toc[0].children[0].title, "B");
-        assert!(r.toc[0].children[0].children.is_empty());
+        assert_eq!(r.toc().len(), 2);
+        assert_eq!(r.toc()[0].children[0].title, "B");
+        assert!(r.toc()[0].children[0].children.is_empty());
     }
 
     #[test]
@@ -649,22 +702,22 @@ mod tests {
         let r = md(
             "| a |\n|---|\n| 1 |\n\n~~x~~ - [x] done\n\nnote[^1]\n\n[^1]: foot\n\n<div class=\"raw\">ok</div>\n",
         );
-        assert!(r.html.contains("<table>"));
-        assert!(r.html.contains("<del>x</del>"));
-        assert!(r.html.contains("footnote-definition"));
-        assert!(r.html.contains("<div class=\"raw\">ok</div>"));
+        assert!(r.html().contains("<table>"));
+        assert!(r.html().contains("<del>x</del>"));
+        assert!(r.html().contains("footnote-definition"));
+        assert!(r.html().contains("<div class=\"raw\">ok</div>"));
     }
 
     #[test]
     fn table_boxes_are_named_by_escaped_headings_or_just_표() {
         let r = md("| \"비용\" | `GPU` |\n|---|---|\n| 1 | 2 |\n\n|  |\n|---|\n| x |\n");
-        assert!(r.html.contains(
+        assert!(r.html().contains(
             "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"표: &quot;비용&quot;, GPU\">\n<table>"
         ));
-        assert!(r.html.contains(
+        assert!(r.html().contains(
             "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"표\">\n<table>"
         ));
-        assert_eq!(r.html.matches("</table>\n</div>\n").count(), 2);
+        assert_eq!(r.html().matches("</table>\n</div>\n").count(), 2);
     }
 
     #[test]
@@ -685,10 +738,10 @@ mod tests {
         let r = md("```\ncode\n```\n\nFirst.\n");
         assert_eq!(r.summary.as_deref(), Some("<p>First.</p>\n"));
         assert!(
-            r.html
+            r.html()
                 .starts_with("<pre tabindex=\"0\"><code>code\n</code></pre>\n"),
             "{}",
-            r.html
+            r.html()
         );
     }
 }

@@ -1943,9 +1943,9 @@ fn fuzz_markdown_render() {
                     check_toc(&e.children, depth, e.level);
                 }
             }
-            check_toc(&r.toc, depth, 0);
+            check_toc(r.toc(), depth, 0);
             if !text.contains("showpress-internal-link") {
-                let tokens = r.html.matches("showpress-internal-link:").count();
+                let tokens = r.html().matches("showpress-internal-link:").count();
                 prop_assert!(
                     tokens <= r.links.len(),
                     "{tokens} tokens for {} links",
@@ -2008,7 +2008,9 @@ fn fuzz_markdown_repetitive() {
             } else {
                 let t = text.clone();
                 let (_, took) = bounded("render", move || {
-                    markdown::render(&t, &MarkdownOptions::default()).html.len()
+                    markdown::render(&t, &MarkdownOptions::default())
+                        .html()
+                        .len()
                 });
                 report_slow(&[("render", text.as_bytes())], took);
                 stats.record(None, took);
@@ -2591,7 +2593,7 @@ fn regression_setext_heading_attributes_in_blockquote_render() {
         // The parser's panic cannot be fixed here: showpress catches it and reports the file.
         let t = text.to_string();
         let (result, _) = bounded("render", move || {
-            markdown::render_guarded(&t, &MarkdownOptions::default()).map(|r| r.html)
+            markdown::render_guarded(&t, &MarkdownOptions::default()).map(|r| r.html().to_string())
         });
         if let Ok(html) = result {
             assert!(html.contains("<h1"), "{text:?} → {html}");

@@ -38,6 +38,8 @@ pub struct ContentCache {
     /// A scan made just before the next load by someone else (`build`'s check that nothing
     /// changed), used by that load instead of walking `content/` again.
     discovered: Option<(Vec<ContentFile>, Vec<Diagnostic>)>,
+    /// The stamps of `discovered`'s files, taken with it, when known.
+    discovered_stamps: Option<Vec<Option<Stamp>>>,
 }
 
 /// One content file as the build cache stores it: its place in the scan order, the file, its
@@ -110,6 +112,7 @@ impl ContentCache {
             entries,
             scanned: Some((files, Vec::new())),
             discovered: None,
+            discovered_stamps: None,
         }
     }
 
@@ -149,7 +152,14 @@ impl ContentCache {
     }
 
     /// Has the next [`ContentCache::load`] use this scan of `content/`, made a moment ago.
-    pub fn use_scan(&mut self, found: (Vec<ContentFile>, Vec<Diagnostic>)) {
+    /// `stamps`, when given, are the files' stamps taken with the scan (before any was read,
+    /// so a file changed since is read again next time).
+    pub fn use_scan(
+        &mut self,
+        found: (Vec<ContentFile>, Vec<Diagnostic>),
+        stamps: Option<Vec<Option<Stamp>>>,
+    ) {
+        self.discovered_stamps = stamps.filter(|s| s.len() == found.0.len());
         self.discovered = Some(found);
     }
 
@@ -229,11 +239,15 @@ impl ContentCache {
         if let Some(reparsed) = self.reparse(config, changed) {
             return Ok((self.assemble_cached(drafts)?, reparsed.len()));
         }
+        let known = self.discovered_stamps.take();
         let (files, errors) = match self.discovered.take() {
             Some(found) => found,
             None => discover(root)?,
         };
-        let stamps: Vec<Option<Stamp>> = files.par_iter().map(|f| stamp(&f.abs)).collect();
+        let stamps: Vec<Option<Stamp>> = match known {
+            Some(s) if s.len() == files.len() => s,
+            _ => files.par_iter().map(|f| stamp(&f.abs)).collect(),
+        };
         let stale: Vec<(usize, &ContentFile)> = files
             .iter()
             .enumerate()

@@ -204,7 +204,8 @@ impl<'a> Source<'a> {
             ));
         }
         if self.config.search.enabled {
-            r.words = crate::search::tokenize::body_words(&r.text);
+            let words = crate::search::tokenize::body_words(r.text());
+            r.set_words(words);
         }
         r
     }

@@ -24,7 +24,7 @@ use crate::output::DiskManifest;
 
 const MAGIC: &[u8; 16] = b"showpress-cache\n";
 /// Bumped whenever the saved layout or the meaning of a key changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 const STATE_FILE: &str = "state";
 /// Parsed content files are kept in this many files, by a hash of their path, so saving after
 /// a one-post edit writes one small file instead of all of them.
@@ -392,7 +392,9 @@ fn read_shards(dir: &Path, shards: &[(u64, u64)]) -> std::result::Result<Vec<Sav
             if checksum(&bytes) != sum {
                 return Err("is damaged (checksum mismatch: truncated or changed)".into());
             }
-            postcard::from_bytes(&bytes).map_err(|e| format!("is damaged ({e})"))
+            // Bodies stay in these bytes until a page or the index needs them.
+            crate::lazy::decode_shared(std::sync::Arc::new(bytes))
+                .map_err(|e| format!("is damaged ({e})"))
         })
         .collect();
     let mut files = Vec::new();

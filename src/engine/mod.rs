@@ -259,8 +259,12 @@ impl Engine {
     }
 
     /// Has the next run use this scan of `content/` (made a moment ago) instead of its own.
-    pub fn use_content_scan(&mut self, found: (Vec<crate::content::ContentFile>, Vec<Diagnostic>)) {
-        self.content.use_scan(found);
+    pub fn use_content_scan(
+        &mut self,
+        found: (Vec<crate::content::ContentFile>, Vec<Diagnostic>),
+        stamps: Option<Vec<Option<crate::content::Stamp>>>,
+    ) {
+        self.content.use_scan(found, stamps);
     }
 
     /// Every content file of the last run with its stamp, when all are known.
@@ -313,6 +317,7 @@ impl Engine {
     /// not end a `serve` session; everything kept may be half-updated then, so it is dropped
     /// and the next run starts from the files.
     pub fn run(&mut self, changes: Changes, sink: Sink) -> Result<Run> {
+        let failures = crate::lazy::failures();
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             #[cfg(test)]
             if std::mem::take(&mut self.panic_next) {
@@ -324,6 +329,16 @@ impl Engine {
         // far or not.
         self.early = None;
         self.late_forget = None;
+        if matches!(outcome, Ok(Ok(_))) && crate::lazy::failures() != failures {
+            // A body kept in the build cache's bytes did not decode (see `crate::lazy`): the
+            // pages made from it are wrong, so none of them is published.
+            self.forget();
+            return Err(Error::Message(
+                "the build cache is damaged: a post's body kept in it could not be read. \
+                 Nothing was published; run the build again (it starts from scratch)"
+                    .into(),
+            ));
+        }
         outcome.unwrap_or_else(|panic| {
             self.forget();
             let what = panic

@@ -328,7 +328,7 @@ fn expand_body(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut html = body.html.clone();
+    let mut html = body.html().to_string();
     // Last first: a body's shortcodes (numbered after it) are in place before it is rendered.
     for (n, call) in body.shortcodes.iter().enumerate().rev() {
         let Some(s) = spot(&html, n, call.body) else {

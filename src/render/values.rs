@@ -184,12 +184,12 @@ impl<'a> Values<'a> {
     /// A body's HTML with its shortcodes' output in place.
     pub fn body_html<'b>(&'b self, file: &str, body: &'b Rendered) -> &'b str {
         match body.shortcodes.is_empty() {
-            true => &body.html,
+            true => body.html(),
             false => self
                 .site
                 .expanded
                 .get(file)
-                .map_or(&body.html, String::as_str),
+                .map_or(body.html(), String::as_str),
         }
     }
 
@@ -341,7 +341,7 @@ impl<'a> Values<'a> {
     }
 
     fn toc(body: &Rendered) -> Value {
-        Value::from_serializable(&body.toc)
+        Value::from_serializable(&body.toc())
     }
 
     /// The card plus the body: what `post.html` gets as `post`.

@@ -152,7 +152,7 @@ fn whole(
             FastMap::default,
             |mut map: FastMap<&str, Vec<(u32, u8)>>, (id, (d, post))| {
                 merge_sorted(
-                    post.body.words.iter(),
+                    post.body.words().iter(),
                     d.fields.iter().map(|(w, n)| (w.as_str(), *n)),
                     |word, w| {
                         map.entry(word).or_default().push((id as u32, w));
@@ -252,7 +252,7 @@ fn patched(
             let post = &site.posts[n - 1 - *id as usize];
             let mut whole = Vec::new();
             merge_sorted(
-                post.body.words.iter(),
+                post.body.words().iter(),
                 d.fields.iter().map(|(w, n)| (w.as_str(), *n)),
                 |word, w| whole.push((word, w)),
             );
@@ -389,8 +389,7 @@ fn post_fingerprint(site: &Site, i: usize) -> (String, u64) {
         p.date,
         guests,
         tags,
-        fingerprint::of_bytes(p.body.text.as_bytes()),
-        &p.body.words,
+        p.body.text_fp,
     ));
     (p.slug.clone(), fp)
 }
@@ -427,13 +426,12 @@ fn doc(site: &Site, link: &Linker, i: usize) -> Doc {
     let mut fields: Vec<(String, u8)> = fields.into_iter().collect();
     fields.sort_unstable();
 
-    let cut = p
-        .body
-        .text
+    let body = p.body.text();
+    let cut = body
         .char_indices()
         .nth(EXCERPT_SOURCE_CHARS)
-        .map_or(p.body.text.len(), |(i, _)| i);
-    let text = &p.body.text[..cut];
+        .map_or(body.len(), |(i, _)| i);
+    let text = &body[..cut];
     let date = crate::dates::format(&p.date, site.config.timezone, &site.config.language, None);
     let fragment = Fragment {
         url: &link.url(&urls::post(&p.slug)),

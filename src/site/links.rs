@@ -231,7 +231,8 @@ fn resolve_body(
         urls_out.push(url);
     }
     let mut r = body.clone();
-    r.html = substitute(&r.html, &urls_out);
+    let html = substitute(r.html(), &urls_out);
+    r.set_html(html);
     if let Some(s) = &r.summary {
         r.summary = Some(substitute(s, &urls_out));
     }
@@ -240,7 +241,8 @@ fn resolve_body(
             pictures.iter().map(|(n, b, _)| (*n, b.as_str())).collect();
         let summary_html: FastMap<usize, &str> =
             pictures.iter().map(|(n, _, s)| (*n, s.as_str())).collect();
-        r.html = substitute_images(&r.html, &body_html);
+        let html = substitute_images(r.html(), &body_html);
+        r.set_html(html);
         if let Some(s) = &r.summary {
             r.summary = Some(substitute_images(s, &summary_html));
         }
@@ -476,7 +478,7 @@ pub fn resolve(site: &mut Site) -> Result<(), Vec<Diagnostic>> {
     for (i, body) in shows {
         if let Some(p) = &mut site.shows[i].profile {
             let mut new = (**p).clone();
-            new.hash = fingerprint::of(&(new.hash, &body.html));
+            new.hash = fingerprint::of(&(new.hash, body.html()));
             new.body = body;
             *p = Arc::new(new);
         }
@@ -484,7 +486,7 @@ pub fn resolve(site: &mut Site) -> Result<(), Vec<Diagnostic>> {
     for (i, body) in guests {
         if let Some(p) = &mut site.guests[i].profile {
             let mut new = (**p).clone();
-            new.hash = fingerprint::of(&(new.hash, &body.html));
+            new.hash = fingerprint::of(&(new.hash, body.html()));
             new.body = body;
             *p = Arc::new(new);
         }

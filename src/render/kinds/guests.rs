@@ -133,7 +133,7 @@ impl Kind for Guest {
         let c = &v.site.config;
         let g = &v.site.guests[self.guest];
         let bio = g.profile.as_ref().map_or(String::new(), |p| {
-            plain_text(&p.body.html, DESCRIPTION_CHARS)
+            plain_text(p.body.html(), DESCRIPTION_CHARS)
         });
         head.description = if bio.is_empty() {
             match g.role() {

@@ -148,7 +148,7 @@ impl Kind for Show {
 pub(super) fn show_head(v: &Values, show: usize, head: &mut Head) -> String {
     let s = &v.site.shows[show];
     let about = s.profile.as_ref().map_or(String::new(), |p| {
-        plain_text(&p.body.html, DESCRIPTION_CHARS)
+        plain_text(p.body.html(), DESCRIPTION_CHARS)
     });
     if !about.is_empty() {
         head.description = about.clone();
