@@ -41,10 +41,12 @@ pub const SCRIPT: &str = include_str!("search.js");
 /// Bumped when the files' layout changes (the script reads it to refuse an old index).
 pub const FORMAT: u32 = 1;
 
-/// A chunk ends at the first term that is a boundary once it holds this many bytes…
-const CHUNK_MIN: usize = 12 * 1024;
-/// …and at any term past this many.
-const CHUNK_MAX: usize = 48 * 1024;
+/// A chunk ends at the first term that is a boundary once it holds 12 KiB, and at any term
+/// past 48 KiB.
+const CHUNK_SIZES: Sizes = Sizes {
+    min: 12 * 1024,
+    max: 48 * 1024,
+};
 /// One term in this many is a boundary (by its fingerprint).
 const BOUNDARY_EVERY: u64 = 16;
 /// Posts per fragment file. One file per post would add a file per post to every build (on
@@ -110,17 +112,13 @@ pub fn build(
             .filter(untouched)
             .map(|s| format!("{DIR}/doc/{}.json", prev.shards[s]))
             .collect();
-        let kept_chunks = changed.is_empty().then(|| {
-            prev.chunks
-                .iter()
-                .map(|(_, name)| format!("{DIR}/{name}"))
-                .collect::<Vec<String>>()
-        });
-        if kept_shards
+        // A patch keeps the chunks its changes do not reach (all of them when none changed).
+        let kept_chunks: Vec<String> = prev
+            .chunks
             .iter()
-            .chain(kept_chunks.iter().flatten())
-            .all(|f| present(f))
-        {
+            .map(|(_, name)| format!("{DIR}/{name}"))
+            .collect();
+        if kept_shards.iter().chain(&kept_chunks).all(|f| present(f)) {
             return patched(site, link, prev, changed, inputs, kept_shards, &mut phase);
         }
     }
@@ -237,7 +235,7 @@ fn patched(
     mut prev: State,
     changed: Vec<u32>,
     inputs: Vec<(String, u64)>,
-    kept: Vec<String>,
+    mut kept: Vec<String>,
     phase: &mut dyn FnMut(&str),
 ) -> Index {
     let n = site.posts.len();
@@ -262,13 +260,15 @@ fn patched(
                     .map(|(term, w)| (term, *id, w)),
             );
         }
-        state::patch(&mut prev.terms, &changed, added);
+        let dirty = state::patch(&mut prev.terms, &changed, added);
         let borrowed: Vec<(&str, &[(u32, u8)])> = prev
             .terms
             .iter()
             .map(|(t, l)| (t.as_str(), l.as_slice()))
             .collect();
-        prev.chunks = chunk_files(&borrowed, &mut files);
+        let (chunks, reused) = rechunk(&borrowed, &prev.chunks, &dirty, CHUNK_SIZES, &mut files);
+        kept.extend(reused.into_iter().map(|name| format!("{DIR}/{name}")));
+        prev.chunks = chunks;
         phase("chunks");
         let mut shards: Vec<usize> = changed
             .iter()
@@ -289,7 +289,6 @@ fn patched(
         }
     }
     phase(&format!("patched ({} changed)", changed.len()));
-    let mut kept = kept;
     if changed.is_empty() {
         kept.extend(prev.chunks.iter().map(|(_, name)| format!("{DIR}/{name}")));
     }
@@ -335,7 +334,7 @@ fn chunk_files<T: AsRef<str>, L: AsRef<[(u32, u8)]>>(
     terms: &[(T, L)],
     files: &mut Vec<(String, Vec<u8>)>,
 ) -> Vec<(String, String)> {
-    let chunks = chunk(terms);
+    let chunks = chunk(terms, CHUNK_SIZES);
     let mut listed = Vec::with_capacity(chunks.len());
     for (first, bytes) in chunks {
         let name = format!("index/{}.json", short_hash(&bytes));
@@ -513,46 +512,177 @@ pub fn js_order(a: &str, b: &str) -> std::cmp::Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
-/// Splits the sorted term list into chunk files: (first term, bytes).
-fn chunk<T: AsRef<str>, L: AsRef<[(u32, u8)]>>(terms: &[(T, L)]) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut cur: Vec<u8> = Vec::with_capacity(CHUNK_MAX + 1024);
-    let mut first = "";
-    for (term, list) in terms {
-        let (term, list) = (term.as_ref(), list.as_ref());
-        let boundary = cur.len() >= CHUNK_MAX
-            || (cur.len() >= CHUNK_MIN && fingerprint::of(term) % BOUNDARY_EVERY == 0);
-        if boundary {
-            cur.push(b']');
-            out.push((first.to_string(), std::mem::take(&mut cur)));
+/// Where chunks end: see [`CHUNK_SIZES`] (tests use smaller ones).
+#[derive(Clone, Copy)]
+struct Sizes {
+    min: usize,
+    max: usize,
+}
+
+/// Writes terms into chunks one at a time. After a chunk ends it holds nothing, so what
+/// follows depends only on the terms that follow: [`rechunk`] relies on that.
+struct Chunker {
+    sizes: Sizes,
+    cur: Vec<u8>,
+    first: String,
+}
+
+impl Chunker {
+    fn new(sizes: Sizes) -> Self {
+        Chunker {
+            sizes,
+            cur: Vec::with_capacity(sizes.max + 1024),
+            first: String::new(),
         }
+    }
+
+    /// Whether the chunk so far ends before `term`.
+    fn ends_before(&self, term: &str) -> bool {
+        self.cur.len() >= self.sizes.max
+            || (self.cur.len() >= self.sizes.min && fingerprint::of(term) % BOUNDARY_EVERY == 0)
+    }
+
+    /// The chunk so far, (first term, bytes), if it holds any term; the chunker is empty after.
+    fn take(&mut self) -> Option<(String, Vec<u8>)> {
+        if self.cur.is_empty() {
+            return None;
+        }
+        self.cur.push(b']');
+        Some((
+            std::mem::take(&mut self.first),
+            std::mem::replace(&mut self.cur, Vec::with_capacity(self.sizes.max + 1024)),
+        ))
+    }
+
+    fn push(&mut self, term: &str, list: &[(u32, u8)]) {
+        let cur = &mut self.cur;
         if cur.is_empty() {
             cur.push(b'[');
-            first = term;
+            self.first = term.to_string();
         } else {
             cur.push(b',');
         }
         cur.push(b'[');
         // Writing a string into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut cur, term);
+        let _ = serde_json::to_writer(&mut *cur, term);
         cur.extend_from_slice(b",[");
         let mut last = 0u32;
         for (n, (id, w)) in list.iter().enumerate() {
             if n > 0 {
                 cur.push(b',');
             }
-            push_num(&mut cur, id - last);
+            push_num(cur, id - last);
             cur.push(b',');
-            push_num(&mut cur, u32::from(*w));
+            push_num(cur, u32::from(*w));
             last = *id;
         }
         cur.extend_from_slice(b"]]");
     }
-    if !cur.is_empty() {
-        cur.push(b']');
-        out.push((first.to_string(), cur));
+}
+
+/// Splits the sorted term list into chunk files: (first term, bytes).
+fn chunk<T: AsRef<str>, L: AsRef<[(u32, u8)]>>(
+    terms: &[(T, L)],
+    sizes: Sizes,
+) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut c = Chunker::new(sizes);
+    for (term, list) in terms {
+        if c.ends_before(term.as_ref()) {
+            out.extend(c.take());
+        }
+        c.push(term.as_ref(), list.as_ref());
     }
+    out.extend(c.take());
     out
+}
+
+/// The chunks of `terms` as [`chunk_files`] makes them, given the last run's `prev` chunks
+/// (first term, name) and the terms whose postings differ from that run's (`dirty`: changed,
+/// added or gone, in JavaScript's order): only the chunks around dirty terms are made again
+/// (added to `files`); returns every chunk and the names of those reused.
+///
+/// A chunk ends where the chunk so far and the next term decide, and after it ends nothing
+/// earlier matters. So the last run's chunks are the same up to the one holding the first
+/// dirty term (or the one before, when that term starts its chunk: whether a chunk ends
+/// before a term depends on the term); from there terms are chunked again until a chunk ends
+/// where one of the last run's began, past every dirty term seen and at a clean term, and the
+/// last run's chunks are reused up to the next dirty term.
+fn rechunk(
+    terms: &[(&str, &[(u32, u8)])],
+    prev: &[(String, String)],
+    dirty: &[String],
+    sizes: Sizes,
+    files: &mut Vec<(String, Vec<u8>)>,
+) -> (Vec<(String, String)>, Vec<String>) {
+    let mut listed: Vec<(String, String)> = Vec::new();
+    let mut reused = Vec::new();
+    let mut made = |first: String, bytes: Vec<u8>, listed: &mut Vec<(String, String)>| {
+        let name = format!("index/{}.json", short_hash(&bytes));
+        files.push((format!("{DIR}/{name}"), bytes));
+        listed.push((first, name));
+    };
+    let starts: FastMap<&str, usize> = prev
+        .iter()
+        .enumerate()
+        .map(|(k, (first, _))| (first.as_str(), k))
+        .collect();
+    let is_dirty = |t: &str| dirty.binary_search_by(|d| js_order(d, t)).is_ok();
+    // Where term `t` is, or would be, in `terms`.
+    let position = |t: &str| terms.partition_point(|(x, _)| js_order(x, t).is_lt());
+    let (mut k, mut d) = (0, 0);
+    while d < dirty.len() {
+        let e = dirty[d].as_str();
+        // The last run's chunk holding `e`, and where to start again.
+        let c = prev
+            .partition_point(|(first, _)| js_order(first, e).is_le())
+            .saturating_sub(1);
+        let s = match prev.get(c) {
+            Some((first, _)) if c > 0 && js_order(first, e).is_lt() => c,
+            _ => c.saturating_sub(1),
+        }
+        .max(k);
+        for (first, name) in &prev[k..s] {
+            listed.push((first.clone(), name.clone()));
+            reused.push(name.clone());
+        }
+        let from = match prev.get(s) {
+            Some((first, _)) if s > 0 => position(first),
+            _ => 0,
+        };
+        let mut c = Chunker::new(sizes);
+        k = prev.len();
+        let mut resumed = false;
+        for &(term, list) in &terms[from..] {
+            if c.ends_before(term) {
+                if let Some((first, bytes)) = c.take() {
+                    made(first, bytes, &mut listed);
+                }
+                while d < dirty.len() && js_order(&dirty[d], term).is_lt() {
+                    d += 1;
+                }
+                if let Some(&at) = starts.get(term)
+                    && !is_dirty(term)
+                {
+                    k = at;
+                    resumed = true;
+                    break;
+                }
+            }
+            c.push(term, list);
+        }
+        if !resumed {
+            if let Some((first, bytes)) = c.take() {
+                made(first, bytes, &mut listed);
+            }
+            d = dirty.len();
+        }
+    }
+    for (first, name) in &prev[k..] {
+        listed.push((first.clone(), name.clone()));
+        reused.push(name.clone());
+    }
+    (listed, reused)
 }
 
 fn push_num(out: &mut Vec<u8>, n: u32) {
@@ -590,6 +720,97 @@ fn short_hash(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    /// Chunks made whole: (first, name) and the files.
+    fn whole_chunks(
+        terms: &[(&str, &[(u32, u8)])],
+        sizes: Sizes,
+    ) -> (Vec<(String, String)>, Vec<(String, Vec<u8>)>) {
+        let mut files = Vec::new();
+        let listed = chunk(terms, sizes)
+            .into_iter()
+            .map(|(first, bytes)| {
+                let name = format!("index/{}.json", short_hash(&bytes));
+                files.push((format!("{DIR}/{name}"), bytes));
+                (first, name)
+            })
+            .collect();
+        (listed, files)
+    }
+
+    #[test]
+    fn rechunking_around_the_changed_terms_makes_what_chunking_all_of_them_makes() {
+        let sizes = Sizes { min: 60, max: 240 };
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for round in 0..300 {
+            let mut old: Vec<(String, Vec<(u32, u8)>)> = (0..150 + next(150))
+                .map(|i| {
+                    let list =
+                        (0..1 + next(4)).map(|d| ((i * 7 + d * 3) as u32, 1 + next(9) as u8));
+                    (format!("t{:05}", i * 10), list.collect())
+                })
+                .collect();
+            old.sort_by(|a, b| js_order(&a.0, &b.0));
+            let borrowed: Vec<(&str, &[(u32, u8)])> = old
+                .iter()
+                .map(|(t, l)| (t.as_str(), l.as_slice()))
+                .collect();
+            let (prev, _) = whole_chunks(&borrowed, sizes);
+            // A few edits: postings changed, terms gone, terms added (some in a row).
+            let mut new = old.clone();
+            let mut dirty = Vec::new();
+            for _ in 0..next(if round % 10 == 0 { 40 } else { 5 }) {
+                let i = next(new.len() as u64) as usize;
+                match next(3) {
+                    0 => {
+                        new[i].1[0].1 = new[i].1[0].1 % 9 + 1;
+                        dirty.push(new[i].0.clone());
+                    }
+                    1 if new.len() > 2 => dirty.push(new.remove(i).0),
+                    _ => {
+                        let t = format!("{}x{}", new[i].0, next(1000));
+                        if new.iter().all(|(x, _)| *x != t) {
+                            new.push((t.clone(), vec![(1, 1)]));
+                            dirty.push(t);
+                        }
+                    }
+                }
+            }
+            new.sort_by(|a, b| js_order(&a.0, &b.0));
+            dirty.sort_by(|a, b| js_order(a, b));
+            dirty.dedup();
+            let borrowed: Vec<(&str, &[(u32, u8)])> = new
+                .iter()
+                .map(|(t, l)| (t.as_str(), l.as_slice()))
+                .collect();
+            let (want, want_files) = whole_chunks(&borrowed, sizes);
+            let mut files = Vec::new();
+            let (got, reused) = rechunk(&borrowed, &prev, &dirty, sizes, &mut files);
+            assert_eq!(got, want, "round {round}");
+            // Every chunk is made or reused, and only the last run's are reused.
+            let old_names: Vec<&String> = prev.iter().map(|(_, n)| n).collect();
+            assert!(
+                reused.iter().all(|n| old_names.contains(&n)),
+                "round {round}"
+            );
+            for (path, bytes) in &files {
+                assert!(
+                    want_files.contains(&(path.clone(), bytes.clone())),
+                    "round {round}"
+                );
+            }
+            assert_eq!(files.len() + reused.len(), want.len(), "round {round}");
+            if dirty.is_empty() {
+                assert!(files.is_empty());
+            }
+        }
+    }
+
     #[test]
     fn terms_sort_as_javascript_compares_them() {
         // U+FF5E sorts before U+1F600 in Rust (code points), after it in JavaScript (whose
@@ -606,11 +827,11 @@ mod tests {
             .collect();
         let borrowed: Vec<(&str, Vec<(u32, u8)>)> =
             terms.iter().map(|(t, l)| (t.as_str(), l.clone())).collect();
-        let chunks = chunk(&borrowed);
+        let chunks = chunk(&borrowed, CHUNK_SIZES);
         assert!(chunks.len() > 2, "{} chunks", chunks.len());
         let mut seen = Vec::new();
         for (first, bytes) in &chunks {
-            assert!(bytes.len() <= CHUNK_MAX + 100);
+            assert!(bytes.len() <= CHUNK_SIZES.max + 100);
             let v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
             let entries = v.as_array().unwrap();
             assert_eq!(entries[0][0], first.as_str());

@@ -80,20 +80,34 @@ pub(super) fn post_terms<'a>(whole: &[(&'a str, u8)]) -> Vec<(&'a str, u8)> {
 
 /// Takes the postings of `changed` ids out of `terms` and puts `added` (term, id, weight) in,
 /// keeping terms in JavaScript's order and postings in id order; terms left with no postings
-/// go.
+/// go. Returns the terms whose postings differ now (changed, new or gone), in JavaScript's
+/// order: the index's chunks holding no such term are the same.
 pub(super) fn patch(
     terms: &mut Vec<(String, Postings)>,
     changed: &[u32],
     added: Vec<(&str, u32, u8)>,
-) {
+) -> Vec<String> {
     let max = changed.iter().max().map_or(0, |m| *m as usize + 1);
     let mut gone = vec![false; max];
     for id in changed {
         gone[*id as usize] = true;
     }
-    terms.par_iter_mut().for_each(|(_, list)| {
-        list.retain(|(id, _)| gone.get(*id as usize).is_none_or(|g| !g));
-    });
+    // (term index, postings taken out), for the terms that had any.
+    let mut touched: FastMap<usize, (Postings, Postings)> = terms
+        .par_iter_mut()
+        .enumerate()
+        .filter_map(|(i, (_, list))| {
+            let mut out = Vec::new();
+            list.retain(|p| {
+                let keep = gone.get(p.0 as usize).is_none_or(|g| !g);
+                if !keep {
+                    out.push(*p);
+                }
+                keep
+            });
+            (!out.is_empty()).then_some((i, (out, Vec::new())))
+        })
+        .collect();
     let mut new_terms: FastMap<&str, Postings> = FastMap::default();
     for (term, id, w) in added {
         match terms.binary_search_by(|(t, _)| js_order(t, term)) {
@@ -101,6 +115,7 @@ pub(super) fn patch(
                 let list = &mut terms[i].1;
                 let at = list.partition_point(|p| p.0 < id);
                 list.insert(at, (id, w));
+                touched.entry(i).or_default().1.push((id, w));
             }
             Err(_) => {
                 let list = new_terms.entry(term).or_default();
@@ -109,9 +124,19 @@ pub(super) fn patch(
             }
         }
     }
+    let mut dirty: Vec<String> = touched
+        .into_iter()
+        .filter_map(|(i, (mut out, mut put))| {
+            out.sort_unstable();
+            put.sort_unstable();
+            (out != put).then(|| terms[i].0.clone())
+        })
+        .chain(new_terms.keys().map(|t| t.to_string()))
+        .collect();
+    dirty.sort_unstable_by(|a, b| js_order(a, b));
     terms.retain(|(_, list)| !list.is_empty());
     if new_terms.is_empty() {
-        return;
+        return dirty;
     }
     let mut fresh: Vec<(String, Postings)> = new_terms
         .into_iter()
@@ -132,6 +157,7 @@ pub(super) fn patch(
         let next = if take_a { a.next() } else { b.next() };
         terms.extend(next);
     }
+    dirty
 }
 
 #[cfg(test)]
@@ -152,11 +178,13 @@ mod tests {
             ("라", &[(0, 2)]),
         ]);
         // Post 1 now has 가 (heavier), 다 (new) and no 나 any more.
-        patch(
+        let dirty = patch(
             &mut t,
             &[1],
             vec![("가", 1, 12), ("다", 1, 2), ("마", 1, 1)],
         );
+        // 나 lost its only posting; 가's weight changed; 다 and 마 are new.
+        assert_eq!(dirty, ["가", "나", "다", "마"]);
         assert_eq!(
             t,
             terms(&[
