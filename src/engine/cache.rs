@@ -55,6 +55,26 @@ struct Saved {
     disk: DiskManifest,
 }
 
+/// [`Saved`] as `write_pending` encodes it: the same fields in the same order, borrowed from
+/// the engine instead of cloned (at 10k posts the clones and their drop were ~40 ms of a
+/// one-post rebuild). postcard encodes a `&T` as it encodes `T`, and a slice of pairs as the
+/// `Vec` of pairs `Saved` decodes.
+#[derive(serde::Serialize)]
+struct SavedRef<'a> {
+    root: &'a Path,
+    output: &'a Path,
+    options: u64,
+    config_fp: u64,
+    saved_at: SystemTime,
+    shards: &'a [(u64, u64)],
+    search: Option<(u64, u64)>,
+    outputs: Vec<(&'a String, &'a Out)>,
+    links: &'a super::links::LinkIndex,
+    statics: Vec<&'a String>,
+    unchanged: Option<Unchanged>,
+    disk: &'a DiskManifest,
+}
+
 /// An open cache folder, locked for this process until dropped.
 pub struct CacheDir {
     dir: PathBuf,
@@ -242,23 +262,20 @@ impl CacheDir {
         if let Ok(mut w) = self.search_written.lock() {
             *w = search.map(|s| s.0);
         }
-        let saved = Saved {
-            root: super::absolute(&engine.opts.root),
-            output: super::absolute(output),
+        let (root, output) = (super::absolute(&engine.opts.root), super::absolute(output));
+        let saved = SavedRef {
+            root: &root,
+            output: &output,
             options: engine.opts.fingerprint(),
             config_fp: engine.config_fp,
             saved_at,
-            shards,
+            shards: &shards,
             search,
-            outputs: engine
-                .outputs
-                .iter()
-                .map(|(k, v)| (k.clone(), *v))
-                .collect(),
-            links: engine.links.clone(),
-            statics: engine.statics.iter().cloned().collect(),
+            outputs: engine.outputs.iter().collect(),
+            links: &engine.links,
+            statics: engine.statics.iter().collect(),
             unchanged,
-            disk: disk.clone(),
+            disk,
         };
         let body = postcard::to_stdvec(&saved)
             .map_err(|e| Error::Message(format!("cannot encode the build cache: {e}")))?;
@@ -467,6 +484,43 @@ fn decode(bytes: &[u8]) -> std::result::Result<Saved, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_borrowed_state_encodes_as_the_state_decodes() {
+        let out = Out {
+            key: 1,
+            hash: 2,
+            len: 3,
+        };
+        let (path, stat) = ("posts/a/index.html".to_string(), "x.css".to_string());
+        let mut disk = DiskManifest::default();
+        disk.dirs.insert("posts".into(), None);
+        let links = super::super::links::LinkIndex::default();
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(9);
+        let borrowed = SavedRef {
+            root: Path::new("/site"),
+            output: Path::new("/site/public"),
+            options: 4,
+            config_fp: 5,
+            saved_at: at,
+            shards: &[(6, 7)],
+            search: Some((8, 9)),
+            outputs: vec![(&path, &out)],
+            links: &links,
+            statics: vec![&stat],
+            unchanged: None,
+            disk: &disk,
+        };
+        let back: Saved = postcard::from_bytes(&postcard::to_stdvec(&borrowed).unwrap()).unwrap();
+        assert_eq!(back.root, Path::new("/site"));
+        assert_eq!(back.output, Path::new("/site/public"));
+        assert_eq!((back.options, back.config_fp, back.saved_at), (4, 5, at));
+        assert_eq!((back.shards, back.search), (vec![(6, 7)], Some((8, 9))));
+        assert_eq!(back.outputs, vec![(path, out)]);
+        assert_eq!(back.statics, vec![stat]);
+        assert!(back.unchanged.is_none());
+        assert_eq!(back.disk.dirs.len(), 1);
+    }
 
     #[test]
     fn damaged_and_foreign_caches_are_refused_with_a_reason() {

@@ -4,6 +4,8 @@
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
+pub mod tokens;
+
 use crate::config::MarkdownOptions;
 use crate::slug::slugify;
 
@@ -43,6 +45,12 @@ pub struct Rendered {
     /// What only the pages showing the body and the search index read: decoded from the
     /// build cache when first used (see [`crate::lazy`]).
     full: crate::lazy::Lazy<Full>,
+    /// Set by the site model: the placeholders' values, put into the HTML when a page first
+    /// reads it (kept in memory only: the build cache holds files as they parsed).
+    #[serde(skip)]
+    resolution: Option<std::sync::Arc<tokens::Resolution>>,
+    #[serde(skip)]
+    resolved: std::sync::OnceLock<String>,
 }
 
 /// The large parts of a [`Rendered`].
@@ -61,8 +69,19 @@ pub struct Full {
 }
 
 impl Rendered {
+    /// The HTML, with links and images resolved once the site model has (see
+    /// [`Rendered::resolve_later`]).
     pub fn html(&self) -> &str {
-        &self.full.get().html
+        match &self.resolution {
+            None => &self.full.get().html,
+            Some(r) => self.resolved.get_or_init(|| r.apply(&self.full.get().html)),
+        }
+    }
+
+    /// Has [`Rendered::html`] put `r`'s values in for the placeholders when first read.
+    pub fn resolve_later(&mut self, r: tokens::Resolution) {
+        self.resolution = Some(std::sync::Arc::new(r));
+        self.resolved = std::sync::OnceLock::new();
     }
 
     pub fn toc(&self) -> &[TocEntry] {
@@ -75,11 +94,6 @@ impl Rendered {
 
     pub fn words(&self) -> &crate::search::tokenize::WordList {
         &self.full.get().words
-    }
-
-    /// Replaces the HTML (links resolved by the site model).
-    pub fn set_html(&mut self, html: String) {
-        self.full.update(|f| f.html = html);
     }
 
     /// Sets the search words of the text (and the fingerprint that covers them).
@@ -340,6 +354,8 @@ pub fn render(text: &str, opts: &MarkdownOptions) -> Rendered {
         shortcode_locations: Vec::new(),
         shortcode_errors,
         text_fp: 0,
+        resolution: None,
+        resolved: Default::default(),
         full: crate::lazy::Lazy::new(Full {
             html: out,
             toc,

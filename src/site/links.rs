@@ -8,7 +8,8 @@ use std::sync::Arc;
 use super::Site;
 use crate::diagnostic::Diagnostic;
 use crate::fingerprint::{self, FastMap};
-use crate::markdown::{LinkKind, Rendered, image_token, link_token};
+use crate::markdown::tokens::{Resolution, substitute, substitute_images};
+use crate::markdown::{LinkKind, Rendered};
 use crate::urls::{self, Linker};
 
 /// Content-relative path (`posts/2025/a.md`) → (URL path, ids a link may point at).
@@ -231,83 +232,28 @@ fn resolve_body(
         urls_out.push(url);
     }
     let mut r = body.clone();
-    let html = substitute(r.html(), &urls_out);
-    r.set_html(html);
     if let Some(s) = &r.summary {
         r.summary = Some(substitute(s, &urls_out));
     }
+    let mut images = Vec::new();
     if !pictures.is_empty() {
-        let body_html: FastMap<usize, &str> =
-            pictures.iter().map(|(n, b, _)| (*n, b.as_str())).collect();
         let summary_html: FastMap<usize, &str> =
             pictures.iter().map(|(n, _, s)| (*n, s.as_str())).collect();
-        let html = substitute_images(r.html(), &body_html);
-        r.set_html(html);
         if let Some(s) = &r.summary {
             r.summary = Some(substitute_images(s, &summary_html));
         }
-        // The markup is what the page shows (sizes included): part of its fingerprint.
-        urls_out.extend(pictures.into_iter().map(|(_, b, _)| b));
+        images = pictures.iter().map(|(n, b, _)| (*n, b.clone())).collect();
     }
+    // The body's HTML is made when a page first reads it: most rebuilds render a few pages,
+    // and the bodies of the others stay undecoded in the build cache's bytes.
+    r.resolve_later(Resolution {
+        urls: urls_out.clone(),
+        images,
+    });
+    // The markup is what the page shows (sizes included): part of its fingerprint.
+    urls_out.extend(pictures.into_iter().map(|(_, b, _)| b));
     r.links.clear();
     Some((r, urls_out, static_shown))
-}
-
-/// Replaces every [`image_token`] with its markup, in one pass.
-fn substitute_images(html: &str, markup: &FastMap<usize, &str>) -> String {
-    let prefix = image_token(0);
-    let prefix = prefix.trim_end_matches("0>");
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(i) = rest.find(prefix) {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + prefix.len()..];
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        let n = after[..digits].parse::<usize>().ok();
-        match (
-            n.and_then(|n| markup.get(&n)),
-            after[digits..].starts_with('>'),
-        ) {
-            (Some(m), true) => {
-                out.push_str(m);
-                rest = &after[digits + 1..];
-            }
-            _ => {
-                out.push_str(prefix);
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Replaces every `"<link_token(n)>"` with the quoted, escaped `urls[n]`, in one pass (a post
-/// with thousands of links stays linear).
-fn substitute(html: &str, urls: &[String]) -> String {
-    let prefix = format!("\"{}", link_token(0).trim_end_matches('0'));
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(i) = rest.find(&prefix) {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + prefix.len()..];
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        let n = after[..digits].parse::<usize>().ok();
-        match (n, after[digits..].starts_with('"')) {
-            (Some(n), true) if n < urls.len() => {
-                out.push('"');
-                out.push_str(&crate::text::escape_html(&urls[n]));
-                out.push('"');
-                rest = &after[digits + 1..];
-            }
-            _ => {
-                out.push_str(&prefix);
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Resolves every internal link in the site's posts, pages and profiles.
@@ -497,18 +443,6 @@ pub fn resolve(site: &mut Site) -> Result<(), Vec<Diagnostic>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tokens_are_replaced_in_one_pass() {
-        let urls = vec!["/a/".to_string(), "/b/#x\"y".to_string()];
-        assert_eq!(
-            substitute(
-                "<a href=\"showpress-internal-link:1\">b</a><a href=\"showpress-internal-link:0\">a</a>",
-                &urls
-            ),
-            "<a href=\"/b/#x&quot;y\">b</a><a href=\"/a/\">a</a>"
-        );
-    }
 
     #[test]
     fn paths_from_at_and_relative_links() {
