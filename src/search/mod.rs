@@ -539,7 +539,8 @@ impl Chunker {
     /// Whether the chunk so far ends before `term`.
     fn ends_before(&self, term: &str) -> bool {
         self.cur.len() >= self.sizes.max
-            || (self.cur.len() >= self.sizes.min && fingerprint::of(term) % BOUNDARY_EVERY == 0)
+            || (self.cur.len() >= self.sizes.min
+                && fingerprint::of(term).is_multiple_of(BOUNDARY_EVERY))
     }
 
     /// The chunk so far, (first term, bytes), if it holds any term; the chunker is empty after.
@@ -720,11 +721,13 @@ fn short_hash(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    type Files = Vec<(String, Vec<u8>)>;
+
     /// Chunks made whole: (first, name) and the files.
     fn whole_chunks(
         terms: &[(&str, &[(u32, u8)])],
         sizes: Sizes,
-    ) -> (Vec<(String, String)>, Vec<(String, Vec<u8>)>) {
+    ) -> (Vec<(String, String)>, Files) {
         let mut files = Vec::new();
         let listed = chunk(terms, sizes)
             .into_iter()
