@@ -166,6 +166,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             Err(found) => scan = found,
         }
     }
+    let t = phase("  state and the check that nothing changed", start);
     let restored = match (&cache, state) {
         (Some(c), Some(state)) => c.restore(state).map(Some).unwrap_or_else(|why| {
             cache_note = Some(ignoring(why));
@@ -173,6 +174,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         }),
         _ => None,
     };
+    phase("  restore", t);
     let t = phase("open and load the cache", start);
     let incremental = restored.is_some() && target.exists();
     // No usable cache but an output already there (a new showpress, `--no-cache`, another
@@ -501,7 +503,11 @@ fn nothing_changed(
         why("content stamps");
         return Err(Some((files, errors, Some(stamps))));
     }
-    let found = target.verify(state.disk());
+    let Ok(disk) = state.disk() else {
+        why("output record");
+        return Err(Some((files, errors, Some(stamps))));
+    };
+    let found = target.verify(disk);
     let output_ok = found.dirty.is_empty() && found.stray.is_empty();
     if !output_ok {
         why("output");

@@ -211,6 +211,41 @@ fn a_cached_build_patches_the_index_into_what_a_clean_build_makes() {
     }
 }
 
+/// The cache's file of the index is read on a thread of its own while the model is built; one
+/// that turns out damaged then cannot stop the build (the cache was already taken as good),
+/// so the index is made whole: what is published is still what a clean build makes, and the
+/// cache saved names a good file again.
+#[test]
+fn a_damaged_cache_file_of_the_index_makes_the_index_whole_not_wrong() {
+    let site = TestSite::fixture("pages");
+    site.build();
+    let (name, _) = cached_index(&site).pop().unwrap();
+    let path = site.path(&format!(".showpress/{name}"));
+    let mut bytes = std::fs::read(&path).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0xff;
+    std::fs::write(&path, &bytes).unwrap();
+    let rel = "content/posts/2025-03-18-rates.md";
+    let text = std::fs::read_to_string(site.path(rel)).unwrap();
+    site.write(rel, &text.replace("토론의 핵심을", "토론의 요점을"));
+    let run = site.run_env(&["build"], &[("SHOWPRESS_TIMING", "1")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("timing:   search patched ("),
+        "{}",
+        run.stderr
+    );
+    let clean = site.root().with_extension("clean");
+    site.build_with(&["--no-cache", "--output", clean.to_str().unwrap()]);
+    let index = |dir: &std::path::Path| common::files_under(&dir.join("search"));
+    assert!(index(&site.path("public")) == index(&clean));
+    // The next edit patches again, from the file the last build saved.
+    let text = std::fs::read_to_string(site.path(rel)).unwrap();
+    site.write(rel, &text.replace("토론의 요점을", "토론의 핵심을"));
+    let run = site.run_env(&["build"], &[("SHOWPRESS_TIMING", "1")]);
+    assert_contains(&run.stderr, "timing:   search patched (");
+}
+
 /// The build cache's file of the index (`.showpress/search-<checksum>`): its name and mtime.
 fn cached_index(site: &TestSite) -> Vec<(String, std::time::SystemTime)> {
     let mut found: Vec<_> = std::fs::read_dir(site.path(".showpress"))

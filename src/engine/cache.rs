@@ -24,7 +24,7 @@ use crate::output::DiskManifest;
 
 const MAGIC: &[u8; 16] = b"showpress-cache\n";
 /// Bumped whenever the saved layout or the meaning of a key changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 const STATE_FILE: &str = "state";
 /// Parsed content files are kept in this many files, by a hash of their path, so saving after
 /// a one-post edit writes one small file instead of all of them.
@@ -45,34 +45,22 @@ struct Saved {
     /// checksum, which names it, and its length). In a file of its own because a build that
     /// finds nothing changed reads this state alone, and the index's is as large.
     search: Option<(u64, u64)>,
-    outputs: Vec<(String, Out)>,
-    /// What every page links to, so a build that renders a few pages checks all of them.
-    links: super::links::LinkIndex,
     statics: Vec<String>,
     unchanged: Option<Unchanged>,
-    /// Size, modification time and inode of every output file as this build left it, to
-    /// notice files changed, deleted or added in the output behind showpress's back.
-    disk: DiskManifest,
-}
-
-/// [`Saved`] as `write_pending` encodes it: the same fields in the same order, borrowed from
-/// the engine instead of cloned (at 10k posts the clones and their drop were ~40 ms of a
-/// one-post rebuild). postcard encodes a `&T` as it encodes `T`, and a slice of pairs as the
-/// `Vec` of pairs `Saved` decodes.
-#[derive(serde::Serialize)]
-struct SavedRef<'a> {
-    root: &'a Path,
-    output: &'a Path,
-    options: u64,
-    config_fp: u64,
-    saved_at: SystemTime,
-    shards: &'a [(u64, u64)],
-    search: Option<(u64, u64)>,
-    outputs: Vec<(&'a String, &'a Out)>,
-    links: &'a super::links::LinkIndex,
-    statics: Vec<&'a String>,
-    unchanged: Option<Unchanged>,
-    disk: &'a DiskManifest,
+    /// The three large parts, each encoded on its own (postcard) so that they are encoded and
+    /// decoded in parallel, and a build that finds nothing changed decodes only `disk`:
+    /// `Vec<(String, Out)>`, every output file's record;
+    #[serde(with = "crate::text::byte_buf")]
+    outputs: Vec<u8>,
+    /// [`super::links::LinkIndex`], what every page links to, so a build that renders a few
+    /// pages checks all of them;
+    #[serde(with = "crate::text::byte_buf")]
+    links: Vec<u8>,
+    /// [`DiskManifest`]: size, modification time and inode of every output file as this build
+    /// left it, to notice files changed, deleted or added in the output behind showpress's
+    /// back.
+    #[serde(with = "crate::text::byte_buf")]
+    disk: Vec<u8>,
 }
 
 /// An open cache folder, locked for this process until dropped.
@@ -91,6 +79,8 @@ pub struct CacheDir {
 pub struct State {
     saved: Saved,
     opts: Options,
+    /// `saved.disk`, decoded when first asked for.
+    disk: std::sync::OnceLock<std::result::Result<DiskManifest, String>>,
 }
 
 impl State {
@@ -99,8 +89,12 @@ impl State {
         self.saved.unchanged.as_ref()
     }
 
-    pub fn disk(&self) -> &DiskManifest {
-        &self.saved.disk
+    /// The output as the last build left it; `Err` (why) when that part is damaged.
+    pub fn disk(&self) -> std::result::Result<&DiskManifest, String> {
+        self.disk
+            .get_or_init(|| part(&self.saved.disk))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// When a file modified before this moment can be trusted by its size and time.
@@ -207,17 +201,37 @@ impl CacheDir {
         Ok(Some(State {
             saved,
             opts: opts.clone(),
+            disk: Default::default(),
         }))
     }
 
     /// Everything the state names, read: the engine as the last build left it.
     pub fn restore(&self, state: State) -> std::result::Result<Restored, String> {
-        let State { saved, opts } = state;
-        let (files, search) = rayon::join(
+        let State { saved, opts, disk } = state;
+        let (files, ((outputs, links), disk)) = rayon::join(
             || read_shards(&self.dir, &saved.shards),
-            || saved.search.map(|s| read_search(&self.dir, s)).transpose(),
+            || {
+                rayon::join(
+                    || {
+                        rayon::join(
+                            || part::<Vec<(String, Out)>>(&saved.outputs),
+                            || part::<super::links::LinkIndex>(&saved.links),
+                        )
+                    },
+                    || match disk.into_inner() {
+                        Some(d) => d,
+                        None => part(&saved.disk),
+                    },
+                )
+            },
         );
-        let (files, search) = (files?, search?);
+        let (files, outputs, links, disk) = (files?, outputs?, links?, disk?);
+        // The search index's state is needed last: read on a thread of its own while the
+        // engine builds the model (started after the parts above, which use both cores).
+        let search = saved.search.map(|s| {
+            let dir = self.dir.clone();
+            std::thread::spawn(move || read_search(&dir, s).ok())
+        });
         if let Ok(mut known) = self.known.lock() {
             *known = saved.shards.iter().copied().collect();
         }
@@ -225,15 +239,12 @@ impl CacheDir {
         let mut engine = Engine::new(opts);
         engine.config_fp = saved.config_fp;
         engine.content = content;
-        engine.outputs = saved.outputs.into_iter().collect();
-        engine.links = saved.links;
+        engine.outputs = outputs.into_iter().collect();
+        engine.links = links;
         engine.statics = saved.statics.into_iter().collect::<FastSet<String>>();
-        engine.search_state = search;
+        engine.search_loading = search;
         engine.search_saved = saved.search;
-        Ok(Restored {
-            engine,
-            disk: saved.disk,
-        })
+        Ok(Restored { engine, disk })
     }
 
     /// Writes the engine's state beside the cache file and returns (that file, the cache
@@ -254,7 +265,10 @@ impl CacheDir {
         if let Ok(mut w) = self.written.lock() {
             *w = shards.iter().map(|(fp, _)| *fp).collect();
         }
+        // Still being read: this run did not use it, so the file it is read from holds it.
+        let unused = engine.search_loading.is_some();
         let search = match (&engine.search_state, engine.search_saved) {
+            (_, Some(named)) if unused => Some(named),
             (Some(_), Some(named)) if search_path(&self.dir, named.0).is_file() => Some(named),
             (Some(state), _) => Some(self.write_search(state)?),
             (None, _) => None,
@@ -262,20 +276,25 @@ impl CacheDir {
         if let Ok(mut w) = self.search_written.lock() {
             *w = search.map(|s| s.0);
         }
-        let (root, output) = (super::absolute(&engine.opts.root), super::absolute(output));
-        let saved = SavedRef {
-            root: &root,
-            output: &output,
+        // The large parts on both threads; borrowed, not cloned (at 10k posts cloning them
+        // and dropping the clones was ~40 ms of a one-post rebuild).
+        let (outputs, (links, disk)) = rayon::join(
+            || encode_part(&engine.outputs.iter().collect::<Vec<(&String, &Out)>>()),
+            || rayon::join(|| encode_part(&engine.links), || encode_part(disk)),
+        );
+        let saved = Saved {
+            root: super::absolute(&engine.opts.root),
+            output: super::absolute(output),
             options: engine.opts.fingerprint(),
             config_fp: engine.config_fp,
             saved_at,
-            shards: &shards,
+            shards,
             search,
-            outputs: engine.outputs.iter().collect(),
-            links: &engine.links,
-            statics: engine.statics.iter().collect(),
+            statics: engine.statics.iter().cloned().collect(),
             unchanged,
-            disk,
+            outputs: outputs?,
+            links: links?,
+            disk: disk?,
         };
         let body = postcard::to_stdvec(&saved)
             .map_err(|e| Error::Message(format!("cannot encode the build cache: {e}")))?;
@@ -376,6 +395,18 @@ impl CacheDir {
             }
         }
     }
+}
+
+/// One of [`Saved`]'s large parts, encoded (postcard encodes a `&T` as it encodes `T`, and a
+/// slice of pairs as the `Vec` of pairs [`part`] decodes).
+fn encode_part<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>> {
+    postcard::to_stdvec(value)
+        .map_err(|e| Error::Message(format!("cannot encode the build cache: {e}")))
+}
+
+/// One of [`Saved`]'s large parts, decoded.
+fn part<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> std::result::Result<T, String> {
+    postcard::from_bytes(bytes).map_err(|e| format!("is damaged ({e})"))
 }
 
 fn shard_path(dir: &Path, fp: u64) -> PathBuf {
@@ -486,40 +517,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_borrowed_state_encodes_as_the_state_decodes() {
+    fn the_outputs_encoded_borrowed_decode_as_owned() {
         let out = Out {
             key: 1,
             hash: 2,
             len: 3,
         };
-        let (path, stat) = ("posts/a/index.html".to_string(), "x.css".to_string());
-        let mut disk = DiskManifest::default();
-        disk.dirs.insert("posts".into(), None);
-        let links = super::super::links::LinkIndex::default();
-        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(9);
-        let borrowed = SavedRef {
-            root: Path::new("/site"),
-            output: Path::new("/site/public"),
-            options: 4,
-            config_fp: 5,
-            saved_at: at,
-            shards: &[(6, 7)],
-            search: Some((8, 9)),
-            outputs: vec![(&path, &out)],
-            links: &links,
-            statics: vec![&stat],
-            unchanged: None,
-            disk: &disk,
-        };
-        let back: Saved = postcard::from_bytes(&postcard::to_stdvec(&borrowed).unwrap()).unwrap();
-        assert_eq!(back.root, Path::new("/site"));
-        assert_eq!(back.output, Path::new("/site/public"));
-        assert_eq!((back.options, back.config_fp, back.saved_at), (4, 5, at));
-        assert_eq!((back.shards, back.search), (vec![(6, 7)], Some((8, 9))));
-        assert_eq!(back.outputs, vec![(path, out)]);
-        assert_eq!(back.statics, vec![stat]);
-        assert!(back.unchanged.is_none());
-        assert_eq!(back.disk.dirs.len(), 1);
+        let path = "posts/a/index.html".to_string();
+        let bytes = encode_part(&vec![(&path, &out)]).unwrap();
+        let back: Vec<(String, Out)> = part(&bytes).unwrap();
+        assert_eq!(back, vec![(path, out)]);
+        assert_eq!(
+            part::<Vec<(String, Out)>>(&bytes[..bytes.len() - 1])
+                .err()
+                .unwrap(),
+            "is damaged (Hit the end of buffer, expected more data)"
+        );
     }
 
     #[test]

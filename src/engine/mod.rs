@@ -192,6 +192,11 @@ pub struct Engine {
     search_files: FastSet<String>,
     /// The index as the last run made it, patched by the next (see [`crate::search::state`]).
     search_state: Option<crate::search::State>,
+    /// `search_state` being read from the build cache on a thread of its own (set by
+    /// [`cache::CacheDir::restore`]): it is needed only once the pages are rendered, and the
+    /// model's single-threaded stages leave the other core idle meanwhile. `None` from the
+    /// thread when the file could not be read: the index is then made whole.
+    search_loading: Option<std::thread::JoinHandle<Option<crate::search::State>>>,
     /// The build cache's file holding `search_state` as it is now (checksum, length), if any:
     /// saving the cache then names it again instead of encoding the state anew.
     search_saved: Option<(u64, u64)>,
@@ -239,6 +244,7 @@ impl Engine {
             links: links::LinkIndex::default(),
             search_files: FastSet::default(),
             search_state: None,
+            search_loading: None,
             search_saved: None,
             defer_search: false,
             search_stale: false,
@@ -366,6 +372,7 @@ impl Engine {
         }
         self.kept = None;
         self.search_state = None;
+        self.search_loading = None;
         self.search_saved = None;
     }
 

@@ -65,8 +65,21 @@ impl Engine {
             self.search_stale = true;
             return Ok(Search::keep(self.search_files.clone()));
         }
-        let prev = self.search_state.take();
+        let prev = self.take_search_state();
         self.publish_search(site, statics, sink, prev)
+    }
+
+    /// The index as the last run left it, waiting for the build cache's copy to be read.
+    fn take_search_state(&mut self) -> Option<crate::search::State> {
+        if let Some(loading) = self.search_loading.take() {
+            let state = loading.join().ok().flatten();
+            if state.is_none() {
+                // The cache's file of it is unreadable: not to be named again.
+                self.search_saved = None;
+            }
+            self.search_state = state;
+        }
+        self.search_state.take()
     }
 
     /// Makes the index of the last good run's model when a deferred run left it stale, handing
@@ -75,7 +88,7 @@ impl Engine {
         if !self.search_stale {
             return Ok(None);
         }
-        let prev = self.search_state.take();
+        let prev = self.take_search_state();
         let Some(kept) = self.kept.as_ref() else {
             return Ok(None);
         };
