@@ -186,8 +186,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         Some(r) => (r.engine, r.disk),
         None => (Engine::new(engine_opts), DiskManifest::default()),
     };
-    if let Some((files, errors, stamps)) = scan {
-        engine.use_content_scan((files, errors), stamps);
+    if let Some(found) = scan {
+        engine.use_content_scan(found);
     }
     // Files in the output that are not as this cache left them are made again, or removed.
     // Checking takes a stat per file: done on another thread while the engine loads.
@@ -370,14 +370,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     Ok(report)
 }
 
-/// A walk of `content/`: the files found and the problems met.
-/// A scan of `content/` made by the check that nothing changed, with each file's stamp when
-/// it got that far: the engine's load uses both instead of walking and stat-ing again.
-type ContentScan = (
-    Vec<crate::content::ContentFile>,
-    Vec<Diagnostic>,
-    Option<Vec<Option<crate::content::Stamp>>>,
-);
+/// The walk of `content/` made by the check that nothing changed, with every file's stamp
+/// when it got that far: the engine's load uses it instead of walking and stat-ing again.
+type ContentScan = crate::content::Scan;
 
 /// Fingerprint of every file under `dir` (path and bytes), or `None` when one cannot be read.
 fn tree_fingerprint(files: &[(String, PathBuf)]) -> Option<u64> {

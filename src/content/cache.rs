@@ -36,11 +36,19 @@ pub struct ContentCache {
     /// The files found by the last full scan, and the problems that scan met.
     scanned: Option<(Vec<ContentFile>, Vec<Diagnostic>)>,
     /// A scan made just before the next load by someone else (`build`'s check that nothing
-    /// changed), used by that load instead of walking `content/` again.
-    discovered: Option<(Vec<ContentFile>, Vec<Diagnostic>)>,
-    /// The stamps of `discovered`'s files, taken with it, when known.
-    discovered_stamps: Option<Vec<Option<Stamp>>>,
+    /// changed), used by that load instead of walking `content/` (and stat-ing its files)
+    /// again.
+    discovered: Option<Scan>,
 }
+
+/// A walk of `content/`: the files found, the problems met, and each file's stamp when the
+/// walker took them (before any file was read, so a file changed since is read again next
+/// time).
+pub type Scan = (
+    Vec<ContentFile>,
+    Vec<Diagnostic>,
+    Option<Vec<Option<Stamp>>>,
+);
 
 /// One content file as the build cache stores it: its place in the scan order, the file, its
 /// stamp and what it parsed to.
@@ -112,7 +120,6 @@ impl ContentCache {
             entries,
             scanned: Some((files, Vec::new())),
             discovered: None,
-            discovered_stamps: None,
         }
     }
 
@@ -152,14 +159,7 @@ impl ContentCache {
     }
 
     /// Has the next [`ContentCache::load`] use this scan of `content/`, made a moment ago.
-    /// `stamps`, when given, are the files' stamps taken with the scan (before any was read,
-    /// so a file changed since is read again next time).
-    pub fn use_scan(
-        &mut self,
-        found: (Vec<ContentFile>, Vec<Diagnostic>),
-        stamps: Option<Vec<Option<Stamp>>>,
-    ) {
-        self.discovered_stamps = stamps.filter(|s| s.len() == found.0.len());
+    pub fn use_scan(&mut self, found: Scan) {
         self.discovered = Some(found);
     }
 
@@ -239,10 +239,12 @@ impl ContentCache {
         if let Some(reparsed) = self.reparse(config, changed) {
             return Ok((self.assemble_cached(drafts)?, reparsed.len()));
         }
-        let known = self.discovered_stamps.take();
-        let (files, errors) = match self.discovered.take() {
+        let (files, errors, known) = match self.discovered.take() {
             Some(found) => found,
-            None => discover(root)?,
+            None => {
+                let (files, errors) = discover(root)?;
+                (files, errors, None)
+            }
         };
         let stamps: Vec<Option<Stamp>> = match known {
             Some(s) if s.len() == files.len() => s,

@@ -265,12 +265,8 @@ impl Engine {
     }
 
     /// Has the next run use this scan of `content/` (made a moment ago) instead of its own.
-    pub fn use_content_scan(
-        &mut self,
-        found: (Vec<crate::content::ContentFile>, Vec<Diagnostic>),
-        stamps: Option<Vec<Option<crate::content::Stamp>>>,
-    ) {
-        self.content.use_scan(found, stamps);
+    pub fn use_content_scan(&mut self, found: crate::content::Scan) {
+        self.content.use_scan(found);
     }
 
     /// Every content file of the last run with its stamp, when all are known.

@@ -206,7 +206,7 @@ fn whole(
     phase("sort");
 
     let mut files = Vec::new();
-    let chunks = chunk_files(&terms, &mut files);
+    let chunks = chunk_files(&terms, CHUNK_SIZES, &mut files);
     phase("chunks");
     let mut shards = Vec::with_capacity(docs.len().div_ceil(DOCS_PER_SHARD));
     for group in docs.chunks(DOCS_PER_SHARD) {
@@ -332,16 +332,24 @@ fn finish(
 /// Chunks `terms` into files added to `files`; returns the chunks' (first term, name).
 fn chunk_files<T: AsRef<str>, L: AsRef<[(u32, u8)]>>(
     terms: &[(T, L)],
+    sizes: Sizes,
     files: &mut Vec<(String, Vec<u8>)>,
 ) -> Vec<(String, String)> {
-    let chunks = chunk(terms, CHUNK_SIZES);
-    let mut listed = Vec::with_capacity(chunks.len());
-    for (first, bytes) in chunks {
-        let name = format!("index/{}.json", short_hash(&bytes));
-        files.push((format!("{DIR}/{name}"), bytes));
-        listed.push((first, name));
-    }
-    listed
+    chunk(terms, sizes)
+        .into_iter()
+        .map(|(first, bytes)| chunk_file(first, bytes, files))
+        .collect()
+}
+
+/// Adds a chunk's file to `files`, named by its bytes; returns (first term, name).
+fn chunk_file(
+    first: String,
+    bytes: Vec<u8>,
+    files: &mut Vec<(String, Vec<u8>)>,
+) -> (String, String) {
+    let name = format!("index/{}.json", short_hash(&bytes));
+    files.push((format!("{DIR}/{name}"), bytes));
+    (first, name)
 }
 
 /// A fragment file of up to [`DOCS_PER_SHARD`] posts: (name, bytes).
@@ -618,10 +626,9 @@ fn rechunk(
 ) -> (Vec<(String, String)>, Vec<String>) {
     let mut listed: Vec<(String, String)> = Vec::new();
     let mut reused = Vec::new();
-    let mut made = |first: String, bytes: Vec<u8>, listed: &mut Vec<(String, String)>| {
-        let name = format!("index/{}.json", short_hash(&bytes));
-        files.push((format!("{DIR}/{name}"), bytes));
-        listed.push((first, name));
+    let mut reuse = |chunks: &[(String, String)], listed: &mut Vec<(String, String)>| {
+        listed.extend_from_slice(chunks);
+        reused.extend(chunks.iter().map(|(_, name)| name.clone()));
     };
     let starts: FastMap<&str, usize> = prev
         .iter()
@@ -643,10 +650,7 @@ fn rechunk(
             _ => c.saturating_sub(1),
         }
         .max(k);
-        for (first, name) in &prev[k..s] {
-            listed.push((first.clone(), name.clone()));
-            reused.push(name.clone());
-        }
+        reuse(&prev[k..s], &mut listed);
         let from = match prev.get(s) {
             Some((first, _)) if s > 0 => position(first),
             _ => 0,
@@ -657,7 +661,7 @@ fn rechunk(
         for &(term, list) in &terms[from..] {
             if c.ends_before(term) {
                 if let Some((first, bytes)) = c.take() {
-                    made(first, bytes, &mut listed);
+                    listed.push(chunk_file(first, bytes, files));
                 }
                 while d < dirty.len() && js_order(&dirty[d], term).is_lt() {
                     d += 1;
@@ -674,15 +678,12 @@ fn rechunk(
         }
         if !resumed {
             if let Some((first, bytes)) = c.take() {
-                made(first, bytes, &mut listed);
+                listed.push(chunk_file(first, bytes, files));
             }
             d = dirty.len();
         }
     }
-    for (first, name) in &prev[k..] {
-        listed.push((first.clone(), name.clone()));
-        reused.push(name.clone());
-    }
+    reuse(&prev[k..], &mut listed);
     (listed, reused)
 }
 
@@ -721,25 +722,6 @@ fn short_hash(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    type Files = Vec<(String, Vec<u8>)>;
-
-    /// Chunks made whole: (first, name) and the files.
-    fn whole_chunks(
-        terms: &[(&str, &[(u32, u8)])],
-        sizes: Sizes,
-    ) -> (Vec<(String, String)>, Files) {
-        let mut files = Vec::new();
-        let listed = chunk(terms, sizes)
-            .into_iter()
-            .map(|(first, bytes)| {
-                let name = format!("index/{}.json", short_hash(&bytes));
-                files.push((format!("{DIR}/{name}"), bytes));
-                (first, name)
-            })
-            .collect();
-        (listed, files)
-    }
-
     #[test]
     fn rechunking_around_the_changed_terms_makes_what_chunking_all_of_them_makes() {
         let sizes = Sizes { min: 60, max: 240 };
@@ -763,7 +745,7 @@ mod tests {
                 .iter()
                 .map(|(t, l)| (t.as_str(), l.as_slice()))
                 .collect();
-            let (prev, _) = whole_chunks(&borrowed, sizes);
+            let prev = chunk_files(&borrowed, sizes, &mut Vec::new());
             // A few edits: postings changed, terms gone, terms added (some in a row).
             let mut new = old.clone();
             let mut dirty = Vec::new();
@@ -791,7 +773,8 @@ mod tests {
                 .iter()
                 .map(|(t, l)| (t.as_str(), l.as_slice()))
                 .collect();
-            let (want, want_files) = whole_chunks(&borrowed, sizes);
+            let mut want_files = Vec::new();
+            let want = chunk_files(&borrowed, sizes, &mut want_files);
             let mut files = Vec::new();
             let (got, reused) = rechunk(&borrowed, &prev, &dirty, sizes, &mut files);
             assert_eq!(got, want, "round {round}");
