@@ -341,7 +341,11 @@ impl CacheDir {
                         let bytes = postcard::to_stdvec(&group).map_err(|e| {
                             Error::Message(format!("cannot encode the build cache: {e}"))
                         })?;
-                        crate::fs::write(&path, &bytes)?;
+                        // Under a new name, then renamed: a shard is mapped while read (see
+                        // `lazy::Buffer`), so one is never rewritten in place.
+                        let new = path.with_extension("new");
+                        crate::fs::write(&new, &bytes)?;
+                        crate::fs::rename(&new, &path)?;
                         checksum(&bytes)
                     }
                 };
@@ -435,7 +439,7 @@ fn read_shards(dir: &Path, shards: &[(u64, u64)]) -> std::result::Result<Vec<Sav
     let parts: Vec<std::result::Result<Vec<SavedFile>, String>> = shards
         .par_iter()
         .map(|&(fp, sum)| {
-            let bytes = std::fs::read(shard_path(dir, fp))
+            let bytes = crate::lazy::Buffer::read(&shard_path(dir, fp))
                 .map_err(|e| format!("is missing a part ({e})"))?;
             if checksum(&bytes) != sum {
                 return Err("is damaged (checksum mismatch: truncated or changed)".into());
