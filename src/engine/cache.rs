@@ -72,6 +72,8 @@ pub struct CacheDir {
     written: std::sync::Mutex<Vec<u64>>,
     /// The search file the state this process wrote names (checksum): the others can go.
     search_written: std::sync::Mutex<Option<u64>>,
+    /// Set when a state is loaded.
+    hints: std::sync::Mutex<Hints>,
     _lock: crate::fs::LockFile,
 }
 
@@ -153,6 +155,7 @@ impl CacheDir {
             known: Default::default(),
             written: Default::default(),
             search_written: Default::default(),
+            hints: Default::default(),
             _lock: lock,
         })
     }
@@ -176,6 +179,16 @@ impl CacheDir {
         };
         let t = std::time::Instant::now();
         let saved = decode(&bytes)?;
+        if let Ok(mut h) = self.hints.lock() {
+            let parts = saved.outputs.len() + saved.links.len() + saved.disk.len();
+            *h = Hints {
+                outputs: saved.outputs.len(),
+                links: saved.links.len(),
+                disk: saved.disk.len(),
+                search: saved.search.map_or(0, |(_, len)| len as usize),
+                rest: bytes.len().saturating_sub(parts),
+            };
+        }
         if std::env::var_os("SHOWPRESS_TIMING").is_some() {
             eprintln!(
                 "timing: decode the cache ({} bytes) {:?}",
@@ -261,27 +274,50 @@ impl CacheDir {
         let Some(files) = engine.content.export() else {
             return Ok(None);
         };
-        let shards = self.write_shards(files)?;
+        let hints = self.hints.lock().map(|h| *h).unwrap_or_default();
+        // Still being read: this run did not use it, so the file it is read from holds it.
+        let unused = engine.search_loading.is_some();
+        // The shards, the search state and the three large parts are independent: written
+        // and encoded at once, on both threads (one after the other they were ~80 ms of a
+        // one-post rebuild at 10k posts, the search state alone ~40).
+        let ((shards, search), (outputs, (links, disk))) = rayon::join(
+            || {
+                rayon::join(
+                    || self.write_shards(files),
+                    || match (&engine.search_state, engine.search_saved) {
+                        (_, Some(named)) if unused => Ok(Some(named)),
+                        (Some(_), Some(named)) if search_path(&self.dir, named.0).is_file() => {
+                            Ok(Some(named))
+                        }
+                        (Some(state), _) => self.write_search(state, hints.search).map(Some),
+                        (None, _) => Ok(None),
+                    },
+                )
+            },
+            || {
+                // Borrowed, not cloned (at 10k posts cloning them and dropping the clones
+                // was ~40 ms of a one-post rebuild).
+                rayon::join(
+                    || {
+                        let outputs: Vec<(&String, &Out)> = engine.outputs.iter().collect();
+                        encode_part(&outputs, hints.outputs)
+                    },
+                    || {
+                        rayon::join(
+                            || encode_part(&engine.links, hints.links),
+                            || encode_part(disk, hints.disk),
+                        )
+                    },
+                )
+            },
+        );
+        let (shards, search) = (shards?, search?);
         if let Ok(mut w) = self.written.lock() {
             *w = shards.iter().map(|(fp, _)| *fp).collect();
         }
-        // Still being read: this run did not use it, so the file it is read from holds it.
-        let unused = engine.search_loading.is_some();
-        let search = match (&engine.search_state, engine.search_saved) {
-            (_, Some(named)) if unused => Some(named),
-            (Some(_), Some(named)) if search_path(&self.dir, named.0).is_file() => Some(named),
-            (Some(state), _) => Some(self.write_search(state)?),
-            (None, _) => None,
-        };
         if let Ok(mut w) = self.search_written.lock() {
             *w = search.map(|s| s.0);
         }
-        // The large parts on both threads; borrowed, not cloned (at 10k posts cloning them
-        // and dropping the clones was ~40 ms of a one-post rebuild).
-        let (outputs, (links, disk)) = rayon::join(
-            || encode_part(&engine.outputs.iter().collect::<Vec<(&String, &Out)>>()),
-            || rayon::join(|| encode_part(&engine.links), || encode_part(disk)),
-        );
         let saved = Saved {
             root: super::absolute(&engine.opts.root),
             output: super::absolute(output),
@@ -296,8 +332,8 @@ impl CacheDir {
             links: links?,
             disk: disk?,
         };
-        let body = postcard::to_stdvec(&saved)
-            .map_err(|e| Error::Message(format!("cannot encode the build cache: {e}")))?;
+        let size = saved.outputs.len() + saved.links.len() + saved.disk.len();
+        let body = encode_part(&saved, size + hints.rest)?;
         let pending = self.dir.join(format!("{STATE_FILE}.new"));
         let mut file = File::create(&pending).map_err(|e| Error::Io {
             action: "write the build cache",
@@ -356,9 +392,8 @@ impl CacheDir {
 
     /// Writes the search index's state into the file its checksum names; returns (checksum,
     /// length).
-    fn write_search(&self, state: &crate::search::State) -> Result<(u64, u64)> {
-        let bytes = postcard::to_stdvec(state)
-            .map_err(|e| Error::Message(format!("cannot encode the build cache: {e}")))?;
+    fn write_search(&self, state: &crate::search::State, hint: usize) -> Result<(u64, u64)> {
+        let bytes = encode_part(state, hint)?;
         let named = (checksum(&bytes), bytes.len() as u64);
         crate::fs::write(&search_path(&self.dir, named.0), &bytes)?;
         Ok(named)
@@ -402,10 +437,24 @@ impl CacheDir {
 }
 
 /// One of [`Saved`]'s large parts, encoded (postcard encodes a `&T` as it encodes `T`, and a
-/// slice of pairs as the `Vec` of pairs [`part`] decodes).
-fn encode_part<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>> {
-    postcard::to_stdvec(value)
+/// slice of pairs as the `Vec` of pairs [`part`] decodes), into a buffer sized for about
+/// `hint` bytes (its size last time): growing megabytes by doubling copied them and faulted
+/// in fresh pages at every step.
+fn encode_part<T: serde::Serialize + ?Sized>(value: &T, hint: usize) -> Result<Vec<u8>> {
+    let buf = Vec::with_capacity(hint + hint / 16);
+    postcard::to_extend(value, buf)
         .map_err(|e| Error::Message(format!("cannot encode the build cache: {e}")))
+}
+
+/// The sizes of what the loaded state held, to size the buffers the next one is encoded in.
+#[derive(Clone, Copy, Default)]
+struct Hints {
+    outputs: usize,
+    links: usize,
+    disk: usize,
+    search: usize,
+    /// The state's body less its three large parts.
+    rest: usize,
 }
 
 /// One of [`Saved`]'s large parts, decoded.
@@ -528,7 +577,7 @@ mod tests {
             len: 3,
         };
         let path = "posts/a/index.html".to_string();
-        let bytes = encode_part(&vec![(&path, &out)]).unwrap();
+        let bytes = encode_part(&vec![(&path, &out)], 0).unwrap();
         let back: Vec<(String, Out)> = part(&bytes).unwrap();
         assert_eq!(back, vec![(path, out)]);
         assert_eq!(
