@@ -2,7 +2,7 @@
 //! only when the watcher named it or its size or modification time changed, so one saved post
 //! costs one parse, not ten thousand.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -12,6 +12,7 @@ use super::{Content, ContentFile, Parsed, assemble, discover, load_file};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
+use crate::fingerprint::FastMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Stamp {
@@ -32,7 +33,7 @@ pub type Outcome = Result<Parsed, Vec<Diagnostic>>;
 
 #[derive(Default)]
 pub struct ContentCache {
-    entries: HashMap<PathBuf, (Option<Stamp>, Outcome)>,
+    entries: FastMap<PathBuf, (Option<Stamp>, Outcome)>,
     /// The files found by the last full scan, and the problems that scan met.
     scanned: Option<(Vec<ContentFile>, Vec<Diagnostic>)>,
     /// A scan made just before the next load by someone else (`build`'s check that nothing
@@ -107,7 +108,7 @@ impl ContentCache {
     ) -> Self {
         saved.sort_unstable_by_key(|f| f.order);
         let trusted_before = saved_at.checked_sub(racy).unwrap_or(SystemTime::UNIX_EPOCH);
-        let mut entries = HashMap::with_capacity(saved.len());
+        let mut entries = FastMap::with_capacity_and_hasher(saved.len(), Default::default());
         let mut files = Vec::with_capacity(saved.len());
         for f in saved {
             let stamp = f
@@ -266,20 +267,22 @@ impl ContentCache {
             .map(|(i, f)| (*i, load_file(f, config)))
             .collect();
         let reparsed = parsed.len();
+        // One pass in scan order: each file's entry is moved from the old map (or its new
+        // parse taken) and looked up once; files no longer found simply drop out.
         let mut old = std::mem::take(&mut self.entries);
-        for (i, result) in parsed {
-            old.insert(files[i].abs.clone(), (stamps[i], result));
-        }
-        // Keep only files that still exist; a deleted post simply drops out.
+        self.entries.reserve(files.len());
+        let mut parsed = parsed.into_iter().peekable();
+        let mut results: Vec<Outcome> = Vec::with_capacity(files.len());
         for (i, f) in files.iter().enumerate() {
-            if let Some((s, r)) = old.remove(&f.abs) {
-                self.entries.insert(f.abs.clone(), (s.or(stamps[i]), r));
+            let entry = match parsed.next_if(|(j, _)| *j == i) {
+                Some((_, result)) => Some((stamps[i], result)),
+                None => old.remove(&f.abs).map(|(s, r)| (s.or(stamps[i]), r)),
+            };
+            if let Some((s, r)) = entry {
+                results.push(r.clone());
+                self.entries.insert(f.abs.clone(), (s, r));
             }
         }
-        let results: Vec<Outcome> = files
-            .iter()
-            .map(|f| self.entries[&f.abs].1.clone())
-            .collect();
         self.scanned = Some((files, errors.clone()));
         Ok((assemble(results, errors, drafts)?, reparsed))
     }
