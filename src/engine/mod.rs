@@ -370,6 +370,7 @@ impl Engine {
         self.search_state = None;
         self.search_loading = None;
         self.search_saved = None;
+        self.links.forget_findings();
     }
 
     /// Every content file that parsed in the last run, drafts included, even when others
@@ -664,7 +665,39 @@ impl Engine {
                 || links::always_published(&site.config, f)
         };
         let scope = links::Scope::new(&site.config);
-        let checked = self.links.broken(&scope, &fresh, is_page, exists);
+        // The files the last run published and this one does not, and the other way round.
+        let publishes = |f: &str| {
+            wanted.contains(f)
+                || statics.contains(f)
+                || published.names.contains(f)
+                || cards.names.contains(f)
+                || search.names.contains(f)
+        };
+        run.removed = self
+            .outputs
+            .keys()
+            .filter(|f| !publishes(f))
+            .cloned()
+            .collect();
+        run.removed.sort_unstable();
+        let mut changed: Vec<&str> = run.removed.iter().map(String::as_str).collect();
+        changed.extend(
+            wanted
+                .iter()
+                .copied()
+                .chain(statics.iter().map(String::as_str))
+                .chain(published.names.iter().map(String::as_str))
+                .chain(cards.names.iter().map(String::as_str))
+                .chain(search.names.iter().map(String::as_str))
+                .filter(|f| !self.outputs.contains_key(*f)),
+        );
+        let checked = match self
+            .links
+            .broken_after(&scope, &fresh, &changed, is_page, exists)
+        {
+            Some(checked) => checked,
+            None => self.links.broken(&scope, &fresh, is_page, exists),
+        };
         if !checked.broken.is_empty() {
             let found = self.link_diagnostics(&site, templates, &planned, &checked.broken);
             match site.config.links.internal_level {
@@ -676,19 +709,7 @@ impl Engine {
         let t = self.phase("links", t);
 
         // Nothing failed: commit to the new state.
-        run.removed = self
-            .outputs
-            .keys()
-            .filter(|f| {
-                !wanted.contains(f.as_str())
-                    && !statics.contains(*f)
-                    && !published.names.contains(*f)
-                    && !cards.names.contains(*f)
-                    && !search.names.contains(*f)
-            })
-            .cloned()
-            .collect();
-        run.removed.sort_unstable();
+        drop(changed);
         for f in &run.removed {
             self.outputs.remove(f);
         }
