@@ -15,25 +15,25 @@ use crate::markdown::{LinkKind, Rendered};
 use crate::urls::{self, Linker};
 
 /// Content-relative path (`posts/2025/a.md`) → (URL path, ids a link may point at).
-type Targets<'a> = FastMap<&'a str, (Page<'a>, &'a [String])>;
+type Targets<'a> = FastMap<&'a str, (Published<'a>, &'a [String])>;
 
 /// What a content file is published as; its URL is made only when something links to it
 /// (making all 10k posts' URLs up front, for the few hundred linked, cost every build).
 #[derive(Clone, Copy)]
-enum Page<'a> {
+enum Published<'a> {
     Post(&'a str),
     Page(&'a [String]),
     Show(&'a str),
     Guest(&'a str),
 }
 
-impl Page<'_> {
+impl Published<'_> {
     fn url_path(self) -> String {
         match self {
-            Page::Post(slug) => urls::post(slug),
-            Page::Page(segments) => urls::page(segments),
-            Page::Show(slug) => urls::show(slug),
-            Page::Guest(slug) => urls::guest(slug),
+            Published::Post(slug) => urls::post(slug),
+            Published::Page(segments) => urls::page(segments),
+            Published::Show(slug) => urls::show(slug),
+            Published::Guest(slug) => urls::guest(slug),
         }
     }
 }
@@ -285,19 +285,31 @@ pub fn resolve(site: &mut Site) -> Result<(), Vec<Diagnostic>> {
     let mut targets: Targets = FastMap::default();
     targets.reserve(site.posts.len() + site.pages.len());
     for p in &site.posts {
-        targets.insert(content_rel(&p.file), (Page::Post(&p.slug), &p.body.ids));
+        targets.insert(
+            content_rel(&p.file),
+            (Published::Post(&p.slug), &p.body.ids),
+        );
     }
     for p in &site.pages {
-        targets.insert(content_rel(&p.file), (Page::Page(&p.segments), &p.body.ids));
+        targets.insert(
+            content_rel(&p.file),
+            (Published::Page(&p.segments), &p.body.ids),
+        );
     }
     for s in &site.shows {
         if let Some(p) = &s.profile {
-            targets.insert(content_rel(&p.file), (Page::Show(&s.slug), &p.body.ids));
+            targets.insert(
+                content_rel(&p.file),
+                (Published::Show(&s.slug), &p.body.ids),
+            );
         }
     }
     for g in &site.guests {
         if let Some(p) = &g.profile {
-            targets.insert(content_rel(&p.file), (Page::Guest(&g.slug), &p.body.ids));
+            targets.insert(
+                content_rel(&p.file),
+                (Published::Guest(&g.slug), &p.body.ids),
+            );
         }
     }
 
