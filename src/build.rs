@@ -6,7 +6,6 @@
 
 use std::path::PathBuf;
 
-use rayon::prelude::*;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -482,10 +481,7 @@ fn nothing_changed(
     let trusted = state.trusted_before();
     // Every file's stamp, not only up to the first that changed: the load that follows then
     // need not stat them again (10,000 files: tens of milliseconds).
-    let stamps: Vec<Option<crate::content::Stamp>> = files
-        .par_iter()
-        .map(|f| crate::content::stamp(&f.abs))
-        .collect();
+    let stamps = crate::content::stamps(&opts.root, &files);
     let same = files
         .iter()
         .zip(&u.files)

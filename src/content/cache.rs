@@ -20,6 +20,21 @@ pub struct Stamp {
     pub modified: Option<SystemTime>,
 }
 
+/// The stamps of `files` (in order), stat-ed relative to the site folder `root`.
+pub fn stamps(root: &Path, files: &[ContentFile]) -> Vec<Option<Stamp>> {
+    let dir = crate::fs::Dir::open(root);
+    files
+        .par_iter()
+        .map(|f| {
+            let s = dir.stat(&f.rel, true)?;
+            Some(Stamp {
+                len: s.len,
+                modified: s.modified,
+            })
+        })
+        .collect()
+}
+
 pub fn stamp(path: &Path) -> Option<Stamp> {
     let m = std::fs::metadata(path).ok()?;
     Some(Stamp {
@@ -249,7 +264,7 @@ impl ContentCache {
         };
         let stamps: Vec<Option<Stamp>> = match known {
             Some(s) if s.len() == files.len() => s,
-            _ => files.par_iter().map(|f| stamp(&f.abs)).collect(),
+            _ => stamps(root, &files),
         };
         let stale: Vec<(usize, &ContentFile)> = files
             .iter()

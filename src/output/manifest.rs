@@ -19,14 +19,16 @@ pub struct DiskStamp {
 
 impl DiskStamp {
     pub fn of(meta: &std::fs::Metadata) -> DiskStamp {
-        #[cfg(unix)]
-        let inode = std::os::unix::fs::MetadataExt::ino(meta);
-        #[cfg(not(unix))]
-        let inode = 0;
+        crate::fs::Stat::of(meta).into()
+    }
+}
+
+impl From<crate::fs::Stat> for DiskStamp {
+    fn from(s: crate::fs::Stat) -> DiskStamp {
         DiskStamp {
-            len: meta.len(),
-            modified: meta.modified().ok(),
-            inode,
+            len: s.len,
+            modified: s.modified,
+            inode: s.inode,
         }
     }
 }
@@ -56,74 +58,6 @@ impl DiskManifest {
                 dir = parent;
             }
         }
-    }
-}
-
-/// Stats paths inside the output folder. On Unix they are looked up relative to an open
-/// handle of the folder: at 10k posts the check stats ~58k paths, and walking each absolute
-/// path's every component again in the kernel (`/home/…/site/public/posts/x/index.html`)
-/// was the largest part of its time.
-struct Under {
-    out: std::path::PathBuf,
-    #[cfg(unix)]
-    dir: Option<rustix::fd::OwnedFd>,
-}
-
-impl Under {
-    fn open(out: &Path) -> Under {
-        #[cfg(unix)]
-        let dir = {
-            use rustix::fs::{Mode, OFlags};
-            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-            rustix::fs::open(out, flags, Mode::empty()).ok()
-        };
-        Under {
-            out: out.to_path_buf(),
-            #[cfg(unix)]
-            dir,
-        }
-    }
-
-    /// The stamp of file `rel` (not following a symlink), `None` when it cannot be read.
-    fn file(&self, rel: &str) -> Option<DiskStamp> {
-        #[cfg(unix)]
-        if let Some(dir) = &self.dir {
-            let st = rustix::fs::statat(dir, rel, rustix::fs::AtFlags::SYMLINK_NOFOLLOW).ok()?;
-            return Some(DiskStamp {
-                len: st.st_size as u64,
-                modified: time(st.st_mtime as i64, st.st_mtime_nsec as u32),
-                inode: st.st_ino as u64,
-            });
-        }
-        let meta = self.out.join(rel).symlink_metadata().ok()?;
-        Some(DiskStamp::of(&meta))
-    }
-
-    /// The modification time of folder `rel` (`""`: the output folder), following a
-    /// symlink; `None` when it cannot be read.
-    fn dir_time(&self, rel: &str) -> Option<Option<std::time::SystemTime>> {
-        #[cfg(unix)]
-        if let Some(dir) = &self.dir {
-            let path = if rel.is_empty() { "." } else { rel };
-            let st = rustix::fs::statat(dir, path, rustix::fs::AtFlags::empty()).ok()?;
-            return Some(time(st.st_mtime as i64, st.st_mtime_nsec as u32));
-        }
-        Some(self.out.join(rel).metadata().ok()?.modified().ok())
-    }
-}
-
-/// A file time as `std::fs::Metadata::modified` gives it (the stamps it is compared with
-/// were taken that way when the files were written).
-#[cfg(unix)]
-fn time(secs: i64, nanos: u32) -> Option<std::time::SystemTime> {
-    let epoch = std::time::UNIX_EPOCH;
-    if secs >= 0 {
-        epoch.checked_add(std::time::Duration::new(secs as u64, nanos))
-    } else {
-        // Before 1970: `secs` whole seconds back, then `nanos` forward.
-        epoch
-            .checked_sub(std::time::Duration::from_secs(secs.unsigned_abs()))?
-            .checked_add(std::time::Duration::from_nanos(nanos.into()))
     }
 }
 
@@ -180,11 +114,12 @@ pub fn existing(out: &Path) -> DiskManifest {
 /// [`super::Target::verify`] for the output folder `out`, callable from another thread.
 pub fn verify(out: &Path, known: &DiskManifest) -> Verified {
     {
-        let under = Under::open(out);
+        // At 10k posts the check stats ~58k paths: relative to the open folder.
+        let under = crate::fs::Dir::open(out);
         let files: Vec<(&String, &DiskStamp)> = known.files.iter().collect();
         let dirty: Vec<String> = files
             .par_iter()
-            .filter(|(rel, stamp)| under.file(rel) != Some(**stamp))
+            .filter(|(rel, stamp)| under.stat(rel, false).map(DiskStamp::from) != Some(**stamp))
             .map(|(rel, _)| (*rel).clone())
             .collect();
         let mut dirs: Vec<(&String, &Option<std::time::SystemTime>)> = known.dirs.iter().collect();
@@ -195,7 +130,7 @@ pub fn verify(out: &Path, known: &DiskManifest) -> Verified {
         let changed: Vec<(&String, Option<std::time::SystemTime>)> = dirs
             .par_iter()
             .filter_map(|(rel, mtime)| {
-                let now = under.dir_time(rel)?;
+                let now = under.stat(rel, true)?.modified;
                 (mtime.is_none() || now != **mtime).then_some((*rel, now))
             })
             .collect();
