@@ -36,8 +36,8 @@ thread_local! {
 pub enum Buffer {
     Heap(Vec<u8>),
     /// A read-only map of a cache file: a one-post rebuild at 10k posts reads ~90 MB of
-    /// shards, and copying them into fresh heap pages (faulting and zeroing each one) cost
-    /// more than decoding the metadata in them; a map shares the kernel's cached pages.
+    /// shards, and copying them into fresh heap pages (faulting and zeroing each one) was a
+    /// large part of opening the cache; a map shares the kernel's cached pages.
     Mapped(memmap2::Mmap),
 }
 
