@@ -24,8 +24,9 @@ pub struct Dir {
     fd: Option<rustix::fd::OwnedFd>,
 }
 
-/// What [`Dir::stat`] gives: the parts of `std::fs::Metadata` showpress compares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What [`Dir::stat`] gives: the parts of `std::fs::Metadata` showpress compares (the
+/// build cache keeps one per output file: [`crate::output::DiskStamp`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Stat {
     pub len: u64,
     pub modified: Option<std::time::SystemTime>,

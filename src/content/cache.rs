@@ -25,22 +25,21 @@ pub fn stamps(root: &Path, files: &[ContentFile]) -> Vec<Option<Stamp>> {
     let dir = crate::fs::Dir::open(root);
     files
         .par_iter()
-        .map(|f| {
-            let s = dir.stat(&f.rel, true)?;
-            Some(Stamp {
-                len: s.len,
-                modified: s.modified,
-            })
-        })
+        .map(|f| dir.stat(&f.rel, true).map(Stamp::from))
         .collect()
 }
 
 pub fn stamp(path: &Path) -> Option<Stamp> {
-    let m = std::fs::metadata(path).ok()?;
-    Some(Stamp {
-        len: m.len(),
-        modified: m.modified().ok(),
-    })
+    Some(crate::fs::Stat::of(&std::fs::metadata(path).ok()?).into())
+}
+
+impl From<crate::fs::Stat> for Stamp {
+    fn from(s: crate::fs::Stat) -> Stamp {
+        Stamp {
+            len: s.len,
+            modified: s.modified,
+        }
+    }
 }
 
 /// A file parsed, or the diagnostics it gave (kept too: an unchanged broken file stays broken).

@@ -170,8 +170,8 @@ pub struct LinkIndex {
     pages: FastMap<String, Vec<u32>>,
     /// What the last committed run found (kept in the build cache too); `None` when not
     /// known. A run that publishes the same files as that one need only look at the pages it
-    /// rendered ([`LinkIndex::broken_in_fresh`]), and one that publishes other files, at
-    /// those and at the targets those files answer ([`LinkIndex::broken_after`]).
+    /// rendered and at the targets the files it adds or removes answer
+    /// ([`LinkIndex::broken_after`]).
     #[serde(default)]
     known: Option<Findings>,
 }
@@ -286,38 +286,15 @@ impl LinkIndex {
         )
     }
 
-    /// [`LinkIndex::broken`] for a run that publishes exactly the files of the last committed
-    /// one: a page not rendered again links where it did, to files that are all still there
-    /// or still missing, so only the fresh pages are looked at, and the targets the last run
-    /// found broken on the others are reported again; a target that run looked up keeps its
-    /// verdict. At 10,000 posts walking every page's links took about 35 ms of a title
-    /// edit's rebuild, and looking up the archive's 10,000 links again 10 ms. `None` when the
-    /// last run's findings are not known (the index came from the cache).
-    pub fn broken_in_fresh<'a>(
-        &'a self,
-        scope: &Scope,
-        fresh: &'a Fresh,
-        exists: impl Fn(&str) -> bool,
-    ) -> Option<Checked<'a>> {
-        let known = self.known.as_ref()?;
-        let pages = fresh.0.iter().chain(
-            known
-                .broken_by_page
-                .iter()
-                .filter(|(page, _)| !fresh.0.contains_key(*page)),
-        );
-        let mut verdicts = known.verdicts.clone();
-        verdicts.resize(self.targets().list.len(), None);
-        Some(self.check(scope, pages, verdicts, exists))
-    }
-
     /// [`LinkIndex::broken`] for a run whose published files differ from the last committed
-    /// run's by `changed` (added or removed output files): the targets those files could
-    /// answer are looked up again, and then, as in [`LinkIndex::broken_in_fresh`], only the
-    /// fresh pages and the pages found broken last time are looked at. `None` when the last
-    /// run's findings are not known, or when a target that resolved no longer does (the pages
-    /// linking to it are not known without walking them all). At 10,000 posts this is what
-    /// a one-post rebuild does (its search files are new), and the full check took ~50 ms.
+    /// run's by `changed` (added or removed output files; none for serve's swap of a post).
+    /// A page not rendered again links where it did, so only the fresh pages are looked at,
+    /// and the targets the last run found broken on the others are reported again. A target
+    /// that run looked up keeps its verdict, unless one of `changed` could answer it; those
+    /// are looked up again. `None` when the last run's findings are not known, or when a
+    /// target that resolved no longer does (the pages linking to it are not known without
+    /// walking them all). At 10,000 posts the full check took ~35–50 ms of a one-post
+    /// rebuild (walking every page's links, looking up the archive's 10,000 again).
     pub fn broken_after<'a>(
         &'a self,
         scope: &Scope,
@@ -716,7 +693,9 @@ mod tests {
             ("b/index.html".into(), about.clone()),
         ]);
         assert!(
-            index.broken_in_fresh(&scope, &fresh, exists).is_none(),
+            index
+                .broken_after(&scope, &fresh, &[], |_| true, exists)
+                .is_none(),
             "nothing known yet"
         );
         let checked = index.broken(&scope, &fresh, |_| true, exists);
@@ -726,7 +705,7 @@ mod tests {
         // b/ is rendered again and now links to /gone/ too; a/ is not rendered.
         let fresh = LinkIndex::fresh(vec![("b/index.html".into(), gone.clone())]);
         let quick = index
-            .broken_in_fresh(&scope, &fresh, exists)
+            .broken_after(&scope, &fresh, &[], |_| true, exists)
             .expect("known");
         let full = index.broken(&scope, &fresh, |_| true, exists);
         let pages = |b: &[Broken]| -> Vec<(String, Vec<String>)> {
@@ -758,7 +737,7 @@ mod tests {
         ]);
         assert!(
             index
-                .broken_in_fresh(&scope, &fresh, exists)
+                .broken_after(&scope, &fresh, &[], |_| true, exists)
                 .expect("known")
                 .broken
                 .is_empty()

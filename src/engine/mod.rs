@@ -656,16 +656,6 @@ impl Engine {
         // Every page's links against every file this run publishes.
         let fresh = links::LinkIndex::fresh(page_links);
         let is_page = |f: &str| wanted.contains(f);
-        let exists = |f: &str| {
-            wanted.contains(f)
-                || statics.contains(f)
-                || published.names.contains(f)
-                || cards.names.contains(f)
-                || search.names.contains(f)
-                || links::always_published(&site.config, f)
-        };
-        let scope = links::Scope::new(&site.config);
-        // The files the last run published and this one does not, and the other way round.
         let publishes = |f: &str| {
             wanted.contains(f)
                 || statics.contains(f)
@@ -673,6 +663,9 @@ impl Engine {
                 || cards.names.contains(f)
                 || search.names.contains(f)
         };
+        let exists = |f: &str| publishes(f) || links::always_published(&site.config, f);
+        let scope = links::Scope::new(&site.config);
+        // The files the last run published and this one does not, and the other way round.
         run.removed = self
             .outputs
             .keys()
@@ -709,7 +702,6 @@ impl Engine {
         let t = self.phase("links", t);
 
         // Nothing failed: commit to the new state.
-        drop(changed);
         for f in &run.removed {
             self.outputs.remove(f);
         }

@@ -153,7 +153,10 @@ impl Engine {
         };
         // A swap adds or removes no file: the pages not rendered again are as the last run
         // found them.
-        let checked = match self.links.broken_in_fresh(&scope, &fresh, exists) {
+        let checked = match self
+            .links
+            .broken_after(&scope, &fresh, &[], |_| true, exists)
+        {
             Some(checked) => checked,
             None => self.links.broken(&scope, &fresh, |_| true, exists),
         };

@@ -9,29 +9,9 @@ use rayon::prelude::*;
 
 use crate::fingerprint::FastMap;
 
-/// What is known of a file in the output, to notice it changed behind showpress's back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct DiskStamp {
-    pub len: u64,
-    pub modified: Option<std::time::SystemTime>,
-    pub inode: u64,
-}
-
-impl DiskStamp {
-    pub fn of(meta: &std::fs::Metadata) -> DiskStamp {
-        crate::fs::Stat::of(meta).into()
-    }
-}
-
-impl From<crate::fs::Stat> for DiskStamp {
-    fn from(s: crate::fs::Stat) -> DiskStamp {
-        DiskStamp {
-            len: s.len,
-            modified: s.modified,
-            inode: s.inode,
-        }
-    }
-}
+/// What is known of a file in the output, to notice it changed behind showpress's back: its
+/// size, modification time and inode.
+pub type DiskStamp = crate::fs::Stat;
 
 /// What the last build left in the output: every file with its stamp, and every folder with
 /// its modification time (`None`: not known, list it next time).
@@ -119,7 +99,7 @@ pub fn verify(out: &Path, known: &DiskManifest) -> Verified {
         let files: Vec<(&String, &DiskStamp)> = known.files.iter().collect();
         let dirty: Vec<String> = files
             .par_iter()
-            .filter(|(rel, stamp)| under.stat(rel, false).map(DiskStamp::from) != Some(**stamp))
+            .filter(|(rel, stamp)| under.stat(rel, false) != Some(**stamp))
             .map(|(rel, _)| (*rel).clone())
             .collect();
         let mut dirs: Vec<(&String, &Option<std::time::SystemTime>)> = known.dirs.iter().collect();
