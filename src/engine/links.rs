@@ -164,8 +164,9 @@ pub fn resolves(target: &str, exists: &impl Fn(&str) -> bool) -> bool {
 /// The targets of every page's links, kept between runs (and in the build cache).
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct LinkIndex {
-    /// Distinct targets, locked so render threads add to it as they scan.
-    targets: std::sync::Mutex<Targets>,
+    /// Distinct targets, locked so render threads add to it as they scan: read-locked to
+    /// look targets up, which most links of a page are, so the threads do that at once.
+    targets: std::sync::RwLock<Targets>,
     /// Output file of a page → the targets it links to.
     pages: FastMap<String, Vec<u32>>,
     /// What the last committed run found (kept in the build cache too); `None` when not
@@ -202,7 +203,7 @@ struct Targets {
 impl Clone for LinkIndex {
     fn clone(&self) -> Self {
         LinkIndex {
-            targets: std::sync::Mutex::new(self.targets().clone()),
+            targets: std::sync::RwLock::new(self.targets().clone()),
             pages: self.pages.clone(),
             known: self.known.clone(),
         }
@@ -224,36 +225,62 @@ pub struct Broken<'a> {
 }
 
 impl LinkIndex {
-    fn targets(&self) -> std::sync::MutexGuard<'_, Targets> {
+    fn targets(&self) -> std::sync::RwLockReadGuard<'_, Targets> {
         // A render thread that panicked while holding the lock left a list that is still
         // whole (pushes are single calls): go on with it.
-        self.targets.lock().unwrap_or_else(|e| e.into_inner())
+        self.targets.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn targets_mut(&self) -> std::sync::RwLockWriteGuard<'_, Targets> {
+        self.targets.write().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The ids of `found` (target, spelling), adding targets not seen before.
     fn intern(&self, found: Vec<(&str, &str)>) -> Vec<u32> {
-        let mut t = self.targets();
+        // Known targets are looked up under the shared lock; the page's new ones (a few: most
+        // links are to the menu, tags and neighbours earlier pages had) under the exclusive one.
+        let mut ids = vec![u32::MAX; found.len()];
+        let mut new = 0;
+        {
+            let t = self.targets();
+            if t.ids.len() == t.list.len() {
+                for (id, (path, _)) in ids.iter_mut().zip(&found) {
+                    match t.ids.get(*path) {
+                        Some(&known) => *id = known,
+                        None => new += 1,
+                    }
+                }
+            } else {
+                new = found.len();
+            }
+        }
+        if new == 0 {
+            return ids;
+        }
+        let mut t = self.targets_mut();
         if t.ids.len() != t.list.len() {
             // Restored from the cache: the lookup is not saved.
-            let ids = (0..)
+            let lookup = (0..)
                 .zip(&t.list)
                 .map(|(i, (s, _))| (s.clone(), i))
                 .collect();
-            t.ids = ids;
+            t.ids = lookup;
         }
-        found
-            .into_iter()
-            .map(|(path, spelling)| match t.ids.get(path) {
-                Some(&id) => id,
+        for (id, (path, spelling)) in ids.iter_mut().zip(&found) {
+            if *id != u32::MAX {
+                continue;
+            }
+            *id = match t.ids.get(*path) {
+                Some(&known) => known,
                 None => {
-                    let id = t.list.len() as u32;
-                    let target = path.to_string();
-                    t.ids.insert(target.clone(), id);
-                    t.list.push((target, spelling.to_string()));
-                    id
+                    let next = t.list.len() as u32;
+                    t.ids.insert(path.to_string(), next);
+                    t.list.push((path.to_string(), spelling.to_string()));
+                    next
                 }
-            })
-            .collect()
+            };
+        }
+        ids
     }
 
     /// Gathers the links of pages rendered this run, apart from the index until

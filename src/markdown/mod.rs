@@ -607,24 +607,38 @@ fn plain_text(events: &[Event]) -> String {
 /// Counts words by script and turns them into minutes at the rates above.
 pub fn reading_of(text: &str) -> Reading {
     let mut r = Reading::default();
-    for token in text.split_whitespace() {
-        let mut hangul = false;
-        let mut other = false;
-        for c in token.chars() {
-            if is_cjk(c) {
-                r.cjk_chars += 1;
-            } else if crate::text::is_hangul(c) {
-                hangul = true;
-            } else if c.is_alphanumeric() {
-                other = true;
-            }
-        }
-        if hangul {
+    // One pass over the characters (a word is a run without whitespace), with Hangul
+    // syllables and ASCII tested first: they are nearly all of a Korean post.
+    let (mut hangul, mut other) = (false, false);
+    let count = |r: &mut Reading, hangul: &mut bool, other: &mut bool| {
+        if *hangul {
             r.hangul_words += 1;
-        } else if other {
+        } else if *other {
             r.latin_words += 1;
         }
+        (*hangul, *other) = (false, false);
+    };
+    for c in text.chars() {
+        if c.is_ascii() {
+            // Not `is_ascii_whitespace`, which leaves out the vertical tab.
+            if c.is_whitespace() {
+                count(&mut r, &mut hangul, &mut other);
+            } else if c.is_ascii_alphanumeric() {
+                other = true;
+            }
+        } else if ('\u{AC00}'..='\u{D7A3}').contains(&c) {
+            hangul = true;
+        } else if c.is_whitespace() {
+            count(&mut r, &mut hangul, &mut other);
+        } else if is_cjk(c) {
+            r.cjk_chars += 1;
+        } else if crate::text::is_hangul(c) {
+            hangul = true;
+        } else if c.is_alphanumeric() {
+            other = true;
+        }
     }
+    count(&mut r, &mut hangul, &mut other);
     let minutes = r.hangul_words as f64 / HANGUL_WORDS_PER_MINUTE
         + r.latin_words as f64 / LATIN_WORDS_PER_MINUTE
         + r.cjk_chars as f64 / CJK_CHARS_PER_MINUTE;
@@ -745,6 +759,45 @@ mod tests {
         let text = "가나 ".repeat(400) + &"word ".repeat(230);
         assert_eq!(reading_of(&text).minutes, 3);
         assert_eq!(reading_of("").minutes, 0);
+    }
+
+    #[test]
+    fn reading_counts_in_one_pass_what_splitting_on_whitespace_counts() {
+        // The counting as it was written first: split on whitespace, then look at each word.
+        fn by_words(text: &str) -> (usize, usize, usize) {
+            let (mut h, mut l, mut c) = (0, 0, 0);
+            for token in text.split_whitespace() {
+                let (mut hangul, mut other) = (false, false);
+                for ch in token.chars() {
+                    if is_cjk(ch) {
+                        c += 1;
+                    } else if crate::text::is_hangul(ch) {
+                        hangul = true;
+                    } else if ch.is_alphanumeric() {
+                        other = true;
+                    }
+                }
+                if hangul {
+                    h += 1;
+                } else if other {
+                    l += 1;
+                }
+            }
+            (h, l, c)
+        }
+        for text in [
+            "딥시크의 성공은 uncommon but real 漢字",
+            "a漢b 가x\u{0b}y\u{3000}ㄱㄴ 、 — 1,000원 HBM4는 かな",
+            "  \t\n",
+            "é ß Ǆ\u{00a0}ü 🎙️방송 🎙️",
+        ] {
+            let r = reading_of(text);
+            assert_eq!(
+                (r.hangul_words, r.latin_words, r.cjk_chars),
+                by_words(text),
+                "{text}"
+            );
+        }
     }
 
     /// What broke: the code block's start event was replaced by HTML while its end stayed,

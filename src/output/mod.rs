@@ -10,6 +10,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use rayon::prelude::*;
+
 mod manifest;
 
 pub use manifest::{DiskManifest, DiskStamp, Verified, existing, verify};
@@ -313,15 +315,28 @@ impl Stage {
     /// Every folder staged, with its modification time: in a build that replaces the output
     /// whole, the times they keep after the swap.
     pub fn dirs(&self) -> FastMap<String, Option<std::time::SystemTime>> {
-        walkdir::WalkDir::new(&self.dir)
-            .min_depth(1)
-            .into_iter()
-            .flatten()
-            .filter(|e| e.file_type().is_dir())
-            .filter_map(|e| {
-                let rel = e.path().strip_prefix(&self.dir).ok()?;
-                let mtime = e.metadata().ok()?.modified().ok();
-                Some((rel.to_string_lossy().replace('\\', "/"), mtime))
+        // Every file of the stage went through `write`, so its folders are the written files'
+        // parents. Stat-ed on all threads relative to the stage: walking the tree (12k folders
+        // at 10k posts) on one thread was ~0.4 s of a clean build.
+        let mut dirs: FastSet<&str> = FastSet::default();
+        let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        for (rel, _) in written.iter() {
+            let mut dir = rel.as_str();
+            while let Some((parent, _)) = dir.rsplit_once('/') {
+                if !dirs.insert(parent) {
+                    break;
+                }
+                dir = parent;
+            }
+        }
+        let under = crate::fs::Dir::open(&self.dir);
+        let dirs: Vec<&str> = dirs.into_iter().collect();
+        dirs.par_iter()
+            .map(|rel| {
+                (
+                    rel.to_string(),
+                    under.stat(rel, false).and_then(|s| s.modified),
+                )
             })
             .collect()
     }
