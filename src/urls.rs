@@ -1,7 +1,7 @@
 //! Where each kind of page lives. Paths here are site-relative and not percent-encoded
 //! (`tags/딥시크/`); [`Linker`] turns them into the encoded links that go into HTML.
 
-use crate::slug::encode_path;
+use crate::slug::encode_path_after;
 
 pub fn post(slug: &str) -> String {
     format!("posts/{slug}/")
@@ -105,12 +105,12 @@ impl Linker {
 
     /// Root-relative, percent-encoded: `/blog/tags/%EB%94%A5.../`.
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base_path, encode_path(path))
+        encode_path_after(&self.base_path, path)
     }
 
     /// Absolute, percent-encoded.
     pub fn permalink(&self, path: &str) -> String {
-        format!("{}{}", self.base_url, encode_path(path))
+        encode_path_after(&self.base_url, path)
     }
 }
 

@@ -61,7 +61,9 @@ impl Scope {
             raw.strip_prefix(self.origin.as_str())
                 .filter(|p| p.starts_with('/'))?
         };
-        Some(path.split(['#', '?']).next().unwrap_or(""))
+        // Up to a fragment or query: found bytewise, not by decoding every character.
+        let end = memchr::memchr2(b'#', b'?', path.as_bytes()).unwrap_or(path.len());
+        Some(&path[..end])
     }
 
     /// The output path `raw` points at (`about/`, `` for the home page), or `None` when it is
@@ -99,15 +101,20 @@ impl Scope {
     /// Every link of `html` to the site's host, interned in `index` by its path as written
     /// (what it points at is worked out once per distinct path, in [`LinkIndex::broken`]).
     pub fn scan(&self, html: &[u8], index: &LinkIndex) -> Vec<u32> {
-        // Pages are UTF-8 (Tera renders strings); anything else has no links to check.
-        let Ok(html) = simdutf8::basic::from_utf8(html) else {
-            return Vec::new();
-        };
         let mut found: Vec<(&str, &str)> = Vec::new();
         for value in attribute_values(html) {
+            // Pages are UTF-8 (Tera renders strings): only the attribute values are checked,
+            // not the whole page again.
+            let Ok(value) = std::str::from_utf8(value) else {
+                continue;
+            };
             // `srcset`: "url 480w, url 960w"; URLs have no spaces or (unescaped) commas that
-            // matter here.
-            for raw in value.split(',').filter_map(|c| c.split_whitespace().next()) {
+            // matter here. HTML splits these at ASCII whitespace only (and testing bytes for
+            // it is cheaper than decoding every character of every link).
+            for raw in value
+                .split(',')
+                .filter_map(|c| c.split_ascii_whitespace().next())
+            {
                 if let Some(path) = self.site_path(raw) {
                     found.push((path, raw));
                 }
@@ -123,8 +130,7 @@ impl Scope {
 /// Values of the `href`, `src`, `srcset` and `poster` attributes in `html`, quoted with `"`
 /// or `'` (showpress's templates and Markdown always quote). Text outside tags escapes its
 /// quotes, so `href="` in a paragraph or code block is not matched.
-fn attribute_values(html: &str) -> impl Iterator<Item = &str> {
-    let bytes = html.as_bytes();
+fn attribute_values(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
     // The `memchr` crate's SIMD search: most of a page is text with no `=` in it.
     memchr::memchr_iter(b'=', bytes).filter_map(move |i| {
         let quote = *bytes.get(i + 1)?;
@@ -133,6 +139,11 @@ fn attribute_values(html: &str) -> impl Iterator<Item = &str> {
         }
         // The name must follow whitespace inside a tag: `data-src=` is not `src=`.
         let before = &bytes[..i];
+        // Most `=` of a page end other names (`class`, `id`, `content`): the four names end
+        // in f, c, t or r, whatever their case.
+        if !matches!(before.last()? | 0x20, b'f' | b'c' | b't' | b'r') {
+            return None;
+        }
         let named = |name: &[u8]| {
             before.len() > name.len()
                 && before[before.len() - name.len()..].eq_ignore_ascii_case(name)
@@ -143,7 +154,7 @@ fn attribute_values(html: &str) -> impl Iterator<Item = &str> {
         }
         let start = i + 2;
         let len = memchr::memchr(quote, &bytes[start..])?;
-        Some(&html[start..start + len])
+        Some(&bytes[start..start + len])
     })
 }
 

@@ -49,56 +49,113 @@ pub(super) fn localized(site: &Site, ko: &str, en: &str) -> String {
 /// Plain text of an HTML fragment: tags dropped, the entities our renderer writes decoded,
 /// whitespace collapsed, cut at a character boundary.
 pub fn plain_text(html: &str, max_chars: usize) -> String {
-    let mut text = String::with_capacity(html.len().min(max_chars * 4));
+    // Pass 1: tags and shortcode tokens (private-use characters, no text) dropped, found by
+    // their bytes; each tag leaves a space. A tag's end `>` only counts inside a tag.
+    let bytes = html.as_bytes();
+    let mut text = String::with_capacity(html.len());
     let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
+    let mut copied = 0;
+    // 0xEE leads the three bytes of U+E000..U+EFFF.
+    for i in memchr::memchr3_iter(b'<', b'>', 0xEE, bytes) {
+        match bytes[i] {
+            b'<' => {
+                if !in_tag {
+                    text.push_str(&html[copied..i]);
+                }
+                in_tag = true;
+            }
+            b'>' if in_tag => {
                 in_tag = false;
                 text.push(' ');
+                copied = i + 1;
             }
-            // Shortcode tokens (private-use characters) are no text.
-            '\u{E000}'..='\u{E0FF}' => {}
-            _ if !in_tag => text.push(c),
-            _ => {}
+            b'>' => {}
+            _ => {
+                let token = html[i..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| ('\u{E000}'..='\u{E0FF}').contains(&c));
+                if token && !in_tag {
+                    text.push_str(&html[copied..i]);
+                    copied = i + 3;
+                }
+            }
         }
     }
-    let text = text
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let joined = words.join(" ");
-    if joined.chars().count() <= max_chars {
-        return joined;
+    if !in_tag {
+        text.push_str(&html[copied..]);
     }
-    let cut: String = joined.chars().take(max_chars - 1).collect();
-    format!("{}…", cut.trim_end())
+    // Pass 2: entities decoded and whitespace collapsed, stopping at the first character past
+    // `max_chars` (a description is ~160 characters of a body of thousands). The five
+    // entities start with `&` and end with `;` and have neither inside, so decoding them
+    // left to right is the same as replacing each in turn.
+    let mut out = String::with_capacity(text.len().min(max_chars * 4));
+    let mut n = 0;
+    let mut space = false;
+    let mut over = false;
+    let mut rest = text.as_str();
+    while let Some(c) = rest.chars().next() {
+        let entity = (c == '&')
+            .then(|| {
+                [
+                    ("&lt;", '<'),
+                    ("&gt;", '>'),
+                    ("&quot;", '"'),
+                    ("&#39;", '\''),
+                    ("&amp;", '&'),
+                ]
+                .into_iter()
+                .find(|(e, _)| rest.starts_with(e))
+            })
+            .flatten();
+        let (c, len) = entity.map_or((c, c.len_utf8()), |(e, c)| (c, e.len()));
+        rest = &rest[len..];
+        if c.is_whitespace() {
+            space = n > 0;
+            continue;
+        }
+        if n == max_chars || (space && n + 1 == max_chars) {
+            over = true;
+            break;
+        }
+        if space {
+            out.push(' ');
+            n += 1;
+            space = false;
+        }
+        out.push(c);
+        n += 1;
+    }
+    if !over {
+        return out;
+    }
+    // Cut to one character less than the most, and end with an ellipsis.
+    while n >= max_chars && out.pop().is_some() {
+        n -= 1;
+    }
+    format!("{}…", out.trim_end())
 }
 
 /// JSON for a `<script type="application/ld+json">`: `<`, `>` and `&` become `\u` escapes so
 /// no value (a title with `</script>`) can end the script or open a comment.
 pub fn script_json(v: &Json) -> String {
-    let raw = v.to_string();
-    let mut out = String::with_capacity(raw.len() + 64);
+    // Into bytes, not through `Display` (which goes through a formatter per piece and was
+    // most of the cost of a page's JSON-LD). Serializing a `Value` cannot fail.
+    let raw = serde_json::to_vec(v).unwrap_or_default();
+    let mut out = Vec::with_capacity(raw.len() + 64);
     let mut copied = 0;
-    // The three characters are ASCII, so byte positions are character boundaries.
-    for (i, b) in raw.bytes().enumerate() {
-        let escaped = match b {
-            b'<' => "\\u003c",
-            b'>' => "\\u003e",
-            b'&' => "\\u0026",
-            _ => continue,
-        };
-        out.push_str(&raw[copied..i]);
-        out.push_str(escaped);
+    for i in memchr::memchr3_iter(b'<', b'>', b'&', &raw) {
+        out.extend_from_slice(&raw[copied..i]);
+        out.extend_from_slice(match raw[i] {
+            b'<' => b"\\u003c",
+            b'>' => b"\\u003e",
+            _ => b"\\u0026",
+        });
         copied = i + 1;
     }
-    out.push_str(&raw[copied..]);
-    out
+    out.extend_from_slice(&raw[copied..]);
+    // serde_json writes UTF-8, and the escapes replace whole ASCII characters.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// `ko` → `ko_KR`, `en-GB` → `en_GB`: Open Graph wants language_TERRITORY.
@@ -276,6 +333,49 @@ impl Values<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_agrees_with_stripping_replacing_and_splitting_in_turn() {
+        // plain_text as first written: each step over the whole text.
+        fn in_turn(html: &str, max_chars: usize) -> String {
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in html.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' if in_tag => {
+                        in_tag = false;
+                        text.push(' ');
+                    }
+                    '\u{E000}'..='\u{E0FF}' => {}
+                    _ if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            let text = text
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&");
+            let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            if joined.chars().count() <= max_chars {
+                return joined;
+            }
+            let cut: String = joined.chars().take(max_chars - 1).collect();
+            format!("{}…", cut.trim_end())
+        }
+        let html = "<p>딥시크 <em>성공</em> &amp;amp; 판교 a > b &lt;x&gt; &#39;q&quot;</p>\n\
+                    <p>\u{E001}토큰\u{E001}  둘 \u{3000} 셋 <a href=\"x>y\">링크</a> &amp 끝</p>";
+        for max in 1..=60 {
+            assert_eq!(plain_text(html, max), in_turn(html, max), "{max}");
+        }
+        for html in ["", "  ", "<b>", "a", "가 나", "<p> 가 </p> <p>나</p>"] {
+            for max in 1..=4 {
+                assert_eq!(plain_text(html, max), in_turn(html, max), "{html} {max}");
+            }
+        }
+    }
 
     #[test]
     fn plain_text_strips_tags_and_cuts_at_a_character() {
