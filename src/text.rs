@@ -152,6 +152,35 @@ pub mod big_str {
     }
 }
 
+/// [`big_str`] for an optional string (a post's summary HTML, read for every post when the
+/// build cache is restored). Postcard writes a string and a byte string alike, so the cache's
+/// bytes are the same either way.
+pub mod big_str_opt {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    struct Big<'a>(&'a str);
+
+    impl Serialize for Big<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            super::big_str::serialize(self.0, s)
+        }
+    }
+
+    #[derive(Deserialize)]
+    struct Owned(#[serde(with = "super::big_str")] String);
+
+    pub fn serialize<S: Serializer>(v: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(v) => s.serialize_some(&Big(v)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(Option::<Owned>::deserialize(d)?.map(|o| o.0))
+    }
+}
+
 /// Serde adapter that stores bytes as one byte string (postcard would otherwise write a
 /// `Vec<u8>` element by element, and read it back so).
 pub mod byte_buf {
@@ -232,6 +261,21 @@ mod tests {
             escape_html(r#"방송 <b class="x">A & B's</b>"#),
             "방송 &lt;b class=&quot;x&quot;&gt;A &amp; B&#39;s&lt;/b&gt;"
         );
+    }
+
+    #[test]
+    fn an_optional_big_string_has_the_bytes_of_a_plain_one_in_the_cache() {
+        #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+        struct Plain(Option<String>, u8);
+        #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+        struct Big(#[serde(with = "big_str_opt")] Option<String>, u8);
+        for v in [Some("<p>요약</p>".to_string()), None, Some(String::new())] {
+            let plain = postcard::to_allocvec(&Plain(v.clone(), 7)).unwrap();
+            let big = postcard::to_allocvec(&Big(v.clone(), 7)).unwrap();
+            assert_eq!(plain, big);
+            assert_eq!(postcard::from_bytes::<Big>(&plain).unwrap(), Big(v, 7));
+        }
+        assert!(postcard::from_bytes::<Big>(&[1, 1, 0xff, 7]).is_err());
     }
 
     #[test]

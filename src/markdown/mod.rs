@@ -19,6 +19,7 @@ pub const CJK_CHARS_PER_MINUTE: f64 = 300.0;
 #[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
     /// HTML of the text before `<!-- more -->`, else of the first paragraph.
+    #[serde(with = "crate::text::big_str_opt")]
     pub summary: Option<String>,
     pub reading: Reading,
     /// Every id a link can point at: headings and footnotes.

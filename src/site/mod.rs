@@ -232,6 +232,9 @@ impl Site {
         let mut links = vec![PostLinks::default(); posts.len()];
         // Appearances are keyed by (guest, show, episode), or by post when outside an episode.
         let mut appearance_index: FastMap<AppearanceKey, usize> = FastMap::default();
+        // (show, episode number) → the episode's index in its show: a show has hundreds of
+        // episodes, and each post and guest mention looks its episode up.
+        let mut episode_index: FastMap<(usize, u32), usize> = FastMap::default();
 
         for (pi, post) in posts.iter().enumerate() {
             let show = post
@@ -245,20 +248,17 @@ impl Site {
                 match post.episode {
                     None => s.other_posts.push(pi),
                     Some(n) => {
-                        let ei = match s.episodes.iter().position(|e| e.number == n) {
-                            Some(ei) => ei,
-                            None => {
-                                s.episodes.push(Episode {
-                                    number: n,
-                                    posts: Vec::new(),
-                                    guests: Vec::new(),
-                                    sources: Vec::new(),
-                                    date: post.date,
-                                    aired: None,
-                                });
-                                s.episodes.len() - 1
-                            }
-                        };
+                        let ei = *episode_index.entry((si, n)).or_insert_with(|| {
+                            s.episodes.push(Episode {
+                                number: n,
+                                posts: Vec::new(),
+                                guests: Vec::new(),
+                                sources: Vec::new(),
+                                date: post.date,
+                                aired: None,
+                            });
+                            s.episodes.len() - 1
+                        });
                         let e = &mut s.episodes[ei];
                         e.posts.push(pi);
                         // Posts come newest first, so the last one seen is the earliest.
@@ -277,12 +277,11 @@ impl Site {
             for mention in &post.guests {
                 let gi = guests.get_or_insert(&mention.name, &post.file, new_guest);
                 links[pi].guests.push(gi);
-                if let (Some(si), Some(n)) = (show, post.episode) {
-                    let e = shows.items[si]
-                        .episodes
-                        .iter_mut()
-                        .find(|e| e.number == n)
-                        .expect("episode was added above");
+                if let (Some(si), Some(n)) = (show, post.episode)
+                    && let Some(&ei) = episode_index.get(&(si, n))
+                {
+                    // Added above, with the post.
+                    let e = &mut shows.items[si].episodes[ei];
                     match e.guests.iter_mut().find(|(g, _)| *g == gi) {
                         Some((_, role)) => {
                             if role.is_none() {
