@@ -51,6 +51,16 @@ fn class_at(text: &str, i: usize) -> Option<(Class, usize)> {
         };
         return Some((class, 1));
     }
+    // A Hangul syllable (U+AC00..U+D7A3, lead byte 0xEA..0xED) decoded from its three bytes:
+    // most characters of a Korean post.
+    if (0xEA..=0xED).contains(&b)
+        && let [b1, b2] = text.as_bytes().get(i + 1..i + 3)?
+    {
+        let c = (u32::from(b & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+        if (0xAC00..=0xD7A3).contains(&c) {
+            return Some((Class::Hangul, 3));
+        }
+    }
     let c = text.get(i..)?.chars().next()?;
     let class = if !is_word_char(c) {
         Class::Gap
