@@ -109,6 +109,15 @@ pub fn is_token_char(c: char) -> bool {
     (OPEN..=char::from_u32(DIGIT0 + 9).unwrap_or(END)).contains(&c)
 }
 
+/// The first byte of every token character in UTF-8 (they are all in U+E000..U+EFFF): text
+/// without this byte has no token, which is found with a byte search instead of decoding.
+pub const TOKEN_LEAD_BYTE: u8 = 0xEE;
+
+/// Whether `text` may hold a token character (it holds [`TOKEN_LEAD_BYTE`]).
+pub fn may_hold_token(text: &str) -> bool {
+    memchr::memchr(TOKEN_LEAD_BYTE, text.as_bytes()).is_some()
+}
+
 fn number(n: usize) -> String {
     n.to_string()
         .bytes()
@@ -475,6 +484,25 @@ mod tests {
 
     fn opts() -> Options {
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES
+    }
+
+    #[test]
+    fn every_token_character_starts_with_the_lead_byte_text_is_searched_for() {
+        let tokens: Vec<char> = (0xE000..0xE100)
+            .filter_map(char::from_u32)
+            .filter(|c| is_token_char(*c))
+            .collect();
+        assert!(tokens.contains(&OPEN) && tokens.contains(&CLOSE) && tokens.contains(&END));
+        for c in tokens {
+            let mut buf = [0; 4];
+            assert_eq!(
+                c.encode_utf8(&mut buf).as_bytes()[0],
+                TOKEN_LEAD_BYTE,
+                "{c:?}"
+            );
+            assert!(may_hold_token(&format!("글{c}자")));
+        }
+        assert!(!may_hold_token("딥시크 쇼크 é 🎙️"));
     }
 
     #[test]

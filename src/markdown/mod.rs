@@ -583,9 +583,9 @@ fn plain_text(events: &[Event]) -> String {
     let mut text = String::new();
     for e in events {
         match e {
-            // Shortcode tokens (U+E000..) all start with byte 0xEE: text without one, nearly
-            // all of it, is copied whole instead of character by character.
-            Event::Text(t) | Event::Code(t) if memchr::memchr(0xEE, t.as_bytes()).is_none() => {
+            // Text without a shortcode token, nearly all of it, is copied whole instead of
+            // character by character.
+            Event::Text(t) | Event::Code(t) if !crate::shortcode::may_hold_token(t) => {
                 text.push_str(t)
             }
             Event::Text(t) | Event::Code(t) => {

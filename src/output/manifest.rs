@@ -32,13 +32,19 @@ impl DiskManifest {
             self.files.insert(f.clone(), *s);
         }
         for f in written.iter().map(|(f, _)| f).chain(removed) {
-            let mut dir = f.as_str();
-            while let Some((parent, _)) = dir.rsplit_once('/') {
-                self.dirs.insert(parent.to_string(), None);
-                dir = parent;
+            for dir in parents(f) {
+                self.dirs.insert(dir.to_string(), None);
             }
         }
     }
+}
+
+/// The folders above output file `rel` (`/`-separated), nearest first: `a/b/c.html` gives
+/// `a/b`, then `a`.
+pub fn parents(rel: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(rel.rsplit_once('/').map(|(p, _)| p), |dir| {
+        dir.rsplit_once('/').map(|(p, _)| p)
+    })
 }
 
 /// What [`super::Target::verify`] found.
@@ -153,5 +159,19 @@ pub fn verify(out: &Path, known: &DiskManifest) -> Verified {
             stray,
             listed,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_has_each_folder_above_it_once_nearest_first() {
+        assert_eq!(
+            parents("shows/x/1/index.html").collect::<Vec<_>>(),
+            ["shows/x/1", "shows/x", "shows"]
+        );
+        assert_eq!(parents("index.html").count(), 0);
     }
 }

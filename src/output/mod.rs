@@ -321,12 +321,11 @@ impl Stage {
         let mut dirs: FastSet<&str> = FastSet::default();
         let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
         for (rel, _) in written.iter() {
-            let mut dir = rel.as_str();
-            while let Some((parent, _)) = dir.rsplit_once('/') {
-                if !dirs.insert(parent) {
+            // A folder seen before had its own parents added then.
+            for dir in manifest::parents(rel) {
+                if !dirs.insert(dir) {
                     break;
                 }
-                dir = parent;
             }
         }
         let under = crate::fs::Dir::open(&self.dir);

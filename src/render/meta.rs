@@ -55,8 +55,10 @@ pub fn plain_text(html: &str, max_chars: usize) -> String {
     let mut text = String::with_capacity(html.len());
     let mut in_tag = false;
     let mut copied = 0;
-    // 0xEE leads the three bytes of U+E000..U+EFFF.
-    for i in memchr::memchr3_iter(b'<', b'>', 0xEE, bytes) {
+    // The lead byte is that of U+E000..U+EFFF, where the tokens (and the range dropped
+    // below) are.
+    let lead = crate::shortcode::TOKEN_LEAD_BYTE;
+    for i in memchr::memchr3_iter(b'<', b'>', lead, bytes) {
         match bytes[i] {
             b'<' => {
                 if !in_tag {
