@@ -22,7 +22,7 @@ use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::markdown::Rendered;
 
-pub use cache::{ContentCache, Outcome, SavedFile, Scan, Stamp, stamp, stamps};
+pub use cache::{ContentCache, Outcome, SavedFile, SavedRef, Scan, Stamp, stamp, stamps};
 pub use discover::{CONTENT_DIR, ContentFile, Kind, classify, discover};
 
 /// A guest as named in one post, with their role at the time of that episode.

@@ -17,7 +17,7 @@ use std::time::{Duration, SystemTime};
 use rayon::prelude::*;
 
 use super::{Engine, Options, Out};
-use crate::content::{ContentCache, SavedFile, Stamp};
+use crate::content::{ContentCache, SavedFile, SavedRef, Stamp};
 use crate::error::{Error, Result};
 use crate::fingerprint::{self, FastMap, FastSet};
 use crate::output::DiskManifest;
@@ -357,8 +357,8 @@ impl CacheDir {
 
     /// Writes the shards whose files changed since the state this cache was loaded from
     /// (names are fingerprints, so a shard already on disk is the same); returns all of them.
-    fn write_shards(&self, files: Vec<SavedFile>) -> Result<Vec<(u64, u64)>> {
-        let mut groups: Vec<Vec<SavedFile>> = vec![Vec::new(); SHARDS as usize];
+    fn write_shards(&self, files: Vec<SavedRef<'_>>) -> Result<Vec<(u64, u64)>> {
+        let mut groups: Vec<Vec<SavedRef<'_>>> = vec![Vec::new(); SHARDS as usize];
         for f in files {
             let i = (fingerprint::of(&f.file.rel) % SHARDS) as usize;
             groups[i].push(f);
@@ -368,7 +368,7 @@ impl CacheDir {
             .into_par_iter()
             .filter(|g| !g.is_empty())
             .map(|group| {
-                let fps: Vec<u64> = group.iter().map(SavedFile::fingerprint).collect();
+                let fps: Vec<u64> = group.iter().map(SavedRef::fingerprint).collect();
                 let fp = fingerprint::of(&fps);
                 let path = self.shard_path(fp);
                 let sum = match known.get(&fp) {
