@@ -690,6 +690,103 @@ fn the_nothing_changed_shortcut_sees_every_kind_of_change() {
     );
 }
 
+/// Gives every folder under `dir` (and `dir`) the old modification time `secs` after
+/// 2020-01-01: folders listed long before the build, which the cache trusts by their time.
+fn backdate_dirs(dir: &Path, secs: u64) {
+    for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        if e.file_type().is_dir() {
+            backdate_dir(e.path(), secs);
+        }
+    }
+}
+
+/// [`backdate_dirs`] for the one folder `dir`.
+fn backdate_dir(dir: &Path, secs: u64) {
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_577_836_800 + secs);
+    fs::File::open(dir).unwrap().set_modified(t).unwrap();
+}
+
+/// A build whose content folders all kept their times does not walk `content/` again (the
+/// files are the ones the last walk found); a file added, removed or renamed changes its
+/// folder's time, and is found.
+#[test]
+fn content_is_walked_again_only_when_a_folder_changed() {
+    let site = site();
+    let build = || {
+        let o = showpress(&site, &["build"], &[("SHOWPRESS_TIMING", "1")]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let walked = !text(&o.stderr).contains("timing: content folders unchanged");
+        assert_eq!(
+            files_under(&site.path("public")),
+            clean_output(&site, &[]),
+            "{}",
+            text(&o.stderr)
+        );
+        walked
+    };
+    let content = site.root().join("content");
+    backdate_all(&content);
+    backdate_dirs(&content, 0);
+    assert!(build(), "the first build has no walk to go by");
+
+    // An edit in place changes no folder.
+    site.write(
+        "content/posts/p2.md",
+        &post("title = \"글 2 고침\"\ndate = 2025-03-11", "고친 본문.\n"),
+    );
+    backdate_all(&content);
+    assert!(!build(), "an edit in place walked content/ again");
+
+    // Each of these changes a folder (given another old time, as if long ago: only a
+    // different time tells).
+    let changes: [(&str, &dyn Fn()); 4] = [
+        ("added", &|| {
+            site.write(
+                "content/posts/p4.md",
+                &post("title = \"글 4\"\ndate = 2025-03-13", "넷.\n"),
+            );
+        }),
+        ("added in a new folder", &|| {
+            site.write(
+                "content/posts/2025/p5.md",
+                &post("title = \"글 5\"\ndate = 2025-03-14", "다섯.\n"),
+            );
+        }),
+        ("removed", &|| {
+            fs::remove_file(site.path("content/posts/p1.md")).unwrap()
+        }),
+        ("renamed", &|| {
+            fs::rename(
+                site.path("content/posts/2025/p5.md"),
+                site.path("content/posts/2025/p6.md"),
+            )
+            .unwrap();
+        }),
+    ];
+    for (step, (what, change)) in changes.into_iter().enumerate() {
+        change();
+        backdate_all(&content);
+        for dir in walkdir::WalkDir::new(&content).into_iter().flatten() {
+            let changed = dir.file_type().is_dir()
+                && dir
+                    .metadata()
+                    .unwrap()
+                    .modified()
+                    .unwrap()
+                    .elapsed()
+                    .unwrap()
+                    < std::time::Duration::from_secs(60);
+            if changed {
+                backdate_dir(dir.path(), step as u64 + 1);
+            }
+        }
+        assert!(build(), "{what}: content/ was not walked again");
+        assert!(!build(), "{what}: walked again with no folder changed");
+    }
+    assert!(site.exists("posts/p6/index.html"));
+    assert!(!site.exists("posts/p1/index.html"));
+}
+
 /// Found measuring `serve`: parsed files were keyed by the path as `--root` spelled it, so a
 /// build with `--root .` and then one with the absolute path (or `serve`, which uses the
 /// canonical one) found none of them and parsed everything again. And a first build recorded

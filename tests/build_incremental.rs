@@ -71,7 +71,13 @@ const OPTIONS: [&[&str]; 4] = [
 /// so the cache trusts it (a file saved within 2 s of a build is always read again), and
 /// different at every step, so an edit always changes it.
 fn backdate(path: &Path, step: usize) {
-    if let Ok(f) = std::fs::File::options().write(true).open(path) {
+    // A folder opens read-only; its time can be set through that too.
+    let opened = if path.is_dir() {
+        std::fs::File::open(path)
+    } else {
+        std::fs::File::options().write(true).open(path)
+    };
+    if let Ok(f) = opened {
         let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_577_836_800 + step as u64);
         f.set_modified(t).unwrap();
     }
@@ -115,6 +121,21 @@ fn run_sequence(seed: u64, steps: usize, full_feeds: bool, backdate_edits: bool,
         if backdate_edits {
             for p in &touched {
                 backdate(p, step);
+            }
+            // Folders where files were added, removed or renamed too: a build then finds
+            // the content files from the last walk only when no folder changed.
+            for e in walkdir::WalkDir::new(site.path("content"))
+                .into_iter()
+                .flatten()
+            {
+                let recent = e.file_type().is_dir()
+                    && e.metadata().is_ok_and(|m| {
+                        m.modified()
+                            .is_ok_and(|t| t.elapsed().is_ok_and(|e| e.as_secs() < 60))
+                    });
+                if recent {
+                    backdate(e.path(), step);
+                }
             }
             // A fix of last step's broken file is a write too.
             for p in edits::posts(&site) {

@@ -8,7 +8,8 @@ use std::time::SystemTime;
 
 use rayon::prelude::*;
 
-use super::{Content, ContentFile, Parsed, assemble, discover, load_file};
+use super::discover::{WalkedDir, discover_with_dirs};
+use super::{Content, ContentFile, Parsed, assemble, load_file};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
@@ -54,6 +55,8 @@ pub struct ContentCache {
     /// changed), used by that load instead of walking `content/` (and stat-ing its files)
     /// again.
     discovered: Option<Scan>,
+    /// The folders of the last full scan, with their times (see [`super::discover::rediscover`]).
+    dirs: Vec<WalkedDir>,
 }
 
 /// A walk of `content/`: the files found, the problems met, and each file's stamp when the
@@ -63,6 +66,7 @@ pub type Scan = (
     Vec<ContentFile>,
     Vec<Diagnostic>,
     Option<Vec<Option<Stamp>>>,
+    Vec<WalkedDir>,
 );
 
 /// One content file as the build cache stores it: its place in the scan order, the file, its
@@ -146,6 +150,7 @@ impl ContentCache {
             entries,
             scanned: Some((files, Vec::new())),
             discovered: None,
+            dirs: Vec::new(),
         }
     }
 
@@ -201,10 +206,16 @@ impl ContentCache {
             .collect()
     }
 
+    /// The folders of the last full scan of `content/`, with their times then.
+    pub fn dirs(&self) -> &[WalkedDir] {
+        &self.dirs
+    }
+
     /// Forgets everything (after a config change, which affects how files parse).
     pub fn clear(&mut self) {
         self.entries.clear();
         self.scanned = None;
+        self.dirs.clear();
     }
 
     /// When every changed path is a file we already know and it still exists, the file list
@@ -265,13 +276,14 @@ impl ContentCache {
         if let Some(reparsed) = self.reparse(config, changed) {
             return Ok((self.assemble_cached(drafts)?, reparsed.len()));
         }
-        let (files, errors, known) = match self.discovered.take() {
+        let (files, errors, known, dirs) = match self.discovered.take() {
             Some(found) => found,
             None => {
-                let (files, errors) = discover(root)?;
-                (files, errors, None)
+                let (files, errors, dirs) = discover_with_dirs(root)?;
+                (files, errors, None, dirs)
             }
         };
+        self.dirs = dirs;
         let stamps: Vec<Option<Stamp>> = match known {
             Some(s) if s.len() == files.len() => s,
             _ => stamps(root, &files),

@@ -50,12 +50,24 @@ pub fn classify(rel: &str) -> Kind {
     }
 }
 
+/// A folder the walk of `content/` went into, with its modification time when listed. A
+/// folder's time changes whenever an entry in it is added, removed or renamed, so when none
+/// changed the walk would find the same files (see [`rediscover`]).
+pub type WalkedDir = (PathBuf, Option<std::time::SystemTime>);
+
 /// Lists content files in a stable order. Problems with single entries (a name that is not
 /// UTF-8, a symlink loop, an unreadable folder) are diagnostics; the walk goes on.
 pub fn discover(root: &Path) -> Result<(Vec<ContentFile>, Vec<Diagnostic>)> {
+    discover_with_dirs(root).map(|(files, errors, _)| (files, errors))
+}
+
+/// [`discover`], and every folder the walk went into.
+pub fn discover_with_dirs(
+    root: &Path,
+) -> Result<(Vec<ContentFile>, Vec<Diagnostic>, Vec<WalkedDir>)> {
     let dir = root.join(CONTENT_DIR);
     if !dir.exists() {
-        return Ok((Vec::new(), Vec::new()));
+        return Ok((Vec::new(), Vec::new(), Vec::new()));
     }
     if !dir.is_dir() {
         return Err(Diagnostic::file(
@@ -64,11 +76,8 @@ pub fn discover(root: &Path) -> Result<(Vec<ContentFile>, Vec<Diagnostic>)> {
         )
         .into());
     }
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    // Files that are not Markdown, with their path under `content/`: bundle files once the
-    // bundles (folders of an `index.md`) are known.
-    let mut others: Vec<(std::path::PathBuf, String)> = Vec::new();
+    let mut found = Found::default();
+    let mut dirs = Vec::new();
     let walker = WalkDir::new(&dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -79,10 +88,16 @@ pub fn discover(root: &Path) -> Result<(Vec<ContentFile>, Vec<Diagnostic>)> {
             Ok(e) => e,
             Err(e) => {
                 // Loops and unreadable entries are reported; dangling symlinks skipped.
-                errors.extend(crate::fs::walk_problem(root, &e));
+                found.errors.extend(crate::fs::walk_problem(root, &e));
                 continue;
             }
         };
+        if entry.file_type().is_dir() {
+            // Followed through a symlink: the time of the folder it points to.
+            let modified = entry.metadata().ok().and_then(|m| m.modified().ok());
+            dirs.push((entry.path().to_path_buf(), modified));
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -91,26 +106,74 @@ pub fn discover(root: &Path) -> Result<(Vec<ContentFile>, Vec<Diagnostic>)> {
         if !markdown && crate::fs::is_editor_temp(&entry.file_name().to_string_lossy()) {
             continue;
         }
-        let Ok(rel_content) = path.strip_prefix(&dir) else {
-            continue;
+        found.add(root, &dir, path);
+    }
+    let (files, errors) = found.finish();
+    Ok((files, errors, dirs))
+}
+
+/// The files [`discover`] would find, without walking, when every folder of the walk that
+/// found `files` (in its order) has the time it had then, from before `trusted_before` (a
+/// folder changed within the file system's timestamp granularity of the walk keeps its time).
+/// `None` when one changed, or when that walk met a problem (`files` alone cannot repeat it).
+pub fn rediscover<'a>(
+    root: &Path,
+    dirs: &[WalkedDir],
+    files: impl IntoIterator<Item = &'a Path>,
+    trusted_before: std::time::SystemTime,
+) -> Option<Vec<ContentFile>> {
+    if dirs.is_empty() {
+        return None;
+    }
+    let same = dirs.iter().all(|(dir, was)| {
+        was.is_some_and(|t| t < trusted_before)
+            && std::fs::metadata(dir).ok().and_then(|m| m.modified().ok()) == *was
+    });
+    if !same {
+        return None;
+    }
+    let dir = root.join(CONTENT_DIR);
+    let mut found = Found::default();
+    for path in files {
+        found.add(root, &dir, path);
+    }
+    let (files, errors) = found.finish();
+    errors.is_empty().then_some(files)
+}
+
+/// The files of a walk of `content/` (`dir`), as they are met.
+#[derive(Default)]
+struct Found {
+    files: Vec<ContentFile>,
+    errors: Vec<Diagnostic>,
+    /// Files that are not Markdown, with their path under `content/`: bundle files once the
+    /// bundles (folders of an `index.md`) are known.
+    others: Vec<(PathBuf, String)>,
+}
+
+impl Found {
+    fn add(&mut self, root: &Path, dir: &Path, path: &Path) {
+        let markdown = path.extension().is_some_and(|e| e == "md");
+        let Ok(rel_content) = path.strip_prefix(dir) else {
+            return;
         };
         let Some(rel_content) = to_slash(rel_content) else {
-            errors.push(Diagnostic::file(
+            self.errors.push(Diagnostic::file(
                 rel_lossy(root, path),
                 "file name is not valid UTF-8, expected a UTF-8 name (it becomes part of a URL)",
             ));
-            continue;
+            return;
         };
         if !markdown {
-            others.push((path.to_path_buf(), rel_content));
-            continue;
+            self.others.push((path.to_path_buf(), rel_content));
+            return;
         }
         let kind = classify(&rel_content);
         let rel_in_kind = match kind {
             Kind::Page => rel_content.clone(),
             _ => rel_content.split_once('/').map_or("", |x| x.1).to_string(),
         };
-        files.push(ContentFile {
+        self.files.push(ContentFile {
             abs: path.to_path_buf(),
             rel: format!("{CONTENT_DIR}/{rel_content}"),
             rel_in_kind,
@@ -118,32 +181,40 @@ pub fn discover(root: &Path) -> Result<(Vec<ContentFile>, Vec<Diagnostic>)> {
             owner: None,
         });
     }
-    let bundles: std::collections::HashSet<&str> = files
-        .iter()
-        .filter(|f| matches!(f.kind, Kind::Post | Kind::Page))
-        .filter_map(|f| f.rel.strip_suffix("/index.md"))
-        .collect();
-    let mut assets = Vec::new();
-    for (abs, rel_content) in others {
-        let rel = format!("{CONTENT_DIR}/{rel_content}");
-        // The nearest folder above the file that is a bundle.
-        let bundle = rel
-            .match_indices('/')
-            .map(|(i, _)| &rel[..i])
-            .rfind(|d| bundles.contains(d));
-        // Files outside bundles are not published (as before bundles existed).
-        if let Some(bundle) = bundle {
-            assets.push(ContentFile {
-                abs,
-                rel_in_kind: rel[bundle.len() + 1..].to_string(),
-                owner: Some(format!("{bundle}/index.md")),
-                rel,
-                kind: Kind::Asset,
-            });
+
+    fn finish(self) -> (Vec<ContentFile>, Vec<Diagnostic>) {
+        let Found {
+            mut files,
+            errors,
+            others,
+        } = self;
+        let bundles: std::collections::HashSet<&str> = files
+            .iter()
+            .filter(|f| matches!(f.kind, Kind::Post | Kind::Page))
+            .filter_map(|f| f.rel.strip_suffix("/index.md"))
+            .collect();
+        let mut assets = Vec::new();
+        for (abs, rel_content) in others {
+            let rel = format!("{CONTENT_DIR}/{rel_content}");
+            // The nearest folder above the file that is a bundle.
+            let bundle = rel
+                .match_indices('/')
+                .map(|(i, _)| &rel[..i])
+                .rfind(|d| bundles.contains(d));
+            // Files outside bundles are not published (as before bundles existed).
+            if let Some(bundle) = bundle {
+                assets.push(ContentFile {
+                    abs,
+                    rel_in_kind: rel[bundle.len() + 1..].to_string(),
+                    owner: Some(format!("{bundle}/index.md")),
+                    rel,
+                    kind: Kind::Asset,
+                });
+            }
         }
+        files.extend(assets);
+        (files, errors)
     }
-    files.extend(assets);
-    Ok((files, errors))
 }
 
 fn to_slash(p: &Path) -> Option<String> {

@@ -23,7 +23,9 @@ use crate::error::{Error, Result};
 use crate::markdown::Rendered;
 
 pub use cache::{ContentCache, Outcome, SavedFile, SavedRef, Scan, Stamp, stamp, stamps};
-pub use discover::{CONTENT_DIR, ContentFile, Kind, classify, discover};
+pub use discover::{
+    CONTENT_DIR, ContentFile, Kind, WalkedDir, classify, discover, discover_with_dirs, rediscover,
+};
 
 /// A guest as named in one post, with their role at the time of that episode.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

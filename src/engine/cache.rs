@@ -24,7 +24,7 @@ use crate::output::DiskManifest;
 
 const MAGIC: &[u8; 16] = b"showpress-cache\n";
 /// Bumped whenever the saved layout or the meaning of a key changes.
-const FORMAT: u32 = 7;
+const FORMAT: u32 = 8;
 const STATE_FILE: &str = "state";
 /// Parsed content files are kept in this many files, by a hash of their path, so saving after
 /// a one-post edit writes one small file instead of all of them.
@@ -118,6 +118,9 @@ impl State {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Unchanged {
     pub files: Vec<(PathBuf, Stamp)>,
+    /// The folders of the walk of `content/` that found `files`, with their times: when none
+    /// changed, the next build need not walk it again.
+    pub dirs: Vec<crate::content::WalkedDir>,
     pub templates: u64,
     pub statics: u64,
     /// Valid while the clock is before this (a scheduled post).

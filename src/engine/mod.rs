@@ -270,6 +270,11 @@ impl Engine {
     }
 
     /// Every content file of the last run with its stamp, when all are known.
+    /// The folders of the last walk of `content/`, with their times then.
+    pub fn content_dirs(&self) -> Vec<crate::content::WalkedDir> {
+        self.content.dirs().to_vec()
+    }
+
     pub fn content_stamps(&self) -> Option<Vec<(PathBuf, crate::content::Stamp)>> {
         self.content.stamps()
     }
