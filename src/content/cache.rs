@@ -59,9 +59,9 @@ pub struct ContentCache {
     dirs: Vec<WalkedDir>,
 }
 
-/// A walk of `content/`: the files found, the problems met, and each file's stamp when the
+/// A walk of `content/`: the files found, the problems met, each file's stamp when the
 /// walker took them (before any file was read, so a file changed since is read again next
-/// time).
+/// time), and the folders it went into with their times.
 pub type Scan = (
     Vec<ContentFile>,
     Vec<Diagnostic>,

@@ -269,12 +269,12 @@ impl Engine {
         self.content.use_scan(found);
     }
 
-    /// Every content file of the last run with its stamp, when all are known.
     /// The folders of the last walk of `content/`, with their times then.
     pub fn content_dirs(&self) -> Vec<crate::content::WalkedDir> {
         self.content.dirs().to_vec()
     }
 
+    /// Every content file of the last run with its stamp, when all are known.
     pub fn content_stamps(&self) -> Option<Vec<(PathBuf, crate::content::Stamp)>> {
         self.content.stamps()
     }
