@@ -20,6 +20,7 @@ use super::{Engine, Options, Out};
 use crate::content::{ContentCache, SavedFile, SavedRef, Stamp};
 use crate::error::{Error, Result};
 use crate::fingerprint::{self, FastMap, FastSet};
+use crate::lazy::SharedBytes;
 use crate::output::DiskManifest;
 
 const MAGIC: &[u8; 16] = b"showpress-cache\n";
@@ -50,17 +51,14 @@ struct Saved {
     /// The three large parts, each encoded on its own (postcard) so that they are encoded and
     /// decoded in parallel, and a build that finds nothing changed decodes only `disk`:
     /// `Vec<(String, Out)>`, every output file's record;
-    #[serde(with = "crate::text::byte_buf")]
-    outputs: Vec<u8>,
+    outputs: SharedBytes,
     /// [`super::links::LinkIndex`], what every page links to, so a build that renders a few
     /// pages checks all of them;
-    #[serde(with = "crate::text::byte_buf")]
-    links: Vec<u8>,
+    links: SharedBytes,
     /// [`DiskManifest`]: size, modification time and inode of every output file as this build
     /// left it, to notice files changed, deleted or added in the output behind showpress's
     /// back.
-    #[serde(with = "crate::text::byte_buf")]
-    disk: Vec<u8>,
+    disk: SharedBytes,
 }
 
 /// An open cache folder, locked for this process until dropped.
@@ -175,13 +173,14 @@ impl CacheDir {
         output: &Path,
     ) -> std::result::Result<Option<State>, String> {
         let path = self.state();
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
+        // Mapped: its large parts stay in the kernel's pages until decoded (see `SharedBytes`).
+        let bytes = match crate::lazy::Buffer::read(&path) {
+            Ok(b) => std::sync::Arc::new(b),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(format!("cannot be read ({e})")),
         };
         let t = std::time::Instant::now();
-        let saved = decode(&bytes)?;
+        let saved = decode(bytes.clone())?;
         if let Ok(mut h) = self.hints.lock() {
             let parts = saved.outputs.len() + saved.links.len() + saved.disk.len();
             *h = Hints {
@@ -331,9 +330,9 @@ impl CacheDir {
             search,
             statics: engine.statics.iter().cloned().collect(),
             unchanged,
-            outputs: outputs?,
-            links: links?,
-            disk: disk?,
+            outputs: SharedBytes::new(outputs?),
+            links: SharedBytes::new(links?),
+            disk: SharedBytes::new(disk?),
         };
         let size = saved.outputs.len() + saved.links.len() + saved.disk.len();
         let body = encode_part(&saved, size + hints.rest)?;
@@ -514,8 +513,8 @@ fn read_shards(dir: &Path, shards: &[(u64, u64)]) -> std::result::Result<Vec<Sav
 /// meanwhile makes this `None`), and whatever the options and output folder, which decide only
 /// how pages are rendered. `None` when there is no usable cache.
 pub fn content_only(dir: &Path, root: &Path) -> Option<(u64, ContentCache)> {
-    let bytes = std::fs::read(dir.join(STATE_FILE)).ok()?;
-    let saved = decode(&bytes).ok()?;
+    let bytes = crate::lazy::Buffer::read(&dir.join(STATE_FILE)).ok()?;
+    let saved = decode(std::sync::Arc::new(bytes)).ok()?;
     if saved.root != super::absolute(root) {
         return None;
     }
@@ -550,7 +549,8 @@ fn header(checksum: u64) -> Vec<u8> {
     head
 }
 
-fn decode(bytes: &[u8]) -> std::result::Result<Saved, String> {
+fn decode(file: std::sync::Arc<crate::lazy::Buffer>) -> std::result::Result<Saved, String> {
+    let bytes: &[u8] = &file;
     const HEAD: usize = 16 + 4 + 8 + 8;
     let damaged = |why: &str| format!("is damaged ({why})");
     if bytes.len() < HEAD || &bytes[..16] != MAGIC {
@@ -565,7 +565,7 @@ fn decode(bytes: &[u8]) -> std::result::Result<Saved, String> {
     if word(28) != checksum(body) {
         return Err(damaged("checksum mismatch: truncated or changed"));
     }
-    postcard::from_bytes(body).map_err(|e| damaged(&e.to_string()))
+    crate::lazy::decode_shared_from(file.clone(), HEAD).map_err(|e| damaged(&e.to_string()))
 }
 
 #[cfg(test)]
@@ -591,22 +591,26 @@ mod tests {
         );
     }
 
+    fn heap(bytes: &[u8]) -> std::sync::Arc<crate::lazy::Buffer> {
+        std::sync::Arc::new(crate::lazy::Buffer::Heap(bytes.to_vec()))
+    }
+
     #[test]
     fn damaged_and_foreign_caches_are_refused_with_a_reason() {
         assert_eq!(
-            decode(b"hello").err().unwrap(),
+            decode(heap(b"hello")).err().unwrap(),
             "is damaged (not a showpress cache file)"
         );
         let mut other = header(0);
         other[16] = 99;
         assert_eq!(
-            decode(&other).err().unwrap(),
+            decode(heap(&other)).err().unwrap(),
             "was written by another version of showpress"
         );
         let mut cut = header(checksum(b"abc"));
         cut.extend_from_slice(b"ab");
         assert_eq!(
-            decode(&cut).err().unwrap(),
+            decode(heap(&cut)).err().unwrap(),
             "is damaged (checksum mismatch: truncated or changed)"
         );
     }
