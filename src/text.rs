@@ -188,33 +188,6 @@ pub mod big_str_opt {
     }
 }
 
-/// Serde adapter that stores bytes as one byte string (postcard would otherwise write a
-/// `Vec<u8>` element by element, and read it back so).
-pub mod byte_buf {
-    use serde::{Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_bytes(v)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        struct Bytes;
-        impl<'de> serde::de::Visitor<'de> for Bytes {
-            type Value = Vec<u8>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("bytes")
-            }
-            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
-                Ok(v.to_vec())
-            }
-            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
-                Ok(v)
-            }
-        }
-        d.deserialize_bytes(Bytes)
-    }
-}
-
 /// Serde adapter that stores a free-form JSON value as its text, for formats (the build cache's
 /// postcard) that cannot describe a value whose shape is not known ahead.
 pub mod json_text {

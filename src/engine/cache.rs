@@ -565,7 +565,7 @@ fn decode(file: std::sync::Arc<crate::lazy::Buffer>) -> std::result::Result<Save
     if word(28) != checksum(body) {
         return Err(damaged("checksum mismatch: truncated or changed"));
     }
-    crate::lazy::decode_shared_from(file.clone(), HEAD).map_err(|e| damaged(&e.to_string()))
+    crate::lazy::decode_shared_from(file, HEAD).map_err(|e| damaged(&e.to_string()))
 }
 
 #[cfg(test)]
