@@ -397,7 +397,11 @@ impl CacheDir {
     fn write_search(&self, state: &crate::search::State, hint: usize) -> Result<(u64, u64)> {
         let bytes = encode_part(state, hint)?;
         let named = (checksum(&bytes), bytes.len() as u64);
-        crate::fs::write(&search_path(&self.dir, named.0), &bytes)?;
+        // Mapped while read, like the shards: written under a new name, then renamed.
+        let path = search_path(&self.dir, named.0);
+        let new = path.with_extension("new");
+        crate::fs::write(&new, &bytes)?;
+        crate::fs::rename(&new, &path)?;
         Ok(named)
     }
 
@@ -477,8 +481,10 @@ fn read_search(
     dir: &Path,
     (sum, len): (u64, u64),
 ) -> std::result::Result<crate::search::State, String> {
-    let bytes =
-        std::fs::read(search_path(dir, sum)).map_err(|e| format!("is missing a part ({e})"))?;
+    // Mapped, not read into the heap: the state is decoded out of it at once (~6 MB at 10k
+    // posts).
+    let bytes = crate::lazy::Buffer::read(&search_path(dir, sum))
+        .map_err(|e| format!("is missing a part ({e})"))?;
     if bytes.len() as u64 != len || checksum(&bytes) != sum {
         return Err("is damaged (checksum mismatch: truncated or changed)".into());
     }

@@ -635,28 +635,41 @@ impl Engine {
             .map(|(p, k)| (p.file.as_str(), *k))
             .collect();
         // Pages wanted first (serve's home page) are rendered, then announced, then the rest.
-        let (first, rest): (Vec<Planned>, Vec<Planned>) = match self.early.as_mut() {
+        let early = self.early.take();
+        let (first, rest): (Vec<Planned>, Vec<Planned>) = match &early {
             Some((wanted, _)) => todo.into_iter().partition(|p| wanted.contains(&p.file)),
             None => (Vec::new(), todo),
         };
+        run.rendered = first.len() + rest.len();
         let model = Model {
             site: &site,
             planned: &planned,
             memo: &memo,
         };
-        let (mut rendered, mut page_links) =
-            self.render_into(model, templates, &first, &key_of, sink)?;
-        if let Some((_, announce)) = self.early.take() {
-            announce();
-        }
-        let (more, more_links) = self.render_into(model, templates, &rest, &key_of, sink)?;
-        rendered.extend(more);
-        page_links.extend(more_links);
-        run.rendered = first.len() + rest.len();
-        let t = self.phase(&format!("render {} pages", run.rendered), t);
-
-        let search = self.search_or_defer(&site, &statics, sink)?;
-        let t = self.phase("search index", t);
+        let search_from = self.search_start();
+        // The index needs the model, not the pages: it is made while they render. After a
+        // one-post edit both are short and mostly on one thread each.
+        let (pages, search) = rayon::join(
+            || {
+                let (mut rendered, mut page_links) =
+                    self.render_into(model, templates, &first, &key_of, sink)?;
+                if let Some((_, announce)) = early {
+                    announce();
+                }
+                let (more, more_links) =
+                    self.render_into(model, templates, &rest, &key_of, sink)?;
+                rendered.extend(more);
+                page_links.extend(more_links);
+                Ok::<_, Error>((rendered, page_links))
+            },
+            || self.search_or_keep(&site, &statics, sink, search_from),
+        );
+        let (rendered, page_links) = pages?;
+        let search = search?;
+        let t = self.phase(
+            &format!("render {} pages and the search index", run.rendered),
+            t,
+        );
 
         // Every page's links against every file this run publishes.
         let fresh = links::LinkIndex::fresh(page_links);

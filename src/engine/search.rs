@@ -54,19 +54,30 @@ impl Engine {
         self.defer_search = true;
     }
 
-    /// The index of `site` now, or (deferred) the old one kept and marked stale.
-    pub(super) fn search_or_defer(
-        &mut self,
+    /// What a run's index starts from: the last run's index to patch (`Some`), or `None`
+    /// when the index is deferred (marked stale here, kept as it is by
+    /// [`Engine::search_or_keep`]).
+    pub(super) fn search_start(&mut self) -> Option<Option<crate::search::State>> {
+        if self.defer_search {
+            self.search_stale = true;
+            return None;
+        }
+        Some(self.take_search_state())
+    }
+
+    /// The index of `site` now, patched from `start` (see [`Engine::search_start`]), or the
+    /// old one kept when it is deferred.
+    pub(super) fn search_or_keep(
+        &self,
         site: &Site,
         statics: &FastSet<String>,
         sink: Sink,
+        start: Option<Option<crate::search::State>>,
     ) -> Result<Search> {
-        if self.defer_search {
-            self.search_stale = true;
-            return Ok(Search::keep(self.search_files.clone()));
+        match start {
+            Some(prev) => self.publish_search(site, statics, sink, prev),
+            None => Ok(Search::keep(self.search_files.clone())),
         }
-        let prev = self.take_search_state();
-        self.publish_search(site, statics, sink, prev)
     }
 
     /// The index as the last run left it, waiting for the build cache's copy to be read.

@@ -187,10 +187,8 @@ impl Engine {
             super::cards::Cards::default()
         };
         let t = self.phase("social cards", t);
-        let statics = std::mem::take(&mut self.statics);
-        let search = self.search_or_defer(site, &statics, sink);
-        self.statics = statics;
-        let search = search?;
+        let from = self.search_start();
+        let search = self.search_or_keep(site, &self.statics, sink, from)?;
         self.phase("search index", t);
         let mut run = Run {
             posts: site.posts.len(),
