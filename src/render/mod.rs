@@ -36,14 +36,6 @@ use crate::fingerprint::FastMap;
 use crate::site::Site;
 use crate::urls::Linker;
 
-/// Output file → site path of every planned page.
-pub fn pages_by_file(planned: &[Planned]) -> crate::fingerprint::FastMap<&str, &str> {
-    planned
-        .iter()
-        .map(|p| (p.file.as_str(), p.path.as_str()))
-        .collect()
-}
-
 /// Two pages on one URL: name both files, or say which generated page the file would replace.
 /// `slug_at(file, alias)` finds where a content file sets `slug` (or `aliases[alias]`, for an
 /// alias): its text and the value's range, so the error can point at that line in both files;
