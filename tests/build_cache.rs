@@ -260,6 +260,28 @@ fn files_changed_deleted_or_added_in_the_output_by_hand_are_put_right() {
 }
 
 #[test]
+fn a_file_added_by_hand_beside_the_pages_after_an_edit_is_removed() {
+    // After an edit, the build records only the folders its commit wrote into as to be
+    // listed again (`posts/p1`, not `posts`): a file added to `posts/` later is still found
+    // by that folder's changed time.
+    let site = site();
+    site.build();
+    site.write("content/posts/p1.md", &post("title = \"글 1\"\ndate = 2025-03-10\nshow = \"경제토크쇼픽\"\nepisode = 1\ntags = [\"경제\"]", "요약 1.\n\n본문 1, 고침.\n"));
+    site.build();
+    let public = site.path("public");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    fs::write(public.join("posts/stray.html"), "by hand").unwrap();
+    fs::write(public.join("posts/p2/stray.html"), "by hand").unwrap();
+    let r = site.build();
+    assert!(
+        r.stdout.ends_with(": 0 files written, 2 removed\n"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(files_under(&public), clean_output(&site, &[]));
+}
+
+#[test]
 fn a_scheduled_post_is_published_when_its_time_comes_with_no_file_changed() {
     let site = site();
     site.write(

@@ -22,8 +22,8 @@ pub struct DiskManifest {
 }
 
 impl DiskManifest {
-    /// Records the files written and removed by an incremental build: their folders' times
-    /// change with the commit, so they are listed again next time.
+    /// Records the files written and removed by an incremental build: the folders whose times
+    /// the commit changes are listed again next time.
     pub fn update(&mut self, written: &[(String, DiskStamp)], removed: &[String]) {
         for f in removed {
             self.files.remove(f);
@@ -31,9 +31,22 @@ impl DiskManifest {
         for (f, s) in written {
             self.files.insert(f.clone(), *s);
         }
-        for f in written.iter().map(|(f, _)| f).chain(removed) {
+        // A removal can empty and remove folders up the path.
+        for f in removed {
             for dir in parents(f) {
                 self.dirs.insert(dir.to_string(), None);
+            }
+        }
+        // A file moved into a folder changes that folder's time, and a folder the commit
+        // creates its parent's, but no folder above: `posts/` (10k entries) is not listed again
+        // after one post's page was written.
+        for (f, _) in written {
+            for dir in parents(f) {
+                let known = self.dirs.contains_key(dir);
+                self.dirs.insert(dir.to_string(), None);
+                if known {
+                    break;
+                }
             }
         }
     }
@@ -197,5 +210,38 @@ mod tests {
             ["shows/x/1", "shows/x", "shows"]
         );
         assert_eq!(parents("index.html").count(), 0);
+    }
+
+    #[test]
+    fn a_commit_marks_only_the_folders_whose_times_it_changes() {
+        let t = Some(std::time::SystemTime::UNIX_EPOCH);
+        let mut disk = DiskManifest::default();
+        for dir in ["posts", "posts/a", "shows", "shows/x", "shows/x/1", "tags"] {
+            disk.dirs.insert(dir.to_string(), t);
+        }
+        let stamp = DiskStamp {
+            len: 1,
+            modified: t,
+            inode: 1,
+        };
+        disk.update(
+            &[
+                ("posts/a/index.html".to_string(), stamp),
+                ("posts/new/index.html".to_string(), stamp),
+            ],
+            &["shows/x/1/index.html".to_string()],
+        );
+        let marked = |disk: &DiskManifest, dir: &str| disk.dirs[dir].is_none();
+        // Written into: the folder; created: the folder and the one it was created in.
+        assert!(marked(&disk, "posts/a") && marked(&disk, "posts/new") && marked(&disk, "posts"));
+        // A removal may empty folders up the path.
+        assert!(marked(&disk, "shows/x/1") && marked(&disk, "shows/x") && marked(&disk, "shows"));
+        assert!(!marked(&disk, "tags"));
+        disk.dirs.insert("posts".to_string(), t);
+        disk.update(&[("posts/a/index.html".to_string(), stamp)], &[]);
+        assert!(
+            !marked(&disk, "posts"),
+            "a page written into its folder leaves posts/ alone"
+        );
     }
 }
