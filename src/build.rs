@@ -155,11 +155,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     // The common case of all: nothing changed since the last build. Seen from the state
     // alone (stamps, templates, static files, the clock, the output), without reading the
     // parsed files or building the model.
+    // Templates and static files are fingerprinted before the engine reads them: a record
+    // of an unchanged site must describe what this build used (one saved mid-build is then
+    // seen by the next build). Only a build that saves a cache needs them.
+    let inputs = cache.as_ref().and_then(|_| Inputs::of(&opts.root));
     let mut scan = None;
     if let Some(state) = &state
         && target.exists()
     {
-        match nothing_changed(state, opts, &target, start) {
+        match nothing_changed(state, opts, &target, start, inputs) {
             Ok(report) => return Ok(report),
             // The walk of `content/` it made is reused below instead of walking it again.
             Err(found) => scan = found,
@@ -254,6 +258,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         }
     };
     let t = phase("engine", t);
+    pause_here_for_tests();
     let mut stray = Vec::new();
     if incremental {
         // The engine took the check's result before comparing anything with the output.
@@ -313,7 +318,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
                 &opts.output,
                 &disk,
                 saved_at,
-                unchanged_record(&engine, opts, &run),
+                unchanged_record(&engine, inputs, &run),
             )
             .unwrap_or_else(|e| {
                 c.discard();
@@ -385,6 +390,41 @@ fn tree_fingerprint(files: &[(String, PathBuf)]) -> Option<u64> {
     Some(crate::fingerprint::of(&parts))
 }
 
+/// Fingerprints of the files of `templates/` and `static/` (paths and bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Inputs {
+    templates: u64,
+    statics: u64,
+}
+
+impl Inputs {
+    /// `None` when a file cannot be read (the shortcut is then not taken or recorded).
+    fn of(root: &std::path::Path) -> Option<Inputs> {
+        let statics = crate::fs::static_files(root).ok()?;
+        Some(Inputs {
+            templates: tree_fingerprint(&template_files(root))?,
+            statics: tree_fingerprint(&statics)?,
+        })
+    }
+}
+
+/// The test of a file saved while a build runs (`tests/build_cache.rs`) sets
+/// `__SHOWPRESS_TEST_PAUSE_AFTER_RENDER=FILE`: the build creates FILE once the engine is done
+/// and goes on when FILE is gone (after a minute at most). No effect without that variable.
+fn pause_here_for_tests() {
+    let Some(flag) = std::env::var_os("__SHOWPRESS_TEST_PAUSE_AFTER_RENDER") else {
+        return;
+    };
+    let flag = PathBuf::from(flag);
+    if std::fs::write(&flag, b"").is_err() {
+        return;
+    }
+    let until = Instant::now() + std::time::Duration::from_secs(60);
+    while flag.exists() && Instant::now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
 /// The files of `templates/` (all of them: a change to any disables the shortcut).
 fn template_files(root: &std::path::Path) -> Vec<(String, PathBuf)> {
     let dir = root.join(crate::render::TEMPLATES_DIR);
@@ -411,7 +451,7 @@ fn template_files(root: &std::path::Path) -> Vec<(String, PathBuf)> {
 /// printed again.
 fn unchanged_record(
     engine: &Engine,
-    opts: &BuildOptions,
+    inputs: Option<Inputs>,
     run: &crate::engine::Run,
 ) -> Option<crate::engine::cache::Unchanged> {
     // Warnings about the site are worked out again. The no-font notice is kept and printed
@@ -421,12 +461,12 @@ fn unchanged_record(
         return None;
     }
     let files = engine.content_stamps()?;
-    let statics = crate::fs::static_files(&opts.root).ok()?;
+    let inputs = inputs?;
     Some(crate::engine::cache::Unchanged {
         files,
         dirs: engine.content_dirs(),
-        templates: tree_fingerprint(&template_files(&opts.root))?,
-        statics: tree_fingerprint(&statics)?,
+        templates: inputs.templates,
+        statics: inputs.statics,
         next_due: run.next_due,
         news_until: run.news_until,
         posts: run.posts,
@@ -445,6 +485,7 @@ fn nothing_changed(
     opts: &BuildOptions,
     target: &Target,
     start: Instant,
+    inputs: Option<Inputs>,
 ) -> std::result::Result<BuildReport, Option<ContentScan>> {
     let why = |what: &str| {
         if std::env::var_os("SHOWPRESS_TIMING").is_some() {
@@ -467,10 +508,11 @@ fn nothing_changed(
         why("config");
         return Err(None);
     }
-    let statics = crate::fs::static_files(&opts.root).map_err(|_| None)?;
-    if tree_fingerprint(&template_files(&opts.root)) != Some(u.templates)
-        || tree_fingerprint(&statics) != Some(u.statics)
-    {
+    let recorded = Inputs {
+        templates: u.templates,
+        statics: u.statics,
+    };
+    if inputs != Some(recorded) {
         why("templates or static files");
         return Err(None);
     }

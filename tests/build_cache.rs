@@ -616,6 +616,49 @@ fn a_static_file_and_a_page_on_one_path_are_an_error_even_when_the_page_is_uncha
     }
 }
 
+/// A static file (or template) saved after the engine read it, while the build was still
+/// going: the build's record of an unchanged site must hold what it read, so the next build
+/// publishes the new file instead of finding nothing changed.
+#[test]
+fn a_file_saved_while_a_build_runs_is_published_by_the_next_build() {
+    let site = site();
+    site.build();
+    // A post edit long enough ago to be trusted by its time: the next builds may skip it.
+    site.write(
+        "content/posts/p1.md",
+        &post(
+            "title = \"글 1\"\ndate = 2025-03-10\nshow = \"경제토크쇼픽\"\nepisode = 1\ntags = [\"경제\"]",
+            "요약 1.\n\n본문 1, 고침.\n",
+        ),
+    );
+    backdate_all(&site.path("content"));
+    let flag = site.root().with_extension("paused");
+    let _ = fs::remove_file(&flag);
+    let mut building = Command::new(env!("CARGO_BIN_EXE_showpress"))
+        .arg("--root")
+        .arg(site.root())
+        .arg("build")
+        .env("__SHOWPRESS_TEST_PAUSE_AFTER_RENDER", &flag)
+        .spawn()
+        .unwrap();
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !flag.exists() {
+        assert!(std::time::Instant::now() < until, "the build never paused");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    site.write("static/img/a.txt", "saved during the build\n");
+    fs::remove_file(&flag).unwrap();
+    assert!(building.wait().unwrap().success());
+    let r = site.build();
+    assert!(
+        r.stdout.ends_with(": 1 file written, 0 removed\n"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(site.read("img/a.txt"), "saved during the build\n");
+    assert_eq!(files_under(&site.path("public")), clean_output(&site, &[]));
+}
+
 /// Gives every file under `dir` the same old modification time: edits made long before the
 /// build, which the cache trusts by size and time.
 fn backdate_all(dir: &Path) {
