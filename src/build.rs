@@ -152,13 +152,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             }),
         None => None,
     };
-    // The common case of all: nothing changed since the last build. Seen from the state
-    // alone (stamps, templates, static files, the clock, the output), without reading the
-    // parsed files or building the model.
     // Templates and static files are fingerprinted before the engine reads them: a record
     // of an unchanged site must describe what this build used (one saved mid-build is then
     // seen by the next build). Only a build that saves a cache needs them.
     let inputs = cache.as_ref().and_then(|_| Inputs::of(&opts.root));
+    // The common case of all: nothing changed since the last build. Seen from the state
+    // alone (stamps, templates, static files, the clock, the output), without reading the
+    // parsed files or building the model.
     let mut scan = None;
     if let Some(state) = &state
         && target.exists()

@@ -46,6 +46,14 @@ fn site() -> TestSite {
     site
 }
 
+/// Changes the body of [`site`]'s first post and nothing else.
+fn edit_first_post_body(site: &TestSite) {
+    let text = fs::read_to_string(site.root().join("content/posts/p1.md")).unwrap();
+    let edited = text.replace("본문 1.", "본문 1, 고침.");
+    assert_ne!(edited, text);
+    site.write("content/posts/p1.md", &edited);
+}
+
 /// What a `--no-cache` build of the site writes, in a folder of its own.
 fn clean_output(site: &TestSite, env: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
     let out = site.root().with_extension("clean");
@@ -266,7 +274,7 @@ fn a_file_added_by_hand_beside_the_pages_after_an_edit_is_removed() {
     // by that folder's changed time.
     let site = site();
     site.build();
-    site.write("content/posts/p1.md", &post("title = \"글 1\"\ndate = 2025-03-10\nshow = \"경제토크쇼픽\"\nepisode = 1\ntags = [\"경제\"]", "요약 1.\n\n본문 1, 고침.\n"));
+    edit_first_post_body(&site);
     site.build();
     let public = site.path("public");
     std::thread::sleep(std::time::Duration::from_millis(20));
@@ -624,13 +632,7 @@ fn a_file_saved_while_a_build_runs_is_published_by_the_next_build() {
     let site = site();
     site.build();
     // A post edit long enough ago to be trusted by its time: the next builds may skip it.
-    site.write(
-        "content/posts/p1.md",
-        &post(
-            "title = \"글 1\"\ndate = 2025-03-10\nshow = \"경제토크쇼픽\"\nepisode = 1\ntags = [\"경제\"]",
-            "요약 1.\n\n본문 1, 고침.\n",
-        ),
-    );
+    edit_first_post_body(&site);
     backdate_all(&site.path("content"));
     let flag = site.root().with_extension("paused");
     let _ = fs::remove_file(&flag);
