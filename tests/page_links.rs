@@ -10,6 +10,9 @@ use common::TestSite;
 /// The footer's line with `/about/`, as the diagnostic shows it.
 const FOOTER_ABOUT: &str = " --> templates/partials/footer.html:2:13\n  |\n2 | <p><a href=\"/about/\">소개</a> · <a href=\"https://example.com/shop/\">가게</a></p>\n  |             ^^^^^^^\n";
 
+/// The fixture's config with broken links reported as warnings.
+const WARNING_LEVEL: &str = "title = \"링크 검사\"\nbase_url = \"https://example.com/\"\n\n[links]\ninternal_level = \"warning\"\nskip_prefixes = [\"/shop/\"]\n";
+
 #[test]
 fn template_links_to_pages_the_site_has_build_clean() {
     let site = TestSite::fixture("page-links");
@@ -68,10 +71,7 @@ fn skipped_prefixes_are_not_checked_and_absolute_same_site_urls_are() {
 #[test]
 fn at_warning_level_a_broken_link_is_reported_and_the_site_built() {
     let site = TestSite::fixture("page-links");
-    site.write(
-        "config.toml",
-        "title = \"링크 검사\"\nbase_url = \"https://example.com/\"\n\n[links]\ninternal_level = \"warning\"\nskip_prefixes = [\"/shop/\"]\n",
-    );
+    site.write("config.toml", WARNING_LEVEL);
     site.remove("content/about.md");
     let r = site.build();
     assert!(
@@ -92,4 +92,26 @@ fn at_warning_level_a_broken_link_is_reported_and_the_site_built() {
         "{}",
         r.stderr
     );
+}
+
+/// A build that only warned is committed with its broken link. The next build adds the page
+/// back as a new file: the pages not rendered again must stop reporting the link to it.
+#[test]
+fn a_page_added_after_a_build_that_warned_mends_the_links_to_it() {
+    let site = TestSite::fixture("page-links");
+    site.write("config.toml", WARNING_LEVEL);
+    site.remove("content/about.md");
+    let r = site.build();
+    assert!(
+        r.stderr.starts_with("warning: broken link `/about/`"),
+        "{}",
+        r.stderr
+    );
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"소개\"\n+++\n다시 썼습니다.\n",
+    );
+    let r = site.build();
+    assert_eq!(r.stderr, "");
+    assert!(site.exists("about/index.html"));
 }

@@ -213,7 +213,7 @@ impl Engine {
         run.written.sort_unstable();
         run.bytes = self.outputs.values().map(|o: &Out| o.len).sum();
         run.elapsed = start.elapsed();
-        self.links.commit(fresh, |_| true, findings);
+        self.links.commit(fresh, |_| true, None, findings);
         self.kept = Some(kept);
         Ok(Ok(run))
     }
