@@ -315,15 +315,27 @@ const REGISTRY: &[Entry] = &[
 /// Lists every page and file the site has. `static_robots`: the site's `static/` has its own
 /// `robots.txt`, which then wins over the generated one.
 pub fn plan(site: &Site, static_robots: bool) -> Vec<Planned> {
-    let mut plan = Plan {
-        site,
-        static_robots,
-        out: Vec::new(),
-    };
-    for entry in REGISTRY {
-        (entry.plan)(&mut plan);
+    use rayon::prelude::*;
+    // Each kind plans its pages on its own, on both threads: at 10k posts, posts and episodes
+    // are 10k pages each, and planning them one kind after the other was ~23 ms of a
+    // one-post rebuild on one thread. The kinds keep the registry's order.
+    let parts: Vec<Vec<Planned>> = REGISTRY
+        .par_iter()
+        .map(|entry| {
+            let mut plan = Plan {
+                site,
+                static_robots,
+                out: Vec::new(),
+            };
+            (entry.plan)(&mut plan);
+            plan.out
+        })
+        .collect();
+    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for mut part in parts {
+        out.append(&mut part);
     }
-    plan.out
+    out
 }
 
 /// The pages whose output includes post `post`'s body, not only its card: its own page, and
