@@ -232,38 +232,6 @@ impl<'de> serde::de::Visitor<'de> for RawBytes {
     }
 }
 
-/// A byte string kept as it was read: by [`decode_shared`], a range of the shared buffer
-/// (no copy, and no page of it touched until used); else bytes of its own. The build cache's
-/// state holds its large parts so: at 10k posts, copying them out of a read file was ~20 ms
-/// of every build, before anything else could start.
-#[derive(Clone)]
-pub struct SharedBytes(Raw);
-
-impl SharedBytes {
-    pub fn new(bytes: Vec<u8>) -> SharedBytes {
-        SharedBytes(Raw::Owned(bytes.into_boxed_slice()))
-    }
-}
-
-impl std::ops::Deref for SharedBytes {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        self.0.bytes()
-    }
-}
-
-impl Serialize for SharedBytes {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_bytes(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for SharedBytes {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_bytes(RawBytes).map(SharedBytes)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,28 +282,5 @@ mod tests {
         let again: Post = postcard::from_bytes(&postcard::to_allocvec(&back).unwrap()).unwrap();
         assert_eq!(again.body.get().html, "<p>7</p>!");
         assert_eq!(again.body.get().n, vec![7, 8]);
-    }
-
-    #[test]
-    fn shared_bytes_are_a_range_of_the_buffer_they_were_read_from() {
-        #[derive(serde::Serialize, serde::Deserialize)]
-        struct Parts {
-            n: u32,
-            part: SharedBytes,
-        }
-        let bytes = postcard::to_stdvec(&Parts {
-            n: 7,
-            part: SharedBytes::new(b"part bytes".to_vec()),
-        })
-        .unwrap();
-        let buf = Arc::new(Buffer::Heap(bytes.clone()));
-        let shared: Parts = decode_shared(buf.clone()).unwrap();
-        assert_eq!((shared.n, &*shared.part), (7, &b"part bytes"[..]));
-        let inside = buf.as_ptr_range();
-        assert!(inside.contains(&shared.part.as_ptr()), "copied, not shared");
-        // Read without a shared buffer, they are a copy with the same bytes.
-        let owned: Parts = postcard::from_bytes(&bytes).unwrap();
-        assert_eq!(&*owned.part, b"part bytes");
-        assert_eq!(postcard::to_stdvec(&owned).unwrap(), bytes);
     }
 }

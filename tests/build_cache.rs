@@ -232,6 +232,73 @@ fn garbled_truncated_foreign_and_mismatched_caches_are_ignored_with_a_note() {
     assert_eq!(files_under(&other), expected);
 }
 
+/// The state's large parts (every output's record, the links, the output as left) are files
+/// of their own beside it: one damaged or missing is noticed like a damaged state. A post is
+/// edited before each build, so that the build reads every part.
+#[test]
+fn damaged_or_missing_parts_of_the_cache_are_ignored_with_a_note() {
+    let site = site();
+    site.build();
+    let parts = || -> Vec<std::path::PathBuf> {
+        fs::read_dir(site.path(".showpress"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("part-")
+            })
+            .collect()
+    };
+    assert_eq!(parts().len(), 3);
+    type Damage = fn(&Path);
+    let cases: Vec<(&str, Damage, &str)> = vec![
+        (
+            "truncated",
+            |p| {
+                let good = fs::read(p).unwrap();
+                fs::write(p, &good[..good.len() / 2]).unwrap();
+            },
+            "is damaged (checksum mismatch: truncated or changed)",
+        ),
+        (
+            "missing",
+            |p| fs::remove_file(p).unwrap(),
+            "is missing a part (No such file or directory (os error 2))",
+        ),
+    ];
+    for (i, (name, damage, why)) in cases.into_iter().enumerate() {
+        for p in parts() {
+            damage(&p);
+        }
+        let post = site.path("content/posts/p1.md");
+        let text = fs::read_to_string(&post).unwrap();
+        site.write(
+            "content/posts/p1.md",
+            &text.replace("본문 1", &format!("본문 1 ({i})")),
+        );
+        let r = site.build();
+        assert_eq!(
+            r.stderr,
+            format!(
+                "note: ignoring the build cache in {}: it {why}; building everything\n",
+                site.path(".showpress").display()
+            ),
+            "{name}"
+        );
+        assert_eq!(
+            files_under(&site.path("public")),
+            clean_output(&site, &[]),
+            "{name}"
+        );
+        // The build wrote a good cache again, and only its own parts are left.
+        assert_eq!(parts().len(), 3, "{name}");
+        assert_eq!(site.build().stderr, "", "{name}");
+    }
+}
+
 #[test]
 fn a_cache_copied_with_the_site_to_another_folder_is_not_used() {
     let site = site();

@@ -20,12 +20,11 @@ use super::{Engine, Options, Out};
 use crate::content::{ContentCache, SavedFile, SavedRef, Stamp};
 use crate::error::{Error, Result};
 use crate::fingerprint::{self, FastMap, FastSet};
-use crate::lazy::SharedBytes;
 use crate::output::DiskManifest;
 
 const MAGIC: &[u8; 16] = b"showpress-cache\n";
 /// Bumped whenever the saved layout or the meaning of a key changes.
-const FORMAT: u32 = 8;
+const FORMAT: u32 = 9;
 const STATE_FILE: &str = "state";
 /// Parsed content files are kept in this many files, by a hash of their path, so saving after
 /// a one-post edit writes one small file instead of all of them.
@@ -48,18 +47,24 @@ struct Saved {
     search: Option<(u64, u64)>,
     statics: Vec<String>,
     unchanged: Option<Unchanged>,
-    /// The three large parts, each encoded on its own (postcard) so that they are encoded and
-    /// decoded in parallel, and a build that finds nothing changed decodes only `disk`:
+    /// The three large parts, each encoded on its own (postcard) into a file named by its
+    /// checksum ([`Part`]), so that they are encoded, written and decoded in parallel, and a
+    /// build that finds nothing changed reads only `disk`:
     /// `Vec<(String, Out)>`, every output file's record;
-    outputs: SharedBytes,
+    outputs: Part,
     /// [`super::links::LinkIndex`], what every page links to, so a build that renders a few
     /// pages checks all of them;
-    links: SharedBytes,
+    links: Part,
     /// [`DiskManifest`]: size, modification time and inode of every output file as this build
     /// left it, to notice files changed, deleted or added in the output behind showpress's
     /// back.
-    disk: SharedBytes,
+    disk: Part,
 }
+
+/// A file of the cache named by the checksum of its bytes: (checksum, length). Such a file
+/// is written under a new name and renamed into place, never rewritten (it is mapped while
+/// read, see `lazy::Buffer`).
+type Part = (u64, u64);
 
 /// An open cache folder, locked for this process until dropped.
 pub struct CacheDir {
@@ -70,6 +75,8 @@ pub struct CacheDir {
     written: std::sync::Mutex<Vec<u64>>,
     /// The search file the state this process wrote names (checksum): the others can go.
     search_written: std::sync::Mutex<Option<u64>>,
+    /// The part files the state this process wrote names (checksums): the others can go.
+    parts_written: std::sync::Mutex<Vec<u64>>,
     /// Set when a state is loaded.
     hints: std::sync::Mutex<Hints>,
     _lock: crate::fs::LockFile,
@@ -79,6 +86,8 @@ pub struct CacheDir {
 pub struct State {
     saved: Saved,
     opts: Options,
+    /// The cache folder, which holds the parts.
+    dir: PathBuf,
     /// `saved.disk`, decoded when first asked for.
     disk: std::sync::OnceLock<std::result::Result<DiskManifest, String>>,
 }
@@ -92,7 +101,7 @@ impl State {
     /// The output as the last build left it; `Err` (why) when that part is damaged.
     pub fn disk(&self) -> std::result::Result<&DiskManifest, String> {
         self.disk
-            .get_or_init(|| part(&self.saved.disk))
+            .get_or_init(|| read_part(&self.dir, self.saved.disk))
             .as_ref()
             .map_err(Clone::clone)
     }
@@ -156,6 +165,7 @@ impl CacheDir {
             known: Default::default(),
             written: Default::default(),
             search_written: Default::default(),
+            parts_written: Default::default(),
             hints: Default::default(),
             _lock: lock,
         })
@@ -173,7 +183,6 @@ impl CacheDir {
         output: &Path,
     ) -> std::result::Result<Option<State>, String> {
         let path = self.state();
-        // Mapped: its large parts stay in the kernel's pages until decoded (see `SharedBytes`).
         let bytes = match crate::lazy::Buffer::read(&path) {
             Ok(b) => std::sync::Arc::new(b),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -182,13 +191,12 @@ impl CacheDir {
         let t = std::time::Instant::now();
         let saved = decode(bytes.clone())?;
         if let Ok(mut h) = self.hints.lock() {
-            let parts = saved.outputs.len() + saved.links.len() + saved.disk.len();
             *h = Hints {
-                outputs: saved.outputs.len(),
-                links: saved.links.len(),
-                disk: saved.disk.len(),
+                outputs: saved.outputs.1 as usize,
+                links: saved.links.1 as usize,
+                disk: saved.disk.1 as usize,
                 search: saved.search.map_or(0, |(_, len)| len as usize),
-                rest: bytes.len().saturating_sub(parts),
+                rest: bytes.len(),
             };
         }
         if std::env::var_os("SHOWPRESS_TIMING").is_some() {
@@ -216,26 +224,29 @@ impl CacheDir {
         Ok(Some(State {
             saved,
             opts: opts.clone(),
+            dir: self.dir.clone(),
             disk: Default::default(),
         }))
     }
 
     /// Everything the state names, read: the engine as the last build left it.
     pub fn restore(&self, state: State) -> std::result::Result<Restored, String> {
-        let State { saved, opts, disk } = state;
+        let State {
+            saved, opts, disk, ..
+        } = state;
         let (files, ((outputs, links), disk)) = rayon::join(
             || read_shards(&self.dir, &saved.shards),
             || {
                 rayon::join(
                     || {
                         rayon::join(
-                            || part::<Vec<(String, Out)>>(&saved.outputs),
-                            || part::<super::links::LinkIndex>(&saved.links),
+                            || read_part::<Vec<(String, Out)>>(&self.dir, saved.outputs),
+                            || read_part::<super::links::LinkIndex>(&self.dir, saved.links),
                         )
                     },
                     || match disk.into_inner() {
                         Some(d) => d,
-                        None => part(&saved.disk),
+                        None => read_part(&self.dir, saved.disk),
                     },
                 )
             },
@@ -279,8 +290,8 @@ impl CacheDir {
         let hints = self.hints.lock().map(|h| *h).unwrap_or_default();
         // Still being read: this run did not use it, so the file it is read from holds it.
         let unused = engine.search_loading.is_some();
-        // The shards, the search state and the three large parts are independent: written
-        // and encoded at once, on both threads (one after the other they were ~80 ms of a
+        // The shards, the search state and the three large parts are independent: encoded
+        // and written at once, on both threads (one after the other they were ~80 ms of a
         // one-post rebuild at 10k posts, the search state alone ~40).
         let ((shards, search), (outputs, (links, disk))) = rayon::join(
             || {
@@ -302,18 +313,22 @@ impl CacheDir {
                 rayon::join(
                     || {
                         let outputs: Vec<(&String, &Out)> = engine.outputs.iter().collect();
-                        encode_part(&outputs, hints.outputs)
+                        self.write_part(encode_part(&outputs, hints.outputs)?)
                     },
                     || {
                         rayon::join(
-                            || encode_part(&engine.links, hints.links),
-                            || encode_part(disk, hints.disk),
+                            || self.write_part(encode_part(&engine.links, hints.links)?),
+                            || self.write_part(encode_part(disk, hints.disk)?),
                         )
                     },
                 )
             },
         );
         let (shards, search) = (shards?, search?);
+        let (outputs, links, disk) = (outputs?, links?, disk?);
+        if let Ok(mut w) = self.parts_written.lock() {
+            *w = vec![outputs.0, links.0, disk.0];
+        }
         if let Ok(mut w) = self.written.lock() {
             *w = shards.iter().map(|(fp, _)| *fp).collect();
         }
@@ -330,12 +345,11 @@ impl CacheDir {
             search,
             statics: engine.statics.iter().cloned().collect(),
             unchanged,
-            outputs: SharedBytes::new(outputs?),
-            links: SharedBytes::new(links?),
-            disk: SharedBytes::new(disk?),
+            outputs,
+            links,
+            disk,
         };
-        let size = saved.outputs.len() + saved.links.len() + saved.disk.len();
-        let body = encode_part(&saved, size + hints.rest)?;
+        let body = encode_part(&saved, hints.rest)?;
         let pending = self.dir.join(format!("{STATE_FILE}.new"));
         let mut file = File::create(&pending).map_err(|e| Error::Io {
             action: "write the build cache",
@@ -397,11 +411,14 @@ impl CacheDir {
     fn write_search(&self, state: &crate::search::State, hint: usize) -> Result<(u64, u64)> {
         let bytes = encode_part(state, hint)?;
         let named = (checksum(&bytes), bytes.len() as u64);
-        // Mapped while read, like the shards: written under a new name, then renamed.
-        let path = search_path(&self.dir, named.0);
-        let new = path.with_extension("new");
-        crate::fs::write(&new, &bytes)?;
-        crate::fs::rename(&new, &path)?;
+        write_named(&search_path(&self.dir, named.0), &bytes)?;
+        Ok(named)
+    }
+
+    /// Writes one of the state's large parts into the file its checksum names.
+    fn write_part(&self, bytes: Vec<u8>) -> Result<Part> {
+        let named = (checksum(&bytes), bytes.len() as u64);
+        write_named(&part_path(&self.dir, named.0), &bytes)?;
         Ok(named)
     }
 
@@ -431,11 +448,20 @@ impl CacheDir {
             .ok()
             .and_then(|w| *w)
             .map(|sum| search_path(&self.dir, sum));
+        let parts: FastSet<PathBuf> = self
+            .parts_written
+            .lock()
+            .map(|w| w.iter().map(|sum| part_path(&self.dir, *sum)).collect())
+            .unwrap_or_default();
         for e in entries.flatten() {
             let name = e.file_name();
             let name = name.to_string_lossy();
             let old_search = name.starts_with("search-") && search.as_ref() != Some(&e.path());
-            if (name.starts_with("content-") && !keep.contains(&e.path())) || old_search {
+            // Kept when the parts are not known (nothing saved): the state may name them.
+            let old_part =
+                name.starts_with("part-") && !parts.is_empty() && !parts.contains(&e.path());
+            if (name.starts_with("content-") && !keep.contains(&e.path())) || old_search || old_part
+            {
                 let _ = std::fs::remove_file(e.path());
             }
         }
@@ -459,7 +485,7 @@ struct Hints {
     links: usize,
     disk: usize,
     search: usize,
-    /// The state's body less its three large parts.
+    /// The state's body (its large parts are files of their own).
     rest: usize,
 }
 
@@ -476,19 +502,39 @@ fn search_path(dir: &Path, sum: u64) -> PathBuf {
     dir.join(format!("search-{sum:016x}"))
 }
 
-/// Reads the search index's state named by a state (checksum, length).
-fn read_search(
-    dir: &Path,
-    (sum, len): (u64, u64),
-) -> std::result::Result<crate::search::State, String> {
-    // Mapped, not read into the heap: the state is decoded out of it at once (~6 MB at 10k
-    // posts).
-    let bytes = crate::lazy::Buffer::read(&search_path(dir, sum))
-        .map_err(|e| format!("is missing a part ({e})"))?;
+fn part_path(dir: &Path, sum: u64) -> PathBuf {
+    dir.join(format!("part-{sum:016x}"))
+}
+
+/// Writes a file named by its bytes' checksum: under a new name, then renamed, since such a
+/// file is mapped while read.
+fn write_named(path: &Path, bytes: &[u8]) -> Result<()> {
+    let new = path.with_extension("new");
+    crate::fs::write(&new, bytes)?;
+    crate::fs::rename(&new, path)
+}
+
+/// The bytes of the file at `path`, named by (checksum, length), once checked against both.
+/// Mapped, not read into the heap: they are decoded out of it at once.
+fn read_named(path: &Path, (sum, len): Part) -> std::result::Result<crate::lazy::Buffer, String> {
+    let bytes = crate::lazy::Buffer::read(path).map_err(|e| format!("is missing a part ({e})"))?;
     if bytes.len() as u64 != len || checksum(&bytes) != sum {
         return Err("is damaged (checksum mismatch: truncated or changed)".into());
     }
-    postcard::from_bytes(&bytes).map_err(|e| format!("is damaged ({e})"))
+    Ok(bytes)
+}
+
+/// Reads one of the state's large parts.
+fn read_part<T: serde::de::DeserializeOwned>(
+    dir: &Path,
+    named: Part,
+) -> std::result::Result<T, String> {
+    part(&read_named(&part_path(dir, named.0), named)?)
+}
+
+/// Reads the search index's state named by a state (checksum, length).
+fn read_search(dir: &Path, named: Part) -> std::result::Result<crate::search::State, String> {
+    part(&read_named(&search_path(dir, named.0), named)?)
 }
 
 /// Reads the shards named by a state, in parallel, each checked against its checksum.
