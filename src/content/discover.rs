@@ -133,12 +133,60 @@ pub fn rediscover<'a>(
         return None;
     }
     let dir = root.join(CONTENT_DIR);
+    // Each path looked at on both threads (~17 ms on one at 10k posts, before anything else
+    // of a build could start), then taken in the walk's order.
+    use rayon::prelude::*;
+    let files: Vec<&Path> = files.into_iter().collect();
+    let entries: Vec<Entry> = files
+        .par_iter()
+        .map(|path| Entry::of(root, &dir, path))
+        .collect();
     let mut found = Found::default();
-    for path in files {
-        found.add(root, &dir, path);
+    for e in entries {
+        found.take(e);
     }
     let (files, errors) = found.finish();
     errors.is_empty().then_some(files)
+}
+
+/// What one path of a walk of `content/` is.
+enum Entry {
+    Markdown(ContentFile),
+    /// Not Markdown: a bundle's file, or nothing, once the bundles are known.
+    Other(PathBuf, String),
+    Error(Diagnostic),
+    /// Outside `content/`.
+    None,
+}
+
+impl Entry {
+    fn of(root: &Path, dir: &Path, path: &Path) -> Entry {
+        let markdown = path.extension().is_some_and(|e| e == "md");
+        let Ok(rel_content) = path.strip_prefix(dir) else {
+            return Entry::None;
+        };
+        let Some(rel_content) = to_slash(rel_content) else {
+            return Entry::Error(Diagnostic::file(
+                rel_lossy(root, path),
+                "file name is not valid UTF-8, expected a UTF-8 name (it becomes part of a URL)",
+            ));
+        };
+        if !markdown {
+            return Entry::Other(path.to_path_buf(), rel_content);
+        }
+        let kind = classify(&rel_content);
+        let rel_in_kind = match kind {
+            Kind::Page => rel_content.clone(),
+            _ => rel_content.split_once('/').map_or("", |x| x.1).to_string(),
+        };
+        Entry::Markdown(ContentFile {
+            abs: path.to_path_buf(),
+            rel: format!("{CONTENT_DIR}/{rel_content}"),
+            rel_in_kind,
+            kind,
+            owner: None,
+        })
+    }
 }
 
 /// The files of a walk of `content/` (`dir`), as they are met.
@@ -153,33 +201,16 @@ struct Found {
 
 impl Found {
     fn add(&mut self, root: &Path, dir: &Path, path: &Path) {
-        let markdown = path.extension().is_some_and(|e| e == "md");
-        let Ok(rel_content) = path.strip_prefix(dir) else {
-            return;
-        };
-        let Some(rel_content) = to_slash(rel_content) else {
-            self.errors.push(Diagnostic::file(
-                rel_lossy(root, path),
-                "file name is not valid UTF-8, expected a UTF-8 name (it becomes part of a URL)",
-            ));
-            return;
-        };
-        if !markdown {
-            self.others.push((path.to_path_buf(), rel_content));
-            return;
+        self.take(Entry::of(root, dir, path));
+    }
+
+    fn take(&mut self, entry: Entry) {
+        match entry {
+            Entry::Markdown(f) => self.files.push(f),
+            Entry::Other(abs, rel_content) => self.others.push((abs, rel_content)),
+            Entry::Error(d) => self.errors.push(d),
+            Entry::None => {}
         }
-        let kind = classify(&rel_content);
-        let rel_in_kind = match kind {
-            Kind::Page => rel_content.clone(),
-            _ => rel_content.split_once('/').map_or("", |x| x.1).to_string(),
-        };
-        self.files.push(ContentFile {
-            abs: path.to_path_buf(),
-            rel: format!("{CONTENT_DIR}/{rel_content}"),
-            rel_in_kind,
-            kind,
-            owner: None,
-        });
     }
 
     fn finish(self) -> (Vec<ContentFile>, Vec<Diagnostic>) {
