@@ -313,13 +313,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         Some(c) if changed || run.rendered > 0 || run.reparsed > 0 || !incremental => {
             // A cache that cannot be saved (a full disk) is dropped, and the site still
             // published: the next build renders everything.
-            c.write_pending(
-                &engine,
-                &opts.output,
-                &disk,
-                saved_at,
-                unchanged_record(&engine, inputs, &run),
-            )
+            c.write_pending(&engine, &opts.output, &disk, saved_at, || {
+                unchanged_record(&engine, inputs, &run)
+            })
             .unwrap_or_else(|e| {
                 c.discard();
                 cache_note = Some(format!(

@@ -63,8 +63,10 @@ impl Buffer {
         if file.metadata()?.len() == 0 {
             return Ok(Buffer::Heap(Vec::new()));
         }
+        // Populated (MAP_POPULATE): every byte is read at once (checksummed, decoded), and
+        // mapping the pages in one call is cheaper than a fault for each few of them.
         // SAFETY: see above: cache files are replaced by rename, never changed in place.
-        let map = unsafe { memmap2::Mmap::map(&file)? };
+        let map = unsafe { memmap2::MmapOptions::new().populate().map(&file)? };
         Ok(Buffer::Mapped(map))
     }
 }

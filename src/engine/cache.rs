@@ -282,7 +282,7 @@ impl CacheDir {
         output: &Path,
         disk: &DiskManifest,
         saved_at: SystemTime,
-        unchanged: Option<Unchanged>,
+        unchanged: impl FnOnce() -> Option<Unchanged> + Send,
     ) -> Result<Option<(PathBuf, PathBuf)>> {
         let Some(files) = engine.content.export() else {
             return Ok(None);
@@ -290,13 +290,14 @@ impl CacheDir {
         let hints = self.hints.lock().map(|h| *h).unwrap_or_default();
         // Still being read: this run did not use it, so the file it is read from holds it.
         let unused = engine.search_loading.is_some();
-        // The shards, the search state and the three large parts are independent: encoded
-        // and written at once, on both threads (one after the other they were ~80 ms of a
-        // one-post rebuild at 10k posts, the search state alone ~40).
-        let ((shards, search), (outputs, (links, disk))) = rayon::join(
+        // The shards, the search state, the three large parts and the record of an unchanged
+        // site (10k content stamps copied) are independent: made and written at once, on both
+        // threads (one after the other they were ~80 ms of a one-post rebuild at 10k posts,
+        // the search state alone ~40).
+        let (((shards, unchanged), search), (outputs, (links, disk))) = rayon::join(
             || {
                 rayon::join(
-                    || self.write_shards(files),
+                    || rayon::join(|| self.write_shards(files), unchanged),
                     || match (&engine.search_state, engine.search_saved) {
                         (_, Some(named)) if unused => Ok(Some(named)),
                         (Some(_), Some(named)) if search_path(&self.dir, named.0).is_file() => {
