@@ -54,6 +54,14 @@ fn edit_first_post_body(site: &TestSite) {
     site.write("content/posts/p1.md", &edited);
 }
 
+/// The note of a build that did not use the site's cache, for the reason `why`.
+fn ignored_cache_note(site: &TestSite, why: &str) -> String {
+    format!(
+        "note: ignoring the build cache in {}: it {why}; building everything\n",
+        site.path(".showpress").display()
+    )
+}
+
 /// What a `--no-cache` build of the site writes, in a folder of its own.
 fn clean_output(site: &TestSite, env: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
     let out = site.root().with_extension("clean");
@@ -199,14 +207,7 @@ fn garbled_truncated_foreign_and_mismatched_caches_are_ignored_with_a_note() {
     for (name, bytes, why) in cases {
         fs::write(&state, bytes).unwrap();
         let r = site.build();
-        assert_eq!(
-            r.stderr,
-            format!(
-                "note: ignoring the build cache in {}: it {why}; building everything\n",
-                site.path(".showpress").display()
-            ),
-            "{name}"
-        );
+        assert_eq!(r.stderr, ignored_cache_note(&site, why), "{name}");
         assert_eq!(files_under(&site.path("public")), expected, "{name}");
         // The build wrote a good cache again: the next one uses it.
         assert_eq!(site.build().stderr, "", "{name}");
@@ -280,14 +281,7 @@ fn damaged_or_missing_parts_of_the_cache_are_ignored_with_a_note() {
             &text.replace("본문 1", &format!("본문 1 ({i})")),
         );
         let r = site.build();
-        assert_eq!(
-            r.stderr,
-            format!(
-                "note: ignoring the build cache in {}: it {why}; building everything\n",
-                site.path(".showpress").display()
-            ),
-            "{name}"
-        );
+        assert_eq!(r.stderr, ignored_cache_note(&site, why), "{name}");
         assert_eq!(
             files_under(&site.path("public")),
             clean_output(&site, &[]),
