@@ -80,14 +80,6 @@ pub fn failures() -> usize {
 /// Decodes `bytes` (postcard), keeping each [`Lazy`] inside as a range of `bytes` instead of
 /// a copy.
 pub fn decode_shared<T: DeserializeOwned>(bytes: Arc<Buffer>) -> Result<T, postcard::Error> {
-    decode_shared_from(bytes, 0)
-}
-
-/// [`decode_shared`] of the bytes from `start` on (past a header).
-pub fn decode_shared_from<T: DeserializeOwned>(
-    bytes: Arc<Buffer>,
-    start: usize,
-) -> Result<T, postcard::Error> {
     struct Reset;
     impl Drop for Reset {
         fn drop(&mut self) {
@@ -96,7 +88,7 @@ pub fn decode_shared_from<T: DeserializeOwned>(
     }
     SOURCE.with(|s| *s.borrow_mut() = Some(bytes.clone()));
     let _reset = Reset;
-    postcard::from_bytes(bytes.get(start..).unwrap_or_default())
+    postcard::from_bytes(&bytes)
 }
 
 /// Encoded bytes: part of a shared buffer, or a copy of their own.

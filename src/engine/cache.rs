@@ -184,12 +184,12 @@ impl CacheDir {
     ) -> std::result::Result<Option<State>, String> {
         let path = self.state();
         let bytes = match crate::lazy::Buffer::read(&path) {
-            Ok(b) => std::sync::Arc::new(b),
+            Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(format!("cannot be read ({e})")),
         };
         let t = std::time::Instant::now();
-        let saved = decode(bytes.clone())?;
+        let saved = decode(&bytes)?;
         if let Ok(mut h) = self.hints.lock() {
             *h = Hints {
                 outputs: saved.outputs.1 as usize,
@@ -409,18 +409,13 @@ impl CacheDir {
 
     /// Writes the search index's state into the file its checksum names; returns (checksum,
     /// length).
-    fn write_search(&self, state: &crate::search::State, hint: usize) -> Result<(u64, u64)> {
-        let bytes = encode_part(state, hint)?;
-        let named = (checksum(&bytes), bytes.len() as u64);
-        write_named(&search_path(&self.dir, named.0), &bytes)?;
-        Ok(named)
+    fn write_search(&self, state: &crate::search::State, hint: usize) -> Result<Part> {
+        write_named(&self.dir, search_path, &encode_part(state, hint)?)
     }
 
     /// Writes one of the state's large parts into the file its checksum names.
     fn write_part(&self, bytes: Vec<u8>) -> Result<Part> {
-        let named = (checksum(&bytes), bytes.len() as u64);
-        write_named(&part_path(&self.dir, named.0), &bytes)?;
-        Ok(named)
+        write_named(&self.dir, part_path, &bytes)
     }
 
     /// Removes the saved state, so no later build uses it (saving a new one failed). What
@@ -507,12 +502,15 @@ fn part_path(dir: &Path, sum: u64) -> PathBuf {
     dir.join(format!("part-{sum:016x}"))
 }
 
-/// Writes a file named by its bytes' checksum: under a new name, then renamed, since such a
-/// file is mapped while read.
-fn write_named(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes `bytes` into the file of `dir` that `path_of` names by their checksum: under a new
+/// name, then renamed, since such a file is mapped while read. Returns (checksum, length).
+fn write_named(dir: &Path, path_of: fn(&Path, u64) -> PathBuf, bytes: &[u8]) -> Result<Part> {
+    let named = (checksum(bytes), bytes.len() as u64);
+    let path = path_of(dir, named.0);
     let new = path.with_extension("new");
     crate::fs::write(&new, bytes)?;
-    crate::fs::rename(&new, path)
+    crate::fs::rename(&new, &path)?;
+    Ok(named)
 }
 
 /// The bytes of the file at `path`, named by (checksum, length), once checked against both.
@@ -567,7 +565,7 @@ fn read_shards(dir: &Path, shards: &[(u64, u64)]) -> std::result::Result<Vec<Sav
 /// how pages are rendered. `None` when there is no usable cache.
 pub fn content_only(dir: &Path, root: &Path) -> Option<(u64, ContentCache)> {
     let bytes = crate::lazy::Buffer::read(&dir.join(STATE_FILE)).ok()?;
-    let saved = decode(std::sync::Arc::new(bytes)).ok()?;
+    let saved = decode(&bytes).ok()?;
     if saved.root != super::absolute(root) {
         return None;
     }
@@ -602,8 +600,7 @@ fn header(checksum: u64) -> Vec<u8> {
     head
 }
 
-fn decode(file: std::sync::Arc<crate::lazy::Buffer>) -> std::result::Result<Saved, String> {
-    let bytes: &[u8] = &file;
+fn decode(bytes: &[u8]) -> std::result::Result<Saved, String> {
     const HEAD: usize = 16 + 4 + 8 + 8;
     let damaged = |why: &str| format!("is damaged ({why})");
     if bytes.len() < HEAD || &bytes[..16] != MAGIC {
@@ -618,7 +615,7 @@ fn decode(file: std::sync::Arc<crate::lazy::Buffer>) -> std::result::Result<Save
     if word(28) != checksum(body) {
         return Err(damaged("checksum mismatch: truncated or changed"));
     }
-    crate::lazy::decode_shared_from(file, HEAD).map_err(|e| damaged(&e.to_string()))
+    postcard::from_bytes(body).map_err(|e| damaged(&e.to_string()))
 }
 
 #[cfg(test)]
@@ -644,26 +641,22 @@ mod tests {
         );
     }
 
-    fn heap(bytes: &[u8]) -> std::sync::Arc<crate::lazy::Buffer> {
-        std::sync::Arc::new(crate::lazy::Buffer::Heap(bytes.to_vec()))
-    }
-
     #[test]
     fn damaged_and_foreign_caches_are_refused_with_a_reason() {
         assert_eq!(
-            decode(heap(b"hello")).err().unwrap(),
+            decode(b"hello").err().unwrap(),
             "is damaged (not a showpress cache file)"
         );
         let mut other = header(0);
         other[16] = 99;
         assert_eq!(
-            decode(heap(&other)).err().unwrap(),
+            decode(&other).err().unwrap(),
             "was written by another version of showpress"
         );
         let mut cut = header(checksum(b"abc"));
         cut.extend_from_slice(b"ab");
         assert_eq!(
-            decode(heap(&cut)).err().unwrap(),
+            decode(&cut).err().unwrap(),
             "is damaged (checksum mismatch: truncated or changed)"
         );
     }
