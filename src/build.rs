@@ -229,7 +229,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         DiskManifest::default()
     };
     let t = phase("check the output", t);
-    let stage = target.stage()?;
+    // Without a cache or an output the stage becomes the output whole (see `Commit::full`).
+    let whole = !incremental && !adopt;
+    let stage = target.stage(whole)?;
     let kept: Mutex<Vec<(String, crate::output::DiskStamp)>> = Mutex::default();
     let sink = |rel: &str, bytes: &[u8]| {
         if let Some(stamp) = existing.files.get(rel)
@@ -332,9 +334,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         target.commit(
             stage,
             Commit {
-                full: !incremental && !adopt,
+                full: whole,
                 removed: removed.clone(),
                 cache: pending,
+                moves: Vec::new(),
             },
         )?;
     } else {

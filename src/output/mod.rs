@@ -6,9 +6,17 @@
 //! the new one: never a mix, never a failed build's half. Unchanged files are not touched:
 //! same inode, same modification time, so `rsync` and object-store syncs send only what
 //! changed. Without a usable cache every file is staged and the folder swapped whole.
+//!
+//! A build that changes files of an existing output stages them flat, each under a number in
+//! one of a few folders of the staging folder, and the journal says where each goes: staging them at their paths made
+//! a folder per page in the staging folder and removed it again, which after a template edit
+//! (every page changed) doubled the folders created and deleted. Moving is done on every
+//! thread; a move that needs room made (a file or folder in the way) is done after the others,
+//! on one thread.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -37,6 +45,11 @@ pub struct Commit {
     pub removed: Vec<String>,
     /// (pending cache file, cache file): renamed together with the output's change.
     pub cache: Option<(PathBuf, PathBuf)>,
+    /// (name in the staging folder, output file): the files of a flat stage to move into place.
+    /// Filled in by [`Target::commit`] from the stage. Empty in a journal of a showpress that
+    /// staged files at their paths: the staging folder is then walked.
+    #[serde(default)]
+    pub moves: Vec<(String, String)>,
 }
 
 impl Target {
@@ -89,22 +102,33 @@ impl Target {
 }
 
 impl Target {
-    /// A fresh staging folder for this build's files.
-    pub fn stage(&self) -> Result<Stage> {
+    /// A fresh staging folder for this build's files: laid out as the output when it is to
+    /// become the output `whole` (see [`Commit::full`]), else flat.
+    pub fn stage(&self, whole: bool) -> Result<Stage> {
         if self.stage.exists() {
             crate::fs::remove_dir_all(&self.stage)?;
         }
         crate::fs::create_dir_all(&self.stage)?;
+        if !whole {
+            for b in 0..FLAT_FOLDERS {
+                crate::fs::create_dir_all(&self.stage.join(b.to_string()))?;
+            }
+        }
         Ok(Stage {
             dir: self.stage.clone(),
+            flat: !whole,
+            next: AtomicUsize::new(0),
             written: Mutex::new(Vec::new()),
+            moves: Mutex::new(Vec::new()),
         })
     }
 
     /// Makes the staged build the output: writes the journal (the point after which the
     /// build counts as done), then carries it out.
-    pub fn commit(&self, stage: Stage, commit: Commit) -> Result<()> {
-        drop(stage);
+    pub fn commit(&self, stage: Stage, mut commit: Commit) -> Result<()> {
+        commit.moves = stage.moves.into_inner().unwrap_or_else(|e| e.into_inner());
+        // Sorted for a journal that reads in order; the moves themselves are independent.
+        commit.moves.sort_unstable_by(|a, b| a.1.cmp(&b.1));
         let text = serde_json::to_vec(&commit)
             .map_err(|e| Error::Message(format!("cannot write the build journal: {e}")))?;
         let pending = self.journal.with_extension("new");
@@ -165,6 +189,11 @@ impl Target {
                 }
                 crate::fs::rename(&self.stage, &self.out)?;
             }
+        } else if !commit.moves.is_empty() {
+            self.move_staged(&commit.moves)?;
+            if self.stage.exists() {
+                crate::fs::remove_dir_all(&self.stage)?;
+            }
         } else if self.stage.exists() {
             let staged: Vec<PathBuf> = walkdir::WalkDir::new(&self.stage)
                 .min_depth(1)
@@ -190,7 +219,15 @@ impl Target {
                 let path = self.out.join(rel);
                 match std::fs::remove_file(&path) {
                     Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    // Gone already, or made room for a file or folder of the new site: a folder
+                    // above it is a file now, or it is a folder now.
+                    Err(e)
+                        if matches!(
+                            e.kind(),
+                            std::io::ErrorKind::NotFound
+                                | std::io::ErrorKind::NotADirectory
+                                | std::io::ErrorKind::IsADirectory
+                        ) => {}
                     Err(e) => {
                         return Err(Error::Io {
                             action: "remove",
@@ -218,6 +255,42 @@ impl Target {
         }
         if self.old.exists() {
             crate::fs::remove_dir_all(&self.old)?;
+        }
+        Ok(())
+    }
+}
+
+impl Target {
+    /// Moves the files of a flat stage into place. A file already moved (the journal is being
+    /// completed after a kill) is skipped. Most moves are a plain `rename` over the old file,
+    /// done on every thread; those that fail for want of room (a missing folder, a file or
+    /// folder in the way) are done afterwards one by one, so making room never races another
+    /// move.
+    fn move_staged(&self, moves: &[(String, String)]) -> Result<()> {
+        let left: Vec<&(String, String)> = moves
+            .par_iter()
+            .filter(|(name, rel)| {
+                let from = self.stage.join(name);
+                match std::fs::rename(&from, self.out.join(rel)) {
+                    Ok(()) => {
+                        die_here_for_tests();
+                        false
+                    }
+                    // Moved before the build was killed.
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound && !from.exists() => false,
+                    Err(_) => true,
+                }
+            })
+            .collect();
+        for (name, rel) in left {
+            let from = self.stage.join(name);
+            if !from.exists() {
+                continue;
+            }
+            let to = self.out.join(rel);
+            make_room(&self.out, &to)?;
+            crate::fs::rename(&from, &to)?;
+            die_here_for_tests();
         }
         Ok(())
     }
@@ -272,17 +345,36 @@ fn make_room(out: &Path, to: &Path) -> Result<()> {
     crate::fs::create_dir_all(parent)
 }
 
+/// The folders of a flat stage, file `n` going into folder `n % FLAT_FOLDERS`. Files created
+/// in one folder take turns on its lock, and on ext4 soon after many deletions each creation
+/// can hold it for long (see bench/README.md): one folder made a template edit's build wait
+/// there on every thread.
+const FLAT_FOLDERS: usize = 64;
+
 /// Files of a build being written, in the staging folder.
 pub struct Stage {
     dir: PathBuf,
+    /// Files are staged under numbers (see the module's documentation), not at their paths.
+    flat: bool,
+    /// The next number of a flat stage.
+    next: AtomicUsize,
     written: Mutex<Vec<(String, DiskStamp)>>,
+    /// (name in the staging folder, output file) of a flat stage.
+    moves: Mutex<Vec<(String, String)>>,
 }
 
 impl Stage {
     /// Writes one file, `rel` being `/`-separated and relative to the output root, and
     /// records its stamp (a rename into place keeps it).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        let path = self.dir.join(rel);
+        let name = match self.flat {
+            true => {
+                let n = self.next.fetch_add(1, Ordering::Relaxed);
+                format!("{}/{n}", n % FLAT_FOLDERS)
+            }
+            false => rel.to_string(),
+        };
+        let path = self.dir.join(&name);
         // Name the output path, not the staging folder: a file or folder of `static/` in the
         // way of a page is the usual cause.
         let named = |e: Error| match e {
@@ -291,7 +383,9 @@ impl Stage {
             )),
             other => other,
         };
-        if let Some(parent) = path.parent() {
+        if !self.flat
+            && let Some(parent) = path.parent()
+        {
             crate::fs::create_dir_all(parent).map_err(named)?;
         }
         // The stamp from the open file (no second path lookup per file).
@@ -309,6 +403,12 @@ impl Stage {
             .lock()
             .map_err(|_| Error::Message("a writer thread failed".into()))?
             .push((rel.to_string(), DiskStamp::of(&meta)));
+        if self.flat {
+            self.moves
+                .lock()
+                .map_err(|_| Error::Message("a writer thread failed".into()))?
+                .push((name, rel.to_string()));
+        }
         Ok(())
     }
 
@@ -429,5 +529,119 @@ mod tests {
         assert!(refuse_dangerous_target(&root.join("content/x"), root).is_err());
         assert!(refuse_dangerous_target(&root.join(".."), root).is_err());
         assert!(refuse_dangerous_target(&root.join("public"), root).is_ok());
+    }
+
+    fn tree(dir: &Path) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                (rel, std::fs::read_to_string(e.path()).unwrap())
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// The output of the tests below before the commit: a page folder `a/`, a file `b`, an
+    /// unchanged page and a changed one.
+    fn old_output(root: &Path) -> Target {
+        let out = root.join("public");
+        for (rel, text) in [
+            ("a/index.html", "old a"),
+            ("b", "old b"),
+            ("same/index.html", "same"),
+            ("changed/index.html", "old"),
+        ] {
+            let path = out.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        Target::open(&out, root).unwrap()
+    }
+
+    /// The new site: `a` is a file, `b/` a folder, one page changed and one new.
+    fn stage_new_site(target: &Target) -> Stage {
+        let stage = target.stage(false).unwrap();
+        for (rel, text) in [
+            ("a", "new a"),
+            ("b/index.html", "new b"),
+            ("changed/index.html", "new"),
+            ("new/deep/index.html", "deep"),
+        ] {
+            stage.write(rel, text.as_bytes()).unwrap();
+        }
+        stage
+    }
+
+    fn new_site() -> Vec<(String, String)> {
+        [
+            ("a", "new a"),
+            ("b/index.html", "new b"),
+            ("changed/index.html", "new"),
+            ("new/deep/index.html", "deep"),
+            ("same/index.html", "same"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .to_vec()
+    }
+
+    #[test]
+    fn a_flat_stage_moves_files_where_folders_were_and_the_other_way_round() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = old_output(dir.path());
+        let same_inode = std::os::unix::fs::MetadataExt::ino(
+            &std::fs::metadata(dir.path().join("public/same/index.html")).unwrap(),
+        );
+        let stage = stage_new_site(&target);
+        // Flat: no folder of the output's is made in the staging folder.
+        assert!(!target.stage.join("new").exists());
+        let commit = Commit {
+            removed: vec!["a/index.html".into(), "b".into()],
+            ..Commit::default()
+        };
+        target.commit(stage, commit).unwrap();
+        assert_eq!(tree(&dir.path().join("public")), new_site());
+        assert!(!target.stage.exists());
+        assert!(!target.journal.exists());
+        let after = std::os::unix::fs::MetadataExt::ino(
+            &std::fs::metadata(dir.path().join("public/same/index.html")).unwrap(),
+        );
+        assert_eq!(after, same_inode, "an unchanged file was touched");
+    }
+
+    #[test]
+    fn a_journal_of_flat_moves_half_done_is_completed_by_the_next_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = old_output(dir.path());
+        let stage = stage_new_site(&target);
+        let mut moves = stage.moves.into_inner().unwrap();
+        moves.sort_by(|a, b| a.1.cmp(&b.1));
+        // Killed after the journal was written and two files were moved.
+        let commit = Commit {
+            removed: vec!["a/index.html".into(), "b".into()],
+            moves: moves.clone(),
+            ..Commit::default()
+        };
+        std::fs::write(&target.journal, serde_json::to_vec(&commit).unwrap()).unwrap();
+        for (name, rel) in &moves[2..] {
+            let to = target.out.join(rel);
+            make_room(&target.out, &to).unwrap();
+            std::fs::rename(target.stage.join(name), to).unwrap();
+        }
+        let out = target.out.clone();
+        drop(target);
+        let target = Target::open(&out, dir.path()).unwrap();
+        assert_eq!(tree(&out), new_site());
+        assert!(!target.stage.exists());
+        assert!(!target.journal.exists());
     }
 }
