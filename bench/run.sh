@@ -393,7 +393,7 @@ fi
 fi
 
 # --- the writer's loop -------------------------------------------------------------------
-# Per size, RUNS repetitions of four builds per tool, each tool always into the same folder
+# Per size, RUNS repetitions of five builds per tool, each tool always into the same folder
 # ($OUT_BASE/loop/sp-N, $OUT_BASE/loop/hu-N), showpress then Hugo for every scenario:
 #   1-clean     the output folder and the tool's cache (.showpress/ or --cache-dir, and
 #               showpress's leftover staging/journal beside the output; Hugo's resources/)
@@ -401,14 +401,19 @@ fi
 #   2-nochange  the same build again, nothing changed
 #   3-body      after appending a sentence (a new last paragraph) to one post's body
 #   4-title     after also changing that post's title in its front matter
+#   5-template  after appending a hidden paragraph to a template every HTML page includes
+#               (showpress: templates/partials/footer.html; Hugo: layouts/_default/baseof.html)
 # The post is the same in both corpora (same number, same title); edits go to both before
-# the pair of runs and change each file's size and mtime; after 4-title the post is restored.
+# the pair of runs and change each file's size and mtime; after 5-template the post and the
+# template are restored.
 if (( DO_LOOP )); then
 LOOP_DIR=$OUT_BASE/loop
 LOOP_RESULTS=$OUT_BASE/loop-results.tsv
 mkdir -p "$LOOP_DIR"
 BODY_MARK="이 문장은 writer-loop 편집으로 덧붙였습니다."
 TITLE_MARK=" (writer-loop 편집)"
+# Visible text, not an HTML comment: Hugo (Go html/template) drops comments from templates.
+TEMPLATE_MARK="<p hidden>writer-loop template edit</p>"
 CLK_TCK=$(getconf CLK_TCK)
 
 # Busy CPU ticks of the whole machine (user, nice, system, irq, softirq): the difference to
@@ -477,6 +482,12 @@ edit_post() { # body|title file
     [[ ${before#* } != "${after#* }" ]] || die "the $kind edit did not change the mtime of $f"
 }
 
+edit_template() { # tag file: appends TEMPLATE_MARK, restored at the end of the loop
+    [[ -f $2 ]] || die "no template $2 to edit"
+    save_original "$1" "$2"
+    printf '%s\n' "$TEMPLATE_MARK" >>"$2"
+}
+
 # Is the edit (or its absence) in the output? A build that is fast because it missed the
 # edit must not pass for a fast build. The home page check needs the newest post (default).
 check_output() { # out num scenario
@@ -484,9 +495,14 @@ check_output() { # out num scenario
     [[ -f $page ]] || { echo "no-page:${page#"$1"/}"; return; }
     case $3 in
         1-clean | 2-nochange)
-            if grep -qF -e "$BODY_MARK" -e "$TITLE_MARK" "$page"; then echo "STALE:edit-still-in-post"; return; fi ;;
+            if grep -qF -e "$BODY_MARK" -e "$TITLE_MARK" -e "$TEMPLATE_MARK" "$page"; then
+                echo "STALE:edit-still-in-post"; return
+            fi ;;
         3-body)
             grep -qF "$BODY_MARK" "$page" || { echo "STALE:body-not-in-post"; return; } ;;
+        5-template)
+            grep -qF "$TEMPLATE_MARK" "$page" || { echo "STALE:template-not-in-post"; return; }
+            grep -qF "$TEMPLATE_MARK" "$home" || { echo "STALE:template-not-on-home"; return; } ;;
         4-title)
             grep -qF "$BODY_MARK" "$page" || { echo "STALE:body-not-in-post"; return; }
             grep -qF "$TITLE_MARK" "$page" || { echo "STALE:title-not-in-post"; return; }
@@ -558,7 +574,7 @@ for n in $SIZES; do
     printf "$LOOP_FMT" posts rep scenario tool wall_s cpu_s rss_mib written new_ino total \
         del_60s del_6m other check
     for ((r = 1; r <= RUNS; r++)); do
-        for scen in 1-clean 2-nochange 3-body 4-title; do
+        for scen in 1-clean 2-nochange 3-body 4-title 5-template; do
             case $scen in
                 1-clean)
                     if (( RUN_SP )); then
@@ -576,6 +592,11 @@ for n in $SIZES; do
                 4-title)
                     if (( RUN_SP )); then edit_post title "$sp_post"; fi
                     if (( RUN_HUGO )); then edit_post title "$hu_post"; fi ;;
+                5-template)
+                    # A template every HTML page includes: showpress's footer partial, Hugo's
+                    # base layout. Every page changes; neither tool can skip the work.
+                    if (( RUN_SP )); then edit_template "sp-$n-tpl" "$sp_site/templates/partials/footer.html"; fi
+                    if (( RUN_HUGO )); then edit_template "hu-$n-tpl" "$hu_site/layouts/_default/baseof.html"; fi ;;
             esac
             if (( RUN_SP )); then
                 loop_run "$n" "$r" "$scen" showpress "$sp_out" "$num" \
@@ -605,7 +626,7 @@ cols = ["wall_s", "cpu_s", "rss_mib", "written", "new_inodes", "total", "del_60s
 print(f"{'posts':>6} {'scenario':<10} {'tool':<9} {'runs':>4} {'wall_s':>8} {'cpu_s':>7} {'rss_mib':>7} "
       f"{'written':>7} {'new_ino':>7} {'total':>7} {'del_60s':>7} {'other':>6}")
 for n in sorted({k[0] for k in groups}):
-    for scen in ["1-clean", "2-nochange", "3-body", "4-title"]:
+    for scen in ["1-clean", "2-nochange", "3-body", "4-title", "5-template"]:
         m = {}
         for tool in ["showpress", "hugo"]:
             rs = groups.get((n, scen, tool))
@@ -624,7 +645,7 @@ print(f"""
 State of each figure ({fstype}):
   1-clean     right after deleting the tool's output folder and cache, `sync`, then a wait of
               LOOP_SETTLE={settle} s{" (the ext4 'recently deleted inodes' state, see bench/README.md)" if settle == "0" and fstype != "tmpfs" else ""}
-  2..4        into the folder the previous build left (no deletion by this script)
+  2..5        into the folder the previous build left (no deletion by this script)
   del_60s     files deleted on this file system in the 60 s before the run: by this script and
               by the tools themselves (a file whose inode the previous run freed); on ext4 a
               build allocating inodes soon after many deletions is slowed down by them

@@ -8,11 +8,11 @@
 //! changed. Without a usable cache every file is staged and the folder swapped whole.
 //!
 //! A build that changes files of an existing output stages them flat, each under a number in
-//! one of a few folders of the staging folder, and the journal says where each goes: staging them at their paths made
-//! a folder per page in the staging folder and removed it again, which after a template edit
-//! (every page changed) doubled the folders created and deleted. Moving is done on every
-//! thread; a move that needs room made (a file or folder in the way) is done after the others,
-//! on one thread.
+//! one of a few folders of the staging folder, and the journal says where each goes. Staging
+//! them at their paths made a folder per page in the staging folder and removed it again,
+//! which after a template edit (every page changed) doubled the folders created and deleted.
+//! Moving is done on every thread; a move that needs room made (a file or folder in the way)
+//! is done after the others, on one thread.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
