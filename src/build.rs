@@ -289,6 +289,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             .collect();
     }
     let written = stage.written();
+    let in_place = stage.rewritten();
     let mut removed = run.removed.clone();
     // A stray file the site still has was just written again; the others go.
     removed.extend(
@@ -299,13 +300,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     removed.sort_unstable();
     removed.dedup();
     if incremental {
-        disk.update(&written, &removed);
+        disk.update(&written, &removed, &in_place);
     } else if adopt {
         disk = DiskManifest {
             files: kept.into_inner().unwrap_or_default().into_iter().collect(),
             dirs: existing.dirs,
         };
-        disk.update(&written, &removed);
+        disk.update(&written, &removed, &in_place);
     } else {
         disk.files = written.iter().cloned().collect();
         disk.dirs = stage.dirs();
@@ -337,7 +338,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
                 full: whole,
                 removed: removed.clone(),
                 cache: pending,
-                moves: Vec::new(),
+                // Filled in from the stage.
+                ..Commit::default()
             },
         )?;
     } else {

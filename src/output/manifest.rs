@@ -7,7 +7,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::fingerprint::FastMap;
+use crate::fingerprint::{FastMap, FastSet};
 
 /// What is known of a file in the output, to notice it changed behind showpress's back: its
 /// size, modification time and inode.
@@ -23,8 +23,14 @@ pub struct DiskManifest {
 
 impl DiskManifest {
     /// Records the files written and removed by an incremental build: the folders whose times
-    /// the commit changes are listed again next time.
-    pub fn update(&mut self, written: &[(String, DiskStamp)], removed: &[String]) {
+    /// the commit changes are listed again next time. Files `in_place` were rewritten in
+    /// place, which changes no folder's time.
+    pub fn update(
+        &mut self,
+        written: &[(String, DiskStamp)],
+        removed: &[String],
+        in_place: &FastSet<String>,
+    ) {
         for f in removed {
             self.files.remove(f);
         }
@@ -40,7 +46,7 @@ impl DiskManifest {
         // A file moved into a folder changes that folder's time, and a folder the commit
         // creates its parent's, but no folder above: `posts/` (10k entries) is not listed again
         // after one post's page was written.
-        for (f, _) in written {
+        for (f, _) in written.iter().filter(|(f, _)| !in_place.contains(f)) {
             for dir in parents(f) {
                 let known = self.dirs.contains_key(dir);
                 self.dirs.insert(dir.to_string(), None);
@@ -230,6 +236,7 @@ mod tests {
                 ("posts/new/index.html".to_string(), stamp),
             ],
             &["shows/x/1/index.html".to_string()],
+            &FastSet::default(),
         );
         let marked = |disk: &DiskManifest, dir: &str| disk.dirs[dir].is_none();
         // Written into: the folder; created: the folder and the one it was created in.
@@ -238,10 +245,21 @@ mod tests {
         assert!(marked(&disk, "shows/x/1") && marked(&disk, "shows/x") && marked(&disk, "shows"));
         assert!(!marked(&disk, "tags"));
         disk.dirs.insert("posts".to_string(), t);
-        disk.update(&[("posts/a/index.html".to_string(), stamp)], &[]);
+        disk.update(
+            &[("posts/a/index.html".to_string(), stamp)],
+            &[],
+            &FastSet::default(),
+        );
         assert!(
             !marked(&disk, "posts"),
             "a page written into its folder leaves posts/ alone"
+        );
+        disk.dirs.insert("posts/a".to_string(), t);
+        let in_place: FastSet<String> = ["posts/a/index.html".to_string()].into_iter().collect();
+        disk.update(&[("posts/a/index.html".to_string(), stamp)], &[], &in_place);
+        assert!(
+            !marked(&disk, "posts/a"),
+            "a page rewritten in place leaves its folder alone"
         );
     }
 }

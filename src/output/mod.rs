@@ -7,16 +7,21 @@
 //! same inode, same modification time, so `rsync` and object-store syncs send only what
 //! changed. Without a usable cache every file is staged and the folder swapped whole.
 //!
-//! A build that changes files of an existing output stages them flat, each under a number in
-//! one of a few folders of the staging folder, and the journal says where each goes. Staging
-//! them at their paths made a folder per page in the staging folder and removed it again,
-//! which after a template edit (every page changed) doubled the folders created and deleted.
-//! Moving is done on every thread; a move that needs room made (a file or folder in the way)
-//! is done after the others, on one thread.
+//! A build that changes files of an existing output does not make a new file for each:
+//! - A file the output has already (a plain file, linked nowhere else) is rewritten in place
+//!   by the commit, keeping its inode. Its new bytes wait in one redo file in the staging
+//!   folder, and the journal says where each file's bytes are there and what time it gets, so
+//!   a commit cut short is redone the same. A new inode for each changed file meant freeing the
+//!   old one; after a template edit (every page changed) that was 26k files created and 26k
+//!   deleted per build, and on ext4 each creation soon after many deletions is slow.
+//! - A new file is staged flat, under a number in one of a few folders of the staging folder,
+//!   and moved into place; the journal says where each goes. Moving is done on every thread; a
+//!   move that needs room made (a file or folder in the way) is done after the others, on one
+//!   thread.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -46,11 +51,31 @@ pub struct Commit {
     /// (pending cache file, cache file): renamed together with the output's change.
     pub cache: Option<(PathBuf, PathBuf)>,
     /// (name in the staging folder, output file): the files of a flat stage to move into place.
-    /// Filled in by [`Target::commit`] from the stage. Empty in a journal of a showpress that
-    /// staged files at their paths: the staging folder is then walked.
+    /// Filled in by [`Target::commit`] from the stage.
     #[serde(default)]
     pub moves: Vec<(String, String)>,
+    /// Files rewritten in place from the staging folder's redo file (see the module's
+    /// documentation); filled in by [`Target::commit`].
+    #[serde(default)]
+    pub rewrites: Vec<Rewrite>,
+    /// The modification time every rewritten file gets: the one its stamp in the build cache
+    /// says, whenever the rewrite is done (or redone). `None` in a journal of a showpress that
+    /// staged files at their paths: the staging folder is then walked.
+    #[serde(default)]
+    pub modified: Option<std::time::SystemTime>,
 }
+
+/// A file of the output to rewrite in place: its new bytes are `len` bytes at `at` in the redo
+/// file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Rewrite {
+    pub file: String,
+    pub at: u64,
+    pub len: u64,
+}
+
+/// The file in a flat stage that holds the bytes of the files rewritten in place.
+const REDO_FILE: &str = "redo";
 
 impl Target {
     /// Locks the output folder `out` of the site in `root` (waiting while another build
@@ -109,26 +134,36 @@ impl Target {
             crate::fs::remove_dir_all(&self.stage)?;
         }
         crate::fs::create_dir_all(&self.stage)?;
+        let mut redo = None;
         if !whole {
             for b in 0..FLAT_FOLDERS {
                 crate::fs::create_dir_all(&self.stage.join(b.to_string()))?;
             }
+            let path = self.stage.join(REDO_FILE);
+            redo = Some(std::fs::File::create(&path).map_err(|e| Error::Io {
+                action: "create",
+                path,
+                source: e,
+            })?);
         }
         Ok(Stage {
             dir: self.stage.clone(),
+            out: self.out.clone(),
             flat: !whole,
             next: AtomicUsize::new(0),
+            redo,
+            redo_len: AtomicU64::new(0),
+            modified: std::time::SystemTime::now(),
             written: Mutex::new(Vec::new()),
             moves: Mutex::new(Vec::new()),
+            rewrites: Mutex::new(Vec::new()),
         })
     }
 
     /// Makes the staged build the output: writes the journal (the point after which the
     /// build counts as done), then carries it out.
-    pub fn commit(&self, stage: Stage, mut commit: Commit) -> Result<()> {
-        commit.moves = stage.moves.into_inner().unwrap_or_else(|e| e.into_inner());
-        // Sorted for a journal that reads in order; the moves themselves are independent.
-        commit.moves.sort_unstable_by(|a, b| a.1.cmp(&b.1));
+    pub fn commit(&self, stage: Stage, commit: Commit) -> Result<()> {
+        let commit = stage.into_commit(commit);
         let text = serde_json::to_vec(&commit)
             .map_err(|e| Error::Message(format!("cannot write the build journal: {e}")))?;
         let pending = self.journal.with_extension("new");
@@ -189,8 +224,10 @@ impl Target {
                 }
                 crate::fs::rename(&self.stage, &self.out)?;
             }
-        } else if !commit.moves.is_empty() {
+        } else if commit.modified.is_some() {
+            // A flat stage (every journal of this showpress has the time).
             self.move_staged(&commit.moves)?;
+            self.rewrite_in_place(&commit.rewrites, commit.modified)?;
             if self.stage.exists() {
                 crate::fs::remove_dir_all(&self.stage)?;
             }
@@ -294,6 +331,90 @@ impl Target {
         }
         Ok(())
     }
+
+    /// Rewrites files of the output in place from the redo file, on every thread. Doing it
+    /// again gives the same files, so a journal is completed by redoing every rewrite. No redo
+    /// file means the staging folder is gone: the commit was done.
+    fn rewrite_in_place(
+        &self,
+        rewrites: &[Rewrite],
+        modified: Option<std::time::SystemTime>,
+    ) -> Result<()> {
+        use std::os::unix::fs::FileExt;
+        if rewrites.is_empty() {
+            return Ok(());
+        }
+        let path = self.stage.join(REDO_FILE);
+        let redo = match std::fs::File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => {
+                return Err(Error::Io {
+                    action: "read",
+                    path,
+                    source: e,
+                });
+            }
+        };
+        rewrites.par_iter().try_for_each(|r| {
+            let mut bytes = vec![0; r.len as usize];
+            redo.read_exact_at(&mut bytes, r.at)
+                .map_err(|e| Error::Io {
+                    action: "read",
+                    path: path.clone(),
+                    source: e,
+                })?;
+            self.rewrite(&r.file, &bytes, modified)?;
+            die_here_for_tests();
+            Ok(())
+        })
+    }
+
+    /// Gives output file `rel` these bytes and time, in place when it is a plain file linked
+    /// nowhere else; otherwise (changed behind the build's back since it was staged) as a new
+    /// file, whose other inode the next build notices.
+    fn rewrite(
+        &self,
+        rel: &str,
+        bytes: &[u8],
+        modified: Option<std::time::SystemTime>,
+    ) -> Result<()> {
+        use std::os::unix::fs::{FileExt, MetadataExt};
+        let path = self.out.join(rel);
+        let io = |action: &'static str| {
+            let path = path.clone();
+            move |e: std::io::Error| Error::Io {
+                action,
+                path,
+                source: e,
+            }
+        };
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .ok()
+            .filter(|f| f.metadata().is_ok_and(|m| m.is_file() && m.nlink() == 1));
+        let file = match file {
+            Some(f) => {
+                f.write_all_at(bytes, 0).map_err(io("write"))?;
+                f.set_len(bytes.len() as u64).map_err(io("write"))?;
+                f
+            }
+            None => {
+                if path.symlink_metadata().is_ok_and(|m| !m.is_dir()) {
+                    crate::fs::remove_file(&path)?;
+                }
+                make_room(&self.out, &path)?;
+                let mut f = std::fs::File::create(&path).map_err(io("write"))?;
+                std::io::Write::write_all(&mut f, bytes).map_err(io("write"))?;
+                f
+            }
+        };
+        if let Some(t) = modified {
+            file.set_modified(t).map_err(io("set the time of"))?;
+        }
+        Ok(())
+    }
 }
 
 /// The tests of a build killed while it commits (`tests/build_cache.rs`) set
@@ -358,15 +479,53 @@ pub struct Stage {
     flat: bool,
     /// The next number of a flat stage.
     next: AtomicUsize,
+    /// The output folder: a flat stage rewrites in place the files it has.
+    out: PathBuf,
+    /// The bytes of the files to rewrite in place, and their length so far (see [`Rewrite`]).
+    redo: Option<std::fs::File>,
+    redo_len: AtomicU64,
+    /// The modification time the files rewritten in place get.
+    modified: std::time::SystemTime,
     written: Mutex<Vec<(String, DiskStamp)>>,
     /// (name in the staging folder, output file) of a flat stage.
     moves: Mutex<Vec<(String, String)>>,
+    rewrites: Mutex<Vec<Rewrite>>,
 }
 
 impl Stage {
     /// Writes one file, `rel` being `/`-separated and relative to the output root, and
     /// records its stamp (a rename into place keeps it).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        if let Some(redo) = &self.redo
+            && let Some(inode) = self.rewritable(rel)
+        {
+            use std::os::unix::fs::FileExt;
+            let at = self
+                .redo_len
+                .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+            redo.write_all_at(bytes, at).map_err(|e| Error::Io {
+                action: "write",
+                path: self.dir.join(REDO_FILE),
+                source: e,
+            })?;
+            let failed = || Error::Message("a writer thread failed".into());
+            self.rewrites.lock().map_err(|_| failed())?.push(Rewrite {
+                file: rel.to_string(),
+                at,
+                len: bytes.len() as u64,
+            });
+            // What the file will be once the commit rewrote it.
+            let stamp = DiskStamp {
+                len: bytes.len() as u64,
+                modified: Some(self.modified),
+                inode,
+            };
+            self.written
+                .lock()
+                .map_err(|_| failed())?
+                .push((rel.to_string(), stamp));
+            return Ok(());
+        }
         let name = match self.flat {
             true => {
                 let n = self.next.fetch_add(1, Ordering::Relaxed);
@@ -410,6 +569,34 @@ impl Stage {
                 .push((name, rel.to_string()));
         }
         Ok(())
+    }
+
+    /// The inode of output file `rel` when the commit can rewrite it in place: a plain file
+    /// linked nowhere else (a hard link elsewhere, a backup made with `cp -al`, must not change).
+    fn rewritable(&self, rel: &str) -> Option<u64> {
+        use std::os::unix::fs::MetadataExt;
+        let meta = self.out.join(rel).symlink_metadata().ok()?;
+        (meta.is_file() && meta.nlink() == 1).then(|| meta.ino())
+    }
+
+    /// The commit of this stage: `commit` with the stage's moves and rewrites.
+    fn into_commit(self, mut commit: Commit) -> Commit {
+        commit.moves = self.moves.into_inner().unwrap_or_else(|e| e.into_inner());
+        commit.rewrites = self
+            .rewrites
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner());
+        // Sorted for a journal that reads in order; the steps themselves are independent.
+        commit.moves.sort_unstable_by(|a, b| a.1.cmp(&b.1));
+        commit.rewrites.sort_unstable_by(|a, b| a.file.cmp(&b.file));
+        commit.modified = Some(self.modified);
+        commit
+    }
+
+    /// The output files this stage rewrites in place: the times of their folders do not change.
+    pub fn rewritten(&self) -> FastSet<String> {
+        let rewrites = self.rewrites.lock().unwrap_or_else(|e| e.into_inner());
+        rewrites.iter().map(|r| r.file.clone()).collect()
     }
 
     /// Every folder staged, with its modification time: in a build that replaces the output
@@ -594,54 +781,101 @@ mod tests {
         .to_vec()
     }
 
+    fn stamp(path: &Path) -> DiskStamp {
+        DiskStamp::of(&std::fs::metadata(path).unwrap())
+    }
+
     #[test]
-    fn a_flat_stage_moves_files_where_folders_were_and_the_other_way_round() {
+    fn a_flat_stage_rewrites_changed_files_in_place_and_moves_new_ones_where_folders_were() {
         let dir = tempfile::tempdir().unwrap();
         let target = old_output(dir.path());
-        let same_inode = std::os::unix::fs::MetadataExt::ino(
-            &std::fs::metadata(dir.path().join("public/same/index.html")).unwrap(),
-        );
+        let out = dir.path().join("public");
+        let same = stamp(&out.join("same/index.html"));
+        let changed_inode = stamp(&out.join("changed/index.html")).inode;
         let stage = stage_new_site(&target);
         // Flat: no folder of the output's is made in the staging folder.
         assert!(!target.stage.join("new").exists());
+        let written: FastMap<String, DiskStamp> = stage.written().into_iter().collect();
+        assert_eq!(stage.rewritten().len(), 1);
         let commit = Commit {
             removed: vec!["a/index.html".into(), "b".into()],
             ..Commit::default()
         };
         target.commit(stage, commit).unwrap();
-        assert_eq!(tree(&dir.path().join("public")), new_site());
+        assert_eq!(tree(&out), new_site());
         assert!(!target.stage.exists());
         assert!(!target.journal.exists());
-        let after = std::os::unix::fs::MetadataExt::ino(
-            &std::fs::metadata(dir.path().join("public/same/index.html")).unwrap(),
+        assert_eq!(
+            stamp(&out.join("same/index.html")),
+            same,
+            "an unchanged file was touched"
         );
-        assert_eq!(after, same_inode, "an unchanged file was touched");
+        // Rewritten in place: the same inode, and the stamp the build cache records for it.
+        let changed = stamp(&out.join("changed/index.html"));
+        assert_eq!(changed.inode, changed_inode);
+        assert_eq!(changed, written["changed/index.html"]);
+        for (rel, recorded) in &written {
+            assert_eq!(stamp(&out.join(rel)), *recorded, "{rel}");
+        }
     }
 
     #[test]
-    fn a_journal_of_flat_moves_half_done_is_completed_by_the_next_open() {
+    fn a_file_linked_elsewhere_is_replaced_not_rewritten_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = old_output(dir.path());
+        let out = dir.path().join("public");
+        // A backup made with `cp -al` shares the output's inodes.
+        let backup = dir.path().join("backup.html");
+        std::fs::hard_link(out.join("changed/index.html"), &backup).unwrap();
+        let stage = stage_new_site(&target);
+        assert!(stage.rewritten().is_empty());
+        let written: FastMap<String, DiskStamp> = stage.written().into_iter().collect();
+        let commit = Commit {
+            removed: vec!["a/index.html".into(), "b".into()],
+            ..Commit::default()
+        };
+        target.commit(stage, commit).unwrap();
+        assert_eq!(tree(&out), new_site());
+        assert_eq!(std::fs::read_to_string(&backup).unwrap(), "old");
+        assert_eq!(
+            stamp(&out.join("changed/index.html")),
+            written["changed/index.html"]
+        );
+    }
+
+    #[test]
+    fn a_journal_of_a_flat_stage_half_done_is_completed_by_the_next_open() {
         let dir = tempfile::tempdir().unwrap();
         let target = old_output(dir.path());
         let stage = stage_new_site(&target);
-        let mut moves = stage.moves.into_inner().unwrap();
-        moves.sort_by(|a, b| a.1.cmp(&b.1));
-        // Killed after the journal was written and two files were moved.
-        let commit = Commit {
+        let written: FastMap<String, DiskStamp> = stage.written().into_iter().collect();
+        let commit = stage.into_commit(Commit {
             removed: vec!["a/index.html".into(), "b".into()],
-            moves: moves.clone(),
             ..Commit::default()
-        };
+        });
+        assert_eq!(commit.rewrites.len(), 1);
+        // Killed after the journal was written, two files moved and the rewrite begun (its
+        // file truncated).
         std::fs::write(&target.journal, serde_json::to_vec(&commit).unwrap()).unwrap();
-        for (name, rel) in &moves[2..] {
+        for (name, rel) in &commit.moves[1..] {
             let to = target.out.join(rel);
             make_room(&target.out, &to).unwrap();
             std::fs::rename(target.stage.join(name), to).unwrap();
         }
+        let changed = std::fs::OpenOptions::new()
+            .write(true)
+            .open(target.out.join("changed/index.html"))
+            .unwrap();
+        changed.set_len(0).unwrap();
+        drop(changed);
         let out = target.out.clone();
         drop(target);
         let target = Target::open(&out, dir.path()).unwrap();
         assert_eq!(tree(&out), new_site());
         assert!(!target.stage.exists());
         assert!(!target.journal.exists());
+        for (rel, recorded) in &written {
+            assert_eq!(stamp(&out.join(rel)), *recorded, "{rel}");
+        }
     }
 }
