@@ -135,16 +135,28 @@ impl Target {
         }
         crate::fs::create_dir_all(&self.stage)?;
         let mut redo = None;
+        let mut modified = std::time::SystemTime::now();
         if !whole {
             for b in 0..FLAT_FOLDERS {
                 crate::fs::create_dir_all(&self.stage.join(b.to_string()))?;
             }
             let path = self.stage.join(REDO_FILE);
-            redo = Some(std::fs::File::create(&path).map_err(|e| Error::Io {
+            let file = std::fs::File::create(&path).map_err(|e| Error::Io {
                 action: "create",
                 path,
                 source: e,
-            })?);
+            })?;
+            // The time as this file system keeps it (whole seconds on some): the stamps
+            // recorded for rewritten files must be what a stat will give. The staging folder is
+            // on the output's file system, since files are moved from one to the other.
+            if let Ok(kept) = file
+                .set_modified(modified)
+                .and_then(|()| file.metadata())
+                .and_then(|m| m.modified())
+            {
+                modified = kept;
+            }
+            redo = Some(file);
         }
         Ok(Stage {
             dir: self.stage.clone(),
@@ -153,7 +165,7 @@ impl Target {
             next: AtomicUsize::new(0),
             redo,
             redo_len: AtomicU64::new(0),
-            modified: std::time::SystemTime::now(),
+            modified,
             written: Mutex::new(Vec::new()),
             moves: Mutex::new(Vec::new()),
             rewrites: Mutex::new(Vec::new()),
