@@ -391,7 +391,7 @@ impl Target {
         bytes: &[u8],
         modified: Option<std::time::SystemTime>,
     ) -> Result<()> {
-        use std::os::unix::fs::{FileExt, MetadataExt};
+        use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
         let path = self.out.join(rel);
         let io = |action: &'static str| {
             let path = path.clone();
@@ -401,8 +401,10 @@ impl Target {
                 source: e,
             }
         };
+        // Not through a symlink put there since staging: nothing outside the output is written.
         let file = std::fs::OpenOptions::new()
             .write(true)
+            .custom_flags(libc::O_NOFOLLOW)
             .open(&path)
             .ok()
             .filter(|f| f.metadata().is_ok_and(|m| m.is_file() && m.nlink() == 1));
@@ -853,6 +855,28 @@ mod tests {
             stamp(&out.join("changed/index.html")),
             written["changed/index.html"]
         );
+    }
+
+    #[test]
+    fn a_symlink_put_in_place_of_a_changed_file_after_staging_is_replaced_not_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = old_output(dir.path());
+        let out = dir.path().join("public");
+        let stage = stage_new_site(&target);
+        assert_eq!(stage.rewritten().len(), 1);
+        let outside = dir.path().join("outside.txt");
+        std::fs::write(&outside, "mine").unwrap();
+        std::fs::remove_file(out.join("changed/index.html")).unwrap();
+        std::os::unix::fs::symlink(&outside, out.join("changed/index.html")).unwrap();
+        let commit = Commit {
+            removed: vec!["a/index.html".into(), "b".into()],
+            ..Commit::default()
+        };
+        target.commit(stage, commit).unwrap();
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "mine");
+        assert_eq!(tree(&out), new_site());
+        let meta = std::fs::symlink_metadata(out.join("changed/index.html")).unwrap();
+        assert!(meta.is_file());
     }
 
     #[test]
