@@ -404,7 +404,7 @@ impl Target {
         // Not through a symlink put there since staging: nothing outside the output is written.
         let file = std::fs::OpenOptions::new()
             .write(true)
-            .custom_flags(libc::O_NOFOLLOW)
+            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
             .open(&path)
             .ok()
             .filter(|f| f.metadata().is_ok_and(|m| m.is_file() && m.nlink() == 1));
