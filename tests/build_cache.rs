@@ -92,6 +92,36 @@ fn a_second_build_with_nothing_changed_writes_no_file_and_touches_none() {
 }
 
 #[test]
+fn a_build_that_changes_every_page_rewrites_them_in_place_and_the_next_writes_none() {
+    let site = site();
+    site.build();
+    let before = stamps_under(&site.path("public"));
+    // The title is on every page: every page changes.
+    site.write("config.toml", &CONFIG.replace("테스트 블로그", "새 이름"));
+    site.build();
+    let after = stamps_under(&site.path("public"));
+    let index = &site.path("public").join("index.html");
+    assert!(fs::read_to_string(index).unwrap().contains("새 이름"));
+    // Same files, each the same inode: rewritten in place, not replaced by new files.
+    let inodes = |s: &std::collections::BTreeMap<String, (u64, std::time::SystemTime)>| {
+        s.iter()
+            .map(|(f, (ino, _))| (f.clone(), *ino))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(inodes(&after), inodes(&before));
+    assert_ne!(after["index.html"].1, before["index.html"].1);
+    assert_eq!(files_under(&site.path("public")), clean_output(&site, &[]));
+    // The build cache has the stamps the rewritten files got.
+    let r = site.build();
+    assert!(
+        r.stdout.contains(": 0 files written, 0 removed\n"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(stamps_under(&site.path("public")), after);
+}
+
+#[test]
 fn a_build_without_a_usable_cache_keeps_the_files_whose_bytes_it_would_write() {
     let site = site();
     site.build();
