@@ -161,7 +161,6 @@ impl Target {
         Ok(Stage {
             dir: self.stage.clone(),
             out: self.out.clone(),
-            flat: !whole,
             next: AtomicUsize::new(0),
             redo,
             redo_len: AtomicU64::new(0),
@@ -486,16 +485,20 @@ fn make_room(out: &Path, to: &Path) -> Result<()> {
 /// there on every thread.
 const FLAT_FOLDERS: usize = 64;
 
+/// A lock of the stage poisoned by a writer thread that panicked.
+fn writer_failed() -> Error {
+    Error::Message("a writer thread failed".into())
+}
+
 /// Files of a build being written, in the staging folder.
 pub struct Stage {
     dir: PathBuf,
-    /// Files are staged under numbers (see the module's documentation), not at their paths.
-    flat: bool,
     /// The next number of a flat stage.
     next: AtomicUsize,
     /// The output folder: a flat stage rewrites in place the files it has.
     out: PathBuf,
-    /// The bytes of the files to rewrite in place, and their length so far (see [`Rewrite`]).
+    /// The bytes of the files to rewrite in place, and their length so far (see [`Rewrite`]);
+    /// `None` in a stage laid out as the output.
     redo: Option<std::fs::File>,
     redo_len: AtomicU64,
     /// The modification time the files rewritten in place get.
@@ -508,39 +511,65 @@ pub struct Stage {
 
 impl Stage {
     /// Writes one file, `rel` being `/`-separated and relative to the output root, and
-    /// records its stamp (a rename into place keeps it).
+    /// records its stamp: the one a rename into place keeps, or the one a rewrite in place
+    /// gives.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        if let Some(redo) = &self.redo
-            && let Some(inode) = self.rewritable(rel)
-        {
-            use std::os::unix::fs::FileExt;
-            let at = self
-                .redo_len
-                .fetch_add(bytes.len() as u64, Ordering::Relaxed);
-            redo.write_all_at(bytes, at).map_err(|e| Error::Io {
-                action: "write",
-                path: self.dir.join(REDO_FILE),
-                source: e,
-            })?;
-            let failed = || Error::Message("a writer thread failed".into());
-            self.rewrites.lock().map_err(|_| failed())?.push(Rewrite {
+        let stamp = match &self.redo {
+            Some(redo) => match self.rewritable(rel) {
+                Some(inode) => self.stage_rewrite(redo, rel, bytes, inode)?,
+                None => self.stage_file(rel, bytes)?,
+            },
+            None => self.stage_file(rel, bytes)?,
+        };
+        self.written
+            .lock()
+            .map_err(|_| writer_failed())?
+            .push((rel.to_string(), stamp));
+        Ok(())
+    }
+
+    /// Files are staged under numbers (see the module's documentation), not at their paths.
+    fn flat(&self) -> bool {
+        self.redo.is_some()
+    }
+
+    /// Appends the new bytes of output file `rel` to the redo file, for the commit to rewrite
+    /// it in place; returns the stamp the file will have then.
+    fn stage_rewrite(
+        &self,
+        redo: &std::fs::File,
+        rel: &str,
+        bytes: &[u8],
+        inode: u64,
+    ) -> Result<DiskStamp> {
+        use std::os::unix::fs::FileExt;
+        let at = self
+            .redo_len
+            .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        redo.write_all_at(bytes, at).map_err(|e| Error::Io {
+            action: "write",
+            path: self.dir.join(REDO_FILE),
+            source: e,
+        })?;
+        self.rewrites
+            .lock()
+            .map_err(|_| writer_failed())?
+            .push(Rewrite {
                 file: rel.to_string(),
                 at,
                 len: bytes.len() as u64,
             });
-            // What the file will be once the commit rewrote it.
-            let stamp = DiskStamp {
-                len: bytes.len() as u64,
-                modified: Some(self.modified),
-                inode,
-            };
-            self.written
-                .lock()
-                .map_err(|_| failed())?
-                .push((rel.to_string(), stamp));
-            return Ok(());
-        }
-        let name = match self.flat {
+        Ok(DiskStamp {
+            len: bytes.len() as u64,
+            modified: Some(self.modified),
+            inode,
+        })
+    }
+
+    /// Writes output file `rel` as a file of the staging folder, to be moved into place (or
+    /// to become part of the output whole); returns its stamp.
+    fn stage_file(&self, rel: &str, bytes: &[u8]) -> Result<DiskStamp> {
+        let name = match self.flat() {
             true => {
                 let n = self.next.fetch_add(1, Ordering::Relaxed);
                 format!("{}/{n}", n % FLAT_FOLDERS)
@@ -556,7 +585,7 @@ impl Stage {
             )),
             other => other,
         };
-        if !self.flat
+        if !self.flat()
             && let Some(parent) = path.parent()
         {
             crate::fs::create_dir_all(parent).map_err(named)?;
@@ -572,17 +601,13 @@ impl Stage {
         let mut file = std::fs::File::create(&path).map_err(io)?;
         std::io::Write::write_all(&mut file, bytes).map_err(io)?;
         let meta = file.metadata().map_err(io)?;
-        self.written
-            .lock()
-            .map_err(|_| Error::Message("a writer thread failed".into()))?
-            .push((rel.to_string(), DiskStamp::of(&meta)));
-        if self.flat {
+        if self.flat() {
             self.moves
                 .lock()
-                .map_err(|_| Error::Message("a writer thread failed".into()))?
+                .map_err(|_| writer_failed())?
                 .push((name, rel.to_string()));
         }
-        Ok(())
+        Ok(DiskStamp::of(&meta))
     }
 
     /// The inode of output file `rel` when the commit can rewrite it in place: a plain file
